@@ -1,0 +1,73 @@
+package io.httpsentinel.autoconfigure;
+
+import java.util.function.Supplier;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.InvalidSettingException;
+import io.httpsentinel.client.PoolSettings;
+import io.httpsentinel.client.SslSettings;
+import io.httpsentinel.client.TimeoutSettings;
+
+/**
+ * Maps {@link ClientProperties} to {@link ClientSettings}, turning a rejected value into
+ * Spring Boot's {@link InvalidConfigurationPropertyValueException} with the full property
+ * name, so that the startup failure report names the client, the key and where it was
+ * set.
+ */
+final class ClientSettingsMapper {
+
+	static final String PREFIX = "sentinel";
+
+	private ClientSettingsMapper() {
+	}
+
+	/**
+	 * Map one set of properties as they are: unset values stay {@code null} (inherit).
+	 * @param properties the properties
+	 * @param keyPrefix their prefix, e.g. {@code sentinel.clients.anthropic}
+	 * @return the settings
+	 */
+	static ClientSettings map(ClientProperties properties, String keyPrefix) {
+		return withKeyPrefix(keyPrefix, () -> {
+			ClientProperties.Timeouts timeouts = properties.getTimeouts();
+			ClientProperties.Pool pool = properties.getPool();
+			ClientProperties.Ssl ssl = properties.getSsl();
+			return new ClientSettings(
+					(properties.getBaseUrl() != null) ? ClientSettings.parseBaseUrl(properties.getBaseUrl()) : null,
+					properties.getDefaultHeaders(), properties.getHttp2(), properties.getMaxResponseSize(),
+					new TimeoutSettings(timeouts.getConnect(), timeouts.getTlsHandshake(),
+							timeouts.getResponseHeaders(), timeouts.getReadIdle(), timeouts.getTotal()),
+					new PoolSettings(pool.getMaxConnections(), pool.getPendingAcquireMaxCount(),
+							pool.getPendingAcquireTimeout(), pool.getMaxIdleTime(), pool.getMaxLifeTime(),
+							pool.getEvictInBackground(), pool.getLeasing()),
+					new SslSettings(ssl.getBundle(), ssl.getInsecureTrustAll()));
+		});
+	}
+
+	static String clientPrefix(String clientName) {
+		return PREFIX + ".clients." + clientName;
+	}
+
+	static String defaultsPrefix() {
+		return PREFIX + ".defaults";
+	}
+
+	/**
+	 * Run an action, reporting a rejected setting under the given property prefix.
+	 * @param <T> the result type
+	 * @param keyPrefix the prefix of the properties the action reads
+	 * @param action the action
+	 * @return its result
+	 */
+	static <T> T withKeyPrefix(String keyPrefix, Supplier<T> action) {
+		try {
+			return action.get();
+		}
+		catch (InvalidSettingException ex) {
+			throw new InvalidConfigurationPropertyValueException(keyPrefix + "." + ex.key(), ex.value(), ex.reason());
+		}
+	}
+
+}

@@ -1,0 +1,15 @@
+package io.httpsentinel.client;
+
+import java.time.Duration;
+
+/**
+ * Thrown when no part of a response body arrived for {@code timeouts.read-idle}. The
+ * connection is closed.
+ */
+public class ReadIdleTimeoutException extends SentinelTimeoutException {
+
+	public ReadIdleTimeoutException(String clientName, Duration timeout) {
+		super(clientName, "response body idle for longer than timeouts.read-idle (" + timeout + ")", timeout, null);
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.httpsentinel.client;
+
+import java.time.Duration;
+
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.httpsentinel.client.pool.PoolStatistics;
+import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+
+/**
+ * One named upstream host: a {@link WebClient} bound to the host's base URL and default
+ * headers, on a connection pool of its own.
+ * <p>
+ * A client is <strong>thread-safe</strong> and meant to be shared: create it once (the
+ * auto-configuration does) and use it from any number of threads at the same time. Its
+ * pool hands each concurrent request its own connection, up to
+ * {@code pool.max-connections}, and queues the rest. Never create a client per request or
+ * per thread: that throws away the pooled connections and their TLS sessions.
+ */
+public final class SentinelClient implements AutoCloseable {
+
+	private static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(10);
+
+	private final String name;
+
+	private final ClientSettings settings;
+
+	private final WebClient webClient;
+
+	private final ConnectionProvider connectionProvider;
+
+	private final PoolStatistics poolStatistics;
+
+	SentinelClient(String name, ClientSettings settings, WebClient webClient, ConnectionProvider connectionProvider,
+			PoolStatistics poolStatistics) {
+		this.name = name;
+		this.settings = settings;
+		this.webClient = webClient;
+		this.connectionProvider = connectionProvider;
+		this.poolStatistics = poolStatistics;
+	}
+
+	/**
+	 * Name of the client, as configured under {@code sentinel.clients.<name>}.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Resolved settings of the client (every inheritable value filled in).
+	 * @return the settings
+	 */
+	public ClientSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * The client's {@link WebClient}: relative URIs resolve against the base URL, default
+	 * headers are set, and requests run on the client's pool. Use
+	 * {@link WebClient#mutate()} to derive a variant; it shares the pool.
+	 * @return the web client
+	 */
+	public WebClient webClient() {
+		return this.webClient;
+	}
+
+	/**
+	 * Current figures of the client's connection pool.
+	 * @return a snapshot of the pool
+	 */
+	public PoolSnapshot pool() {
+		return this.poolStatistics.snapshot();
+	}
+
+	/**
+	 * Close the client's pooled connections. Requests still running fail.
+	 */
+	@Override
+	public void close() {
+		this.connectionProvider.disposeLater().block(DISPOSE_TIMEOUT);
+	}
+
+	@Override
+	public String toString() {
+		return "SentinelClient[" + this.name + " -> " + this.settings.baseUrl() + "]";
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.httpsentinel.client;
+
+import java.net.URI;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.httpsentinel.client.pool.ConnectionProviderFactory;
+import io.httpsentinel.client.pool.HttpClientFactory;
+import io.httpsentinel.client.pool.PoolStatistics;
+
+/**
+ * Builds {@link SentinelClient}s from resolved settings. Each client gets a pool of its
+ * own and a {@link WebClient} from a fresh {@code WebClient.Builder} (with Spring Boot,
+ * the auto-configured one, so that observations and codecs apply).
+ */
+public final class SentinelClientFactory {
+
+	private static final Log logger = LogFactory.getLog(SentinelClientFactory.class);
+
+	private final Supplier<WebClient.Builder> webClientBuilders;
+
+	private final @Nullable SslBundles sslBundles;
+
+	private final List<SentinelClientCustomizer> customizers;
+
+	/**
+	 * Create a factory.
+	 * @param webClientBuilders supplies a new builder for each client
+	 * @param sslBundles the SSL bundles that {@code ssl.bundle} may name, or {@code null}
+	 * @param customizers customizers applied to every client, in order
+	 */
+	public SentinelClientFactory(Supplier<WebClient.Builder> webClientBuilders, @Nullable SslBundles sslBundles,
+			List<SentinelClientCustomizer> customizers) {
+		this.webClientBuilders = webClientBuilders;
+		this.sslBundles = sslBundles;
+		this.customizers = List.copyOf(customizers);
+	}
+
+	/**
+	 * Create a client.
+	 * @param name the client name
+	 * @param settings fully resolved settings, e.g.
+	 * {@code own.orElse(defaults).orElse(ClientSettings.DEFAULTS)}
+	 * @return a new client; close it to release its pool
+	 * @throws InvalidSettingException when the settings are incomplete or inconsistent
+	 */
+	public SentinelClient create(String name, ClientSettings settings) {
+		URI baseUrl = SettingChecks.required("base-url", settings.baseUrl());
+		settings.checkConsistent();
+		SslBundle sslBundle = sslBundle(settings.ssl());
+		if (settings.ssl().trustsAll()) {
+			logger.warn("Sentinel client '" + name + "' trusts every TLS certificate (ssl.insecure-trust-all=true): "
+					+ "its traffic can be intercepted. Never use this outside local development.");
+		}
+		PoolStatistics poolStatistics = new PoolStatistics();
+		ConnectionProvider provider = ConnectionProviderFactory.create(name, settings.pool(), poolStatistics);
+		try {
+			HttpClient httpClient = HttpClientFactory.create(name, settings, provider, sslBundle);
+			for (SentinelClientCustomizer customizer : this.customizers) {
+				httpClient = customizer.customizeHttpClient(name, httpClient);
+			}
+			WebClient.Builder builder = this.webClientBuilders.get()
+				.baseUrl(baseUrl.toString())
+				.defaultHeaders((headers) -> settings.defaultHeaders().forEach(headers::set))
+				.clientConnector(new ReactorClientHttpConnector(httpClient))
+				.codecs((codecs) -> codecs.defaultCodecs()
+					.maxInMemorySize((int) Math.min(Integer.MAX_VALUE, settings.maxResponseSize().toBytes())));
+			this.customizers.forEach((customizer) -> customizer.customizeWebClient(name, builder));
+			// Added last so that it is the innermost filter: every other filter sees
+			// typed errors.
+			builder.filter(new ErrorTranslationFilter(name, settings));
+			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics);
+		}
+		catch (RuntimeException ex) {
+			provider.dispose();
+			throw ex;
+		}
+	}
+
+	private @Nullable SslBundle sslBundle(SslSettings ssl) {
+		String bundleName = ssl.bundle();
+		if (bundleName == null) {
+			return null;
+		}
+		if (this.sslBundles == null) {
+			throw new InvalidSettingException("ssl.bundle", bundleName, "no SSL bundles are available");
+		}
+		try {
+			return this.sslBundles.getBundle(bundleName);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidSettingException("ssl.bundle", bundleName,
+					"no SSL bundle of that name; define it under spring.ssl.bundle.jks or spring.ssl.bundle.pem");
+		}
+	}
+
+}

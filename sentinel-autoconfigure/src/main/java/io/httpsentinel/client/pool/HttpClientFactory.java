@@ -1,0 +1,94 @@
+package io.httpsentinel.client.pool;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.tcp.AbstractProtocolSslContextSpec;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslManagerBundle;
+import org.springframework.boot.ssl.SslOptions;
+
+import io.httpsentinel.client.ClientSettings;
+
+/**
+ * Creates the Reactor Netty {@link HttpClient} of one client: its pool, timeouts, TLS and
+ * protocols.
+ */
+public final class HttpClientFactory {
+
+	private HttpClientFactory() {
+	}
+
+	/**
+	 * Create the HTTP client for resolved settings.
+	 * @param clientName the client name, used in error messages
+	 * @param settings resolved settings (no {@code null} component but the SSL bundle
+	 * name)
+	 * @param provider the client's connection pool
+	 * @param sslBundle the SSL bundle named by the settings, or {@code null} for none
+	 * @return a new HTTP client
+	 */
+	public static HttpClient create(String clientName, ClientSettings settings, ConnectionProvider provider,
+			@Nullable SslBundle sslBundle) {
+		boolean secure = isSecure(settings.baseUrl());
+		HttpClient httpClient = HttpClient.create(provider)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, toMillis(settings.timeouts().connect()))
+			// Aligns with Spring's and Boot's defaults.
+			.compress(true);
+		if (Boolean.TRUE.equals(settings.http2())) {
+			httpClient = httpClient.protocol(secure ? HttpProtocol.H2 : HttpProtocol.H2C, HttpProtocol.HTTP11);
+		}
+		if (secure) {
+			boolean http2 = Boolean.TRUE.equals(settings.http2());
+			boolean trustAll = settings.ssl().trustsAll();
+			Duration handshakeTimeout = settings.timeouts().tlsHandshake();
+			httpClient = httpClient.secure((spec) -> spec.sslContext(sslContextSpec(http2, sslBundle, trustAll))
+				.handshakeTimeout(handshakeTimeout));
+		}
+		return ExchangeTimeouts.apply(httpClient, clientName, settings.timeouts().responseHeaders(),
+				settings.timeouts().readIdle());
+	}
+
+	private static boolean isSecure(@Nullable URI baseUrl) {
+		return baseUrl != null && "https".equalsIgnoreCase(baseUrl.getScheme());
+	}
+
+	private static AbstractProtocolSslContextSpec<?> sslContextSpec(boolean http2, @Nullable SslBundle bundle,
+			boolean trustAll) {
+		AbstractProtocolSslContextSpec<?> spec = http2 ? Http2SslContextSpec.forClient()
+				: Http11SslContextSpec.forClient();
+		return spec.configure((builder) -> configure(builder, bundle, trustAll));
+	}
+
+	private static void configure(SslContextBuilder builder, @Nullable SslBundle bundle, boolean trustAll) {
+		if (trustAll) {
+			builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+		}
+		if (bundle != null) {
+			SslManagerBundle managers = bundle.getManagers();
+			builder.keyManager(managers.getKeyManagerFactory()).trustManager(managers.getTrustManagerFactory());
+			SslOptions options = bundle.getOptions();
+			if (options.getCiphers() != null) {
+				builder.ciphers(SslOptions.asSet(options.getCiphers()));
+			}
+			if (options.getEnabledProtocols() != null) {
+				builder.protocols(options.getEnabledProtocols());
+			}
+		}
+	}
+
+	private static int toMillis(Duration duration) {
+		return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+	}
+
+}
