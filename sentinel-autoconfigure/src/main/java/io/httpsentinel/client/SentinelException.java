@@ -2,11 +2,16 @@ package io.httpsentinel.client;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.reactive.function.client.WebClientException;
+
 /**
  * Base of the errors Sentinel raises. Each names the client it happened on, so that a log
  * line alone tells which upstream misbehaved.
+ * <p>
+ * It extends {@link WebClientException} so that {@code WebClient.retrieve()} hands it to
+ * the caller as it is, instead of wrapping it in a {@code WebClientResponseException}.
  */
-public class SentinelException extends RuntimeException {
+public class SentinelException extends WebClientException {
 
 	private final String clientName;
 
