@@ -1,6 +1,5 @@
 /**
- * Runnable sample showing Sentinel's named, pooled clients against an embedded demo
- * upstream.
+ * Runnable sample of Sentinel's named, pooled clients, with an embedded demo upstream.
  */
 @NullMarked
 package io.httpsentinel.sample;
