@@ -1,0 +1,132 @@
+package io.httpsentinel.sample.upstream;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * A stand-in for an external weather API, so that the sample runs without network access
+ * or a real API key. It is a separate Reactor Netty server on its own port, so requests
+ * to it leave the app over a real socket and go through the Sentinel client's pool, just
+ * as calls to a remote host would.
+ * <p>
+ * It listens on 127.0.0.1 only: it is a demo fixture and must not be reachable from other
+ * machines. It starts when the bean is created, before the app serves requests, and stops
+ * with the application context.
+ */
+@Component
+public class DemoUpstream implements DisposableBean {
+
+	/**
+	 * Header the upstream requires, as many real APIs do. The app sends it through the
+	 * client's {@code default-headers}.
+	 */
+	public static final String API_KEY_HEADER = "x-api-key";
+
+	/**
+	 * Fake key the upstream accepts; {@code application.yml} configures the same value.
+	 */
+	public static final String API_KEY = "demo-key";
+
+	private static final Log logger = LogFactory.getLog(DemoUpstream.class);
+
+	private static final String HOST = "127.0.0.1";
+
+	private final JsonMapper jsonMapper;
+
+	private final DisposableServer server;
+
+	public DemoUpstream(@Value("${demo.upstream.port}") int port, JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+		this.server = bind(port);
+		logger.info("Demo upstream listening on http://" + HOST + ":" + this.server.port());
+	}
+
+	private DisposableServer bind(int port) {
+		try {
+			return HttpServer.create().host(HOST).port(port).route(this::routes).bindNow();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("Demo upstream could not listen on " + HOST + ":" + port
+					+ "; free the port or set demo.upstream.port", ex);
+		}
+	}
+
+	/**
+	 * Every endpoint of the demo upstream, in one place.
+	 */
+	private void routes(HttpServerRoutes routes) {
+		routes.get("/weather/{city}", this::weather);
+	}
+
+	private Publisher<Void> weather(HttpServerRequest request, HttpServerResponse response) {
+		if (!API_KEY.equals(request.requestHeaders().get(API_KEY_HEADER))) {
+			return json(response.status(HttpResponseStatus.UNAUTHORIZED),
+					Map.of("error", "missing or wrong " + API_KEY_HEADER + " header"));
+		}
+		String city = UriUtils.decode(Objects.requireNonNull(request.param("city")), StandardCharsets.UTF_8);
+		Instant observedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+		return json(response, new Observation(city, temperatureCelsius(city), observedAt));
+	}
+
+	/**
+	 * Temperature derived from the city name, so that the same city always gets the same
+	 * answer (handy in tests and demos): between -10.0 and 19.9 degrees.
+	 */
+	static double temperatureCelsius(String city) {
+		int tenths = Math.floorMod(city.toLowerCase(Locale.ROOT).hashCode(), 300) - 100;
+		return tenths / 10.0;
+	}
+
+	private Publisher<Void> json(HttpServerResponse response, Object body) {
+		return response.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+			.sendString(Mono.just(this.jsonMapper.writeValueAsString(body)));
+	}
+
+	/**
+	 * Port the upstream listens on (useful when configured as 0).
+	 * @return the port
+	 */
+	public int port() {
+		return this.server.port();
+	}
+
+	@Override
+	public void destroy() {
+		this.server.disposeNow();
+	}
+
+	/**
+	 * What the upstream answers for a city.
+	 *
+	 * @param city the city, as requested
+	 * @param temperatureCelsius the temperature in degrees Celsius
+	 * @param observedAt when the temperature was "measured"
+	 */
+	record Observation(String city, double temperatureCelsius, Instant observedAt) {
+
+	}
+
+}

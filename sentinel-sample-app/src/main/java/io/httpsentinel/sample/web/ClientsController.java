@@ -1,0 +1,54 @@
+package io.httpsentinel.sample.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.httpsentinel.client.SentinelClient;
+import io.httpsentinel.client.SentinelClients;
+import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+
+/**
+ * Lists the configured Sentinel clients with their live pool figures, so that you can
+ * watch connections being opened and reused while calling {@code /api/weather/{city}}.
+ */
+@RestController
+public class ClientsController {
+
+	private final SentinelClients clients;
+
+	public ClientsController(SentinelClients clients) {
+		this.clients = clients;
+	}
+
+	@GetMapping("/api/clients")
+	public List<ClientView> clients() {
+		List<ClientView> views = new ArrayList<>();
+		for (SentinelClient client : this.clients) {
+			views.add(ClientView.of(client));
+		}
+		return views;
+	}
+
+	/**
+	 * One client as listed. Default headers are left out on purpose: they typically hold
+	 * API keys.
+	 *
+	 * @param name the client name
+	 * @param baseUrl the base URL requests resolve against
+	 * @param maxConnections the size limit of the pool
+	 * @param pool the pool's current figures
+	 */
+	public record ClientView(String name, String baseUrl, int maxConnections, PoolSnapshot pool) {
+
+		static ClientView of(SentinelClient client) {
+			return new ClientView(client.name(), Objects.toString(client.settings().baseUrl()),
+					Objects.requireNonNull(client.settings().pool().maxConnections()), client.pool());
+		}
+
+	}
+
+}

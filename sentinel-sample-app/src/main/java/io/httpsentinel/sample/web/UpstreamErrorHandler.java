@@ -1,0 +1,77 @@
+package io.httpsentinel.sample.web;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+import io.httpsentinel.client.PoolAcquireTimeoutException;
+import io.httpsentinel.client.PoolPendingLimitException;
+import io.httpsentinel.client.SentinelException;
+import io.httpsentinel.client.SentinelTimeoutException;
+
+/**
+ * Turns upstream failures into gateway statuses with a small problem-details body
+ * ({@code application/problem+json}). The upstream's own status is never passed through:
+ * a 401 from the upstream means this app's API key is wrong, not that our caller is
+ * unauthorized. Upstream bodies and messages are logged rather than returned, since they
+ * may reveal internals of the upstream.
+ */
+@RestControllerAdvice
+public class UpstreamErrorHandler {
+
+	private static final Log logger = LogFactory.getLog(UpstreamErrorHandler.class);
+
+	/**
+	 * Every pooled connection was busy: this app is overloaded, so ask callers to back
+	 * off rather than blame the upstream.
+	 */
+	@ExceptionHandler({ PoolAcquireTimeoutException.class, PoolPendingLimitException.class })
+	public ProblemDetail poolExhausted(SentinelException ex) {
+		logger.warn(ex.getMessage());
+		return problem(HttpStatus.SERVICE_UNAVAILABLE, "Too many concurrent upstream calls", ex.clientName());
+	}
+
+	@ExceptionHandler
+	public ProblemDetail timeout(SentinelTimeoutException ex) {
+		logger.warn(ex.getMessage());
+		return problem(HttpStatus.GATEWAY_TIMEOUT, "Upstream did not answer in time", ex.clientName());
+	}
+
+	@ExceptionHandler
+	public ProblemDetail sentinelError(SentinelException ex) {
+		logger.warn(ex.getMessage(), ex);
+		return problem(HttpStatus.BAD_GATEWAY, "Upstream call failed", ex.clientName());
+	}
+
+	@ExceptionHandler
+	public ProblemDetail upstreamStatus(WebClientResponseException ex) {
+		// The message names status, method and URL, e.g. "401 Unauthorized from GET ...".
+		logger.warn(ex.getMessage() + ": " + ex.getResponseBodyAsString());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY,
+				"Upstream answered " + ex.getStatusCode().value());
+		problem.setTitle("Upstream error");
+		return problem;
+	}
+
+	@ExceptionHandler
+	public ProblemDetail upstreamUnreachable(WebClientRequestException ex) {
+		logger.warn("Upstream unreachable: " + ex.getMessage());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, "Upstream unreachable");
+		problem.setTitle("Upstream error");
+		return problem;
+	}
+
+	private static ProblemDetail problem(HttpStatus status, String detail, String clientName) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setTitle("Upstream error");
+		problem.setProperty("client", clientName);
+		return problem;
+	}
+
+}

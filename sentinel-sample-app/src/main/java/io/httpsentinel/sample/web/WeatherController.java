@@ -1,0 +1,38 @@
+package io.httpsentinel.sample.web;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.httpsentinel.client.SentinelClients;
+
+/**
+ * Current weather of a city, fetched from the upstream weather API through the Sentinel
+ * client {@code weather} (configured under {@code sentinel.clients.weather}). Upstream
+ * failures are turned into responses by {@link UpstreamErrorHandler}.
+ */
+@RestController
+public class WeatherController {
+
+	private final WebClient weatherApi;
+
+	public WeatherController(SentinelClients clients) {
+		// Looked up once: a missing 'weather' client fails startup, not the first
+		// request.
+		this.weatherApi = clients.get("weather").webClient();
+	}
+
+	@GetMapping("/api/weather/{city}")
+	public Mono<WeatherReport> weather(@PathVariable String city) {
+		// Relative URI: the client adds the base URL and the x-api-key default header.
+		return this.weatherApi.get()
+			.uri("/weather/{city}", city)
+			.retrieve()
+			.bodyToMono(UpstreamWeather.class)
+			.map(WeatherReport::from);
+	}
+
+}

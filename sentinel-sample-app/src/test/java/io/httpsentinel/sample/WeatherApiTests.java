@@ -1,0 +1,118 @@
+package io.httpsentinel.sample;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.util.TestSocketUtils;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.httpsentinel.sample.upstream.DemoUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End-to-end: requests go to the app's real HTTP port, and the app calls the embedded
+ * demo upstream over a real socket through the Sentinel client {@code weather}.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class WeatherApiTests {
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	};
+
+	private static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_ARRAY = new ParameterizedTypeReference<>() {
+	};
+
+	@Autowired
+	private WebTestClient webTestClient;
+
+	@Autowired
+	private DemoUpstream demoUpstream;
+
+	@DynamicPropertySource
+	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
+		// Picked once: a supplier calling TestSocketUtils itself would answer a different
+		// port each time the property is read, so upstream and base-url could disagree.
+		int port = TestSocketUtils.findAvailableTcpPort();
+		registry.add("demo.upstream.port", () -> port);
+	}
+
+	@Test
+	void weatherOfOsloComesFromTheDemoUpstreamWithFahrenheitAdded() {
+		Instant before = Instant.now().minusSeconds(1);
+		Map<String, Object> weather = this.webTestClient.get()
+			.uri("/api/weather/Oslo")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+			.expectBody(JSON_OBJECT)
+			.returnResult()
+			.getResponseBody();
+		assertThat(weather).containsOnlyKeys("city", "temperatureCelsius", "temperatureFahrenheit", "observedAt")
+			.containsEntry("city", "Oslo")
+			.containsEntry("temperatureCelsius", 7.5)
+			.containsEntry("temperatureFahrenheit", 45.5);
+		assertThat(Instant.parse((String) weather.get("observedAt"))).isBetween(before, Instant.now());
+	}
+
+	@Test
+	void cityNamesNeedingUrlEncodingReachTheUpstreamIntact() {
+		this.webTestClient.get()
+			.uri("/api/weather/{city}", "São Paulo")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JSON_OBJECT)
+			.value((weather) -> assertThat(weather).containsEntry("city", "São Paulo"));
+	}
+
+	@Test
+	void clientsListsTheWeatherClientWithItsPool() {
+		List<Map<String, Object>> clients = this.webTestClient.get()
+			.uri("/api/clients")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JSON_ARRAY)
+			.returnResult()
+			.getResponseBody();
+		assertThat(clients).singleElement().satisfies((client) -> {
+			assertThat(client).containsEntry("name", "weather")
+				.containsEntry("baseUrl", "http://127.0.0.1:" + this.demoUpstream.port())
+				.containsEntry("maxConnections", 20);
+			assertThat(client.get("pool")).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsOnlyKeys("active", "idle", "pending", "total");
+		});
+	}
+
+	@Test
+	void demoUpstreamRejectsCallsWithoutTheApiKey() {
+		WebTestClient upstream = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.demoUpstream.port())
+			.build();
+		upstream.get()
+			.uri("/weather/Oslo")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.UNAUTHORIZED)
+			.expectBody(JSON_OBJECT)
+			.value((error) -> assertThat(error).containsEntry("error", "missing or wrong x-api-key header"));
+	}
+
+}
