@@ -68,8 +68,7 @@ class ConnectionPoolIntegrationTests {
 
 	@Test
 	void maxConnectionsIsEnforcedAndQueuedRequestsComplete() {
-		SentinelClient client = this.clients.create(this.server.baseUrl(),
-				(settings) -> settings
+		SentinelClient client = this.clients.create(this.server.baseUrl(), (settings) -> settings
 			.withPool(settings.pool().withMaxConnections(2).withPendingAcquire(10, Duration.ofMinutes(1))));
 		Mono<List<String>> all = Flux.range(0, 6).flatMap((i) -> get(client, "/held"), 6).collectList().cache();
 		all.subscribe();

@@ -13,6 +13,7 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.tcp.AbstractProtocolSslContextSpec;
+import reactor.netty.tcp.SslProvider;
 
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslManagerBundle;
@@ -63,8 +64,8 @@ public final class HttpClientFactory {
 		return baseUrl != null && "https".equalsIgnoreCase(baseUrl.getScheme());
 	}
 
-	private static AbstractProtocolSslContextSpec<?> sslContextSpec(boolean http2, @Nullable SslBundle bundle,
-			boolean trustAll) {
+	private static SslProvider.GenericSslContextSpec<SslContextBuilder> sslContextSpec(boolean http2,
+			@Nullable SslBundle bundle, boolean trustAll) {
 		AbstractProtocolSslContextSpec<?> spec = http2 ? Http2SslContextSpec.forClient()
 				: Http11SslContextSpec.forClient();
 		return spec.configure((builder) -> configure(builder, bundle, trustAll));

@@ -1,0 +1,100 @@
+package io.httpsentinel.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.util.unit.DataSize;
+
+import io.httpsentinel.client.ClientSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The configuration metadata that IDEs read: every key documented, and the defaults it
+ * advertises equal to the ones the code applies.
+ */
+class ConfigurationMetadataTests {
+
+	/** Keys whose absence is the default: there is nothing to inherit or show. */
+	private static final Set<String> WITHOUT_DEFAULT = Set.of("sentinel.defaults.base-url",
+			"sentinel.defaults.default-headers", "sentinel.defaults.ssl.bundle", "sentinel.clients");
+
+	private final Map<String, JsonNode> properties = new LinkedHashMap<>();
+
+	@BeforeEach
+	void load() throws IOException {
+		try (InputStream in = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
+			JsonNode root = JsonMapper.builder().build().readTree(in);
+			for (JsonNode property : root.get("properties")) {
+				String name = property.get("name").asString();
+				if (name.startsWith("sentinel.")) {
+					this.properties.put(name, property);
+				}
+			}
+		}
+	}
+
+	@Test
+	void everyKeyHasADescription() {
+		assertThat(this.properties).isNotEmpty().allSatisfy((name, property) -> {
+			assertThat(property.has("description")).as(name).isTrue();
+			assertThat(property.get("description").asString()).as(name).isNotBlank().doesNotStartWith("The ");
+		});
+	}
+
+	@Test
+	void everyInheritableKeyShowsItsDefault() {
+		assertThat(this.properties).allSatisfy((name, property) -> {
+			if (!WITHOUT_DEFAULT.contains(name)) {
+				assertThat(property.has("defaultValue")).as(name).isTrue();
+			}
+		});
+	}
+
+	@Test
+	void clientsMapIsDocumented() {
+		assertThat(this.properties.get("sentinel.clients").get("description").asString())
+			.contains("same keys as 'sentinel.defaults'");
+	}
+
+	@Test
+	void advertisedDefaultsAreTheBuiltInDefaults() {
+		ClientSettings defaults = ClientSettings.DEFAULTS;
+		assertThat(duration("timeouts.connect")).isEqualTo(defaults.timeouts().connect());
+		assertThat(duration("timeouts.tls-handshake")).isEqualTo(defaults.timeouts().tlsHandshake());
+		assertThat(duration("timeouts.response-headers")).isEqualTo(defaults.timeouts().responseHeaders());
+		assertThat(duration("timeouts.read-idle")).isEqualTo(defaults.timeouts().readIdle());
+		assertThat(duration("timeouts.total")).isEqualTo(defaults.timeouts().total());
+		assertThat(duration("pool.pending-acquire-timeout")).isEqualTo(defaults.pool().pendingAcquireTimeout());
+		assertThat(duration("pool.max-idle-time")).isEqualTo(defaults.pool().maxIdleTime());
+		assertThat(duration("pool.max-life-time")).isEqualTo(defaults.pool().maxLifeTime());
+		assertThat(duration("pool.evict-in-background")).isEqualTo(defaults.pool().evictInBackground());
+		assertThat(defaultOf("pool.max-connections").asInt()).isEqualTo(defaults.pool().maxConnections());
+		assertThat(defaultOf("pool.pending-acquire-max-count").asInt())
+			.isEqualTo(defaults.pool().pendingAcquireMaxCount());
+		assertThat(defaultOf("pool.leasing").asString()).isEqualToIgnoringCase(defaults.pool().leasing().name());
+		assertThat(DataSize.parse(defaultOf("max-response-size").asString())).isEqualTo(defaults.maxResponseSize());
+		assertThat(defaultOf("http2").asBoolean()).isEqualTo(defaults.http2());
+		assertThat(defaultOf("ssl.insecure-trust-all").asBoolean()).isEqualTo(defaults.ssl().insecureTrustAll());
+	}
+
+	private Duration duration(String key) {
+		return DurationStyle.detectAndParse(defaultOf(key).asString());
+	}
+
+	private JsonNode defaultOf(String key) {
+		return this.properties.get("sentinel.defaults." + key).get("defaultValue");
+	}
+
+}
