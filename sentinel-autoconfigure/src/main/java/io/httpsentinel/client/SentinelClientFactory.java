@@ -51,12 +51,16 @@ public final class SentinelClientFactory {
 	/**
 	 * Create a client.
 	 * @param name the client name
-	 * @param settings fully resolved settings, e.g.
-	 * {@code own.orElse(defaults).orElse(ClientSettings.DEFAULTS)}
+	 * @param requested the client's settings, typically {@code own.orElse(defaults)};
+	 * components still unset take the built-in defaults of
+	 * {@link ClientSettings#DEFAULTS}
 	 * @return a new client; close it to release its pool
-	 * @throws InvalidSettingException when the settings are incomplete or inconsistent
+	 * @throws InvalidSettingException when the base URL is missing, the settings are
+	 * inconsistent, or the SSL bundle does not exist
 	 */
-	public SentinelClient create(String name, ClientSettings settings) {
+	public SentinelClient create(String name, ClientSettings requested) {
+		// Idempotent for resolved settings; fills the gaps of hand-made ones.
+		ClientSettings settings = requested.orElse(ClientSettings.DEFAULTS);
 		URI baseUrl = SettingChecks.required("base-url", settings.baseUrl());
 		settings.checkConsistent();
 		SslBundle sslBundle = sslBundle(settings.ssl());

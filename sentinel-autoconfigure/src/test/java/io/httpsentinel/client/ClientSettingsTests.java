@@ -1,0 +1,97 @@
+package io.httpsentinel.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link ClientSettings} inheritance and validation.
+ */
+class ClientSettingsTests {
+
+	@Test
+	void orElseFillsOnlyUnsetValues() {
+		ClientSettings own = ClientSettings.INHERIT.withHttp2(false)
+			.withTimeouts(TimeoutSettings.INHERIT.withConnect(Duration.ofSeconds(5)));
+		ClientSettings inherited = ClientSettings.INHERIT.withHttp2(true)
+			.withMaxResponseSize(DataSize.ofKilobytes(1))
+			.withTimeouts(
+					TimeoutSettings.INHERIT.withConnect(Duration.ofSeconds(1)).withReadIdle(Duration.ofSeconds(2)));
+		ClientSettings resolved = own.orElse(inherited);
+		assertThat(resolved.http2()).isFalse();
+		assertThat(resolved.maxResponseSize()).isEqualTo(DataSize.ofKilobytes(1));
+		assertThat(resolved.timeouts().connect()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(resolved.timeouts().readIdle()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(resolved.timeouts().total()).isNull();
+	}
+
+	@Test
+	void resolvingAgainstDefaultsLeavesNoGap() {
+		ClientSettings resolved = ClientSettings.INHERIT.orElse(ClientSettings.DEFAULTS);
+		assertThat(resolved).isEqualTo(ClientSettings.DEFAULTS);
+		assertThat(resolved.orElse(ClientSettings.DEFAULTS)).isEqualTo(resolved);
+	}
+
+	@Test
+	void defaultHeadersMergeCaseInsensitivelyOwnValueWinning() {
+		ClientSettings own = ClientSettings.INHERIT.withDefaultHeaders(Map.of("X-Api-Key", "own"));
+		ClientSettings inherited = ClientSettings.INHERIT
+			.withDefaultHeaders(Map.of("x-api-key", "inherited", "user-agent", "sentinel"));
+		Map<String, String> headers = own.orElse(inherited).defaultHeaders();
+		assertThat(headers).hasSize(2).containsEntry("x-api-key", "own").containsEntry("User-Agent", "sentinel");
+	}
+
+	@Test
+	void baseUrlMustBeAbsoluteHttpWithHost() {
+		assertThat(ClientSettings.parseBaseUrl(" https://api.example.com/v1 "))
+			.isEqualTo(URI.create("https://api.example.com/v1"));
+		assertInvalid("base-url", () -> ClientSettings.parseBaseUrl("api.example.com"));
+		assertInvalid("base-url", () -> ClientSettings.parseBaseUrl("https:///v1"));
+		assertInvalid("base-url", () -> ClientSettings.parseBaseUrl("https://api.example.com/v1?key=1"));
+	}
+
+	@Test
+	void credentialsInTheBaseUrlAreRejectedWithoutEchoingThem() {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> ClientSettings.parseBaseUrl("https://user:s3cret@api.example.com"))
+			.satisfies((ex) -> assertThat(ex.key()).isEqualTo("base-url"))
+			.withMessageNotContaining("s3cret");
+	}
+
+	@Test
+	void invalidValuesNameTheirKey() {
+		assertInvalid("pool.max-connections", () -> PoolSettings.INHERIT.withMaxConnections(0));
+		assertInvalid("pool.pending-acquire-timeout",
+				() -> PoolSettings.INHERIT.withPendingAcquire(1, Duration.ofSeconds(-1)));
+		assertInvalid("timeouts.tls-handshake", () -> TimeoutSettings.INHERIT.withTlsHandshake(Duration.ZERO));
+		assertInvalid("max-response-size", () -> ClientSettings.INHERIT.withMaxResponseSize(DataSize.ofBytes(0)));
+		assertInvalid("ssl.bundle", () -> new SslSettings(" ", null));
+	}
+
+	@Test
+	void evictInBackgroundMayBeZeroToDisableIt() {
+		assertThat(PoolSettings.INHERIT.withEvictInBackground(Duration.ZERO).evictInBackground()).isZero();
+	}
+
+	@Test
+	void crossFieldRulesAreCheckedOnResolvedSettings() {
+		ClientSettings slowHeaders = ClientSettings.DEFAULTS
+			.withTimeouts(ClientSettings.DEFAULTS.timeouts().withResponseHeaders(Duration.ofMinutes(10)));
+		assertInvalid("timeouts.response-headers", slowHeaders::checkConsistent);
+		ClientSettings both = ClientSettings.DEFAULTS.withSsl(new SslSettings("bundle", true));
+		assertInvalid("ssl.insecure-trust-all", both::checkConsistent);
+	}
+
+	private static void assertInvalid(String key, Runnable action) {
+		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(action::run)
+			.satisfies((ex) -> assertThat(ex.key()).isEqualTo(key));
+	}
+
+}
