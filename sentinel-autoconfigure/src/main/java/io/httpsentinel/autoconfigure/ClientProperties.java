@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.client.LeasingStrategy;
@@ -47,6 +48,15 @@ public class ClientProperties {
 
 	private final Ssl ssl = new Ssl();
 
+	@NestedConfigurationProperty
+	private final RetryProperties retry = new RetryProperties();
+
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
+
+	@NestedConfigurationProperty
+	private final RateLimitProperties rateLimit = new RateLimitProperties();
+
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
@@ -87,6 +97,18 @@ public class ClientProperties {
 		return this.ssl;
 	}
 
+	public RetryProperties getRetry() {
+		return this.retry;
+	}
+
+	public CircuitBreakerProperties getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	public RateLimitProperties getRateLimit() {
+		return this.rateLimit;
+	}
+
 	/**
 	 * Timeouts.
 	 */
@@ -114,10 +136,25 @@ public class ClientProperties {
 		private @Nullable Duration readIdle;
 
 		/**
-		 * Maximum duration of a whole call including retries and waits. Must be longer
-		 * than 'response-headers'. Reserved for the resilience pipeline.
+		 * Maximum duration of a whole call: every attempt, backoff and rate-limit wait,
+		 * and the reading of a buffered response body. Must be longer than
+		 * 'response-headers'.
 		 */
 		private @Nullable Duration total;
+
+		/**
+		 * Whether 'total' also bounds streamed response bodies (text/event-stream,
+		 * application/x-ndjson, ...).
+		 */
+		private @Nullable Boolean totalIncludesStreams;
+
+		public @Nullable Boolean getTotalIncludesStreams() {
+			return this.totalIncludesStreams;
+		}
+
+		public void setTotalIncludesStreams(@Nullable Boolean totalIncludesStreams) {
+			this.totalIncludesStreams = totalIncludesStreams;
+		}
 
 		public @Nullable Duration getConnect() {
 			return this.connect;

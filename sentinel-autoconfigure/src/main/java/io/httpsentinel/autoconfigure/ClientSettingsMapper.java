@@ -4,9 +4,12 @@ import java.util.function.Supplier;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
+import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.InvalidSettingException;
 import io.httpsentinel.client.PoolSettings;
+import io.httpsentinel.client.RateLimitSettings;
+import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SslSettings;
 import io.httpsentinel.client.TimeoutSettings;
 
@@ -38,12 +41,33 @@ final class ClientSettingsMapper {
 					(properties.getBaseUrl() != null) ? ClientSettings.parseBaseUrl(properties.getBaseUrl()) : null,
 					properties.getDefaultHeaders(), properties.getHttp2(), properties.getMaxResponseSize(),
 					new TimeoutSettings(timeouts.getConnect(), timeouts.getTlsHandshake(),
-							timeouts.getResponseHeaders(), timeouts.getReadIdle(), timeouts.getTotal()),
+							timeouts.getResponseHeaders(), timeouts.getReadIdle(), timeouts.getTotal(),
+							timeouts.getTotalIncludesStreams()),
 					new PoolSettings(pool.getMaxConnections(), pool.getPendingAcquireMaxCount(),
 							pool.getPendingAcquireTimeout(), pool.getMaxIdleTime(), pool.getMaxLifeTime(),
 							pool.getEvictInBackground(), pool.getLeasing()),
-					new SslSettings(ssl.getBundle(), ssl.getInsecureTrustAll()));
+					new SslSettings(ssl.getBundle(), ssl.getInsecureTrustAll()), retry(properties.getRetry()),
+					circuitBreaker(properties.getCircuitBreaker()), rateLimit(properties.getRateLimit()));
 		});
+	}
+
+	private static RetrySettings retry(RetryProperties retry) {
+		return new RetrySettings(retry.getMaxRetries(), retry.getInitialDelay(), retry.getMultiplier(),
+				retry.getMaxDelay(), retry.getJitter(), retry.getStatuses(), retry.getMaxRetryAfter(),
+				retry.getNonIdempotent(), retry.getIdempotencyKeyHeader(), new RetrySettings.RetryBudgetSettings(
+						retry.getBudget().getRatio(), retry.getBudget().getMinConcurrency()));
+	}
+
+	private static CircuitBreakerSettings circuitBreaker(CircuitBreakerProperties breaker) {
+		return new CircuitBreakerSettings(breaker.getEnabled(), breaker.getFailureRateThreshold(),
+				breaker.getSlidingWindow(), breaker.getMinimumCalls(), breaker.getWaitInOpen(),
+				breaker.getWaitMultiplier(), breaker.getMaxWaitInOpen(), breaker.getHalfOpenCalls(),
+				breaker.getMaxWaitInHalfOpen());
+	}
+
+	private static RateLimitSettings rateLimit(RateLimitProperties rateLimit) {
+		return new RateLimitSettings(rateLimit.getRequestsPerSecond(), rateLimit.getRequestsPerMinute(),
+				rateLimit.getBurst(), rateLimit.getMaxWait());
 	}
 
 	static String clientPrefix(String clientName) {

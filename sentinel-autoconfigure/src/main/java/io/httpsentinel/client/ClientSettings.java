@@ -29,10 +29,13 @@ import org.springframework.util.unit.DataSize;
  * @param timeouts timeouts
  * @param pool connection pool
  * @param ssl TLS
+ * @param retry retries
+ * @param circuitBreaker circuit breaker
+ * @param rateLimit client-side rate limit
  */
 public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String> defaultHeaders,
 		@Nullable Boolean http2, @Nullable DataSize maxResponseSize, TimeoutSettings timeouts, PoolSettings pool,
-		SslSettings ssl) {
+		SslSettings ssl, RetrySettings retry, CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit) {
 
 	/**
 	 * Built-in defaults: no base URL, no default headers, HTTP/1.1 only, 10MB response
@@ -40,13 +43,15 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 	 * {@link SslSettings}.
 	 */
 	public static final ClientSettings DEFAULTS = new ClientSettings(null, Map.of(), false, DataSize.ofMegabytes(10),
-			TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS, SslSettings.DEFAULTS);
+			TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS, SslSettings.DEFAULTS, RetrySettings.DEFAULTS,
+			CircuitBreakerSettings.DEFAULTS, RateLimitSettings.DEFAULTS);
 
 	/**
 	 * Settings that inherit everything.
 	 */
 	public static final ClientSettings INHERIT = new ClientSettings(null, null, null, null, TimeoutSettings.INHERIT,
-			PoolSettings.INHERIT, SslSettings.INHERIT);
+			PoolSettings.INHERIT, SslSettings.INHERIT, RetrySettings.INHERIT, CircuitBreakerSettings.INHERIT,
+			RateLimitSettings.INHERIT);
 
 	public ClientSettings {
 		if (baseUrl != null) {
@@ -116,7 +121,8 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 		return new ClientSettings(SettingChecks.pick(this.baseUrl, other.baseUrl),
 				mergeHeaders(this.defaultHeaders, other.defaultHeaders), SettingChecks.pick(this.http2, other.http2),
 				SettingChecks.pick(this.maxResponseSize, other.maxResponseSize), this.timeouts.orElse(other.timeouts),
-				this.pool.orElse(other.pool), this.ssl.orElse(other.ssl));
+				this.pool.orElse(other.pool), this.ssl.orElse(other.ssl), this.retry.orElse(other.retry),
+				this.circuitBreaker.orElse(other.circuitBreaker), this.rateLimit.orElse(other.rateLimit));
 	}
 
 	private static @Nullable Map<String, String> mergeHeaders(@Nullable Map<String, String> own,
@@ -138,41 +144,59 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 	public void checkConsistent() {
 		this.timeouts.checkConsistent();
 		this.ssl.checkConsistent();
+		this.retry.checkConsistent();
+		this.circuitBreaker.checkConsistent(this.timeouts.responseHeaders());
+		this.rateLimit.checkConsistent();
 	}
 
 	public ClientSettings withBaseUrl(@Nullable URI baseUrl) {
 		return new ClientSettings(baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
 	}
 
 	public ClientSettings withDefaultHeaders(@Nullable Map<String, String> defaultHeaders) {
 		return new ClientSettings(this.baseUrl, defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
 	}
 
 	public ClientSettings withHttp2(@Nullable Boolean http2) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
 	}
 
 	public ClientSettings withMaxResponseSize(@Nullable DataSize maxResponseSize) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, maxResponseSize, this.timeouts,
-				this.pool, this.ssl);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
 	}
 
 	public ClientSettings withTimeouts(TimeoutSettings timeouts) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, timeouts,
-				this.pool, this.ssl);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
 	}
 
 	public ClientSettings withPool(PoolSettings pool) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				pool, this.ssl);
+				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
 	}
 
 	public ClientSettings withSsl(SslSettings ssl) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, ssl);
+				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit);
+	}
+
+	public ClientSettings withRetry(RetrySettings retry) {
+		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
+				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit);
+	}
+
+	public ClientSettings withCircuitBreaker(CircuitBreakerSettings circuitBreaker) {
+		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
+				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit);
+	}
+
+	public ClientSettings withRateLimit(RateLimitSettings rateLimit) {
+		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
+				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit);
 	}
 
 }

@@ -1,23 +1,17 @@
 package io.httpsentinel.client;
 
 import java.time.Duration;
-import java.util.List;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.reactive.function.BodyExtractor;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
-import org.springframework.web.reactive.function.client.support.ClientResponseWrapper;
 
 /**
  * Innermost filter of every client: turns transport errors into Sentinel's typed errors
@@ -30,6 +24,8 @@ final class ErrorTranslationFilter implements ExchangeFilterFunction {
 
 	private final ClientSettings settings;
 
+	private final SizeLimit sizeLimit = new SizeLimit();
+
 	ErrorTranslationFilter(String clientName, ClientSettings settings) {
 		this.clientName = clientName;
 		this.settings = settings;
@@ -37,7 +33,9 @@ final class ErrorTranslationFilter implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return next.exchange(request).onErrorMap(this::translateExchangeError).map(SizeLimitedResponse::new);
+		return next.exchange(request)
+			.onErrorMap(this::translateExchangeError)
+			.map((response) -> BodyInterceptor.wrap(response, this.sizeLimit));
 	}
 
 	private Throwable translateExchangeError(Throwable error) {
@@ -74,66 +72,16 @@ final class ErrorTranslationFilter implements ExchangeFilterFunction {
 	 * Maps the codecs' anonymous buffer-limit error to {@link ResponseTooLargeException}
 	 * on every way of reading the body.
 	 */
-	private final class SizeLimitedResponse extends ClientResponseWrapper {
+	private final class SizeLimit implements BodyInterceptor {
 
-		SizeLimitedResponse(ClientResponse delegate) {
-			super(delegate);
+		@Override
+		public <T> Mono<T> mono(Mono<T> body) {
+			return body.onErrorMap(ErrorTranslationFilter.this::translateBodyError);
 		}
 
 		@Override
-		public <T> T body(BodyExtractor<T, ? super ClientHttpResponse> extractor) {
-			T body = super.body(extractor);
-			if (body instanceof Mono<?> mono) {
-				@SuppressWarnings("unchecked")
-				T mapped = (T) mono.onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-				return mapped;
-			}
-			if (body instanceof Flux<?> flux) {
-				@SuppressWarnings("unchecked")
-				T mapped = (T) flux.onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-				return mapped;
-			}
-			return body;
-		}
-
-		@Override
-		public <T> Mono<T> bodyToMono(Class<? extends T> elementClass) {
-			return super.<T>bodyToMono(elementClass).onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-		}
-
-		@Override
-		public <T> Mono<T> bodyToMono(ParameterizedTypeReference<T> elementTypeRef) {
-			return super.bodyToMono(elementTypeRef).onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-		}
-
-		@Override
-		public <T> Flux<T> bodyToFlux(Class<? extends T> elementClass) {
-			return super.<T>bodyToFlux(elementClass).onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-		}
-
-		@Override
-		public <T> Flux<T> bodyToFlux(ParameterizedTypeReference<T> elementTypeRef) {
-			return super.bodyToFlux(elementTypeRef).onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-		}
-
-		@Override
-		public <T> Mono<ResponseEntity<T>> toEntity(Class<T> bodyType) {
-			return super.toEntity(bodyType).onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-		}
-
-		@Override
-		public <T> Mono<ResponseEntity<T>> toEntity(ParameterizedTypeReference<T> bodyTypeReference) {
-			return super.toEntity(bodyTypeReference).onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-		}
-
-		@Override
-		public <T> Mono<ResponseEntity<List<T>>> toEntityList(Class<T> elementClass) {
-			return super.toEntityList(elementClass).onErrorMap(ErrorTranslationFilter.this::translateBodyError);
-		}
-
-		@Override
-		public <T> Mono<ResponseEntity<List<T>>> toEntityList(ParameterizedTypeReference<T> elementTypeRef) {
-			return super.toEntityList(elementTypeRef).onErrorMap(ErrorTranslationFilter.this::translateBodyError);
+		public <T> Flux<T> flux(Flux<T> body) {
+			return body.onErrorMap(ErrorTranslationFilter.this::translateBodyError);
 		}
 
 	}

@@ -8,6 +8,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.pool.PoolStatistics;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+import io.httpsentinel.resilience.ClientResilience;
 
 /**
  * One named upstream host: a {@link WebClient} bound to the host's base URL and default
@@ -33,8 +34,11 @@ public final class SentinelClient implements AutoCloseable {
 
 	private final PoolStatistics poolStatistics;
 
+	private final ClientResilience resilience;
+
 	SentinelClient(String name, ClientSettings settings, WebClient webClient, ConnectionProvider connectionProvider,
-			PoolStatistics poolStatistics) {
+			PoolStatistics poolStatistics, ClientResilience resilience) {
+		this.resilience = resilience;
 		this.name = name;
 		this.settings = settings;
 		this.webClient = webClient;
@@ -74,6 +78,15 @@ public final class SentinelClient implements AutoCloseable {
 	 */
 	public PoolSnapshot pool() {
 		return this.poolStatistics.snapshot();
+	}
+
+	/**
+	 * The client's resilience state: circuit breaker, retry budget, rate limiter, host
+	 * pause.
+	 * @return the resilience state
+	 */
+	public ClientResilience resilience() {
+		return this.resilience;
 	}
 
 	/**

@@ -19,6 +19,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.httpsentinel.client.pool.ConnectionProviderFactory;
 import io.httpsentinel.client.pool.HttpClientFactory;
 import io.httpsentinel.client.pool.PoolStatistics;
+import io.httpsentinel.resilience.ClientResilience;
+import io.httpsentinel.resilience.ResilienceSupport;
 
 /**
  * Builds {@link SentinelClient}s from resolved settings. Each client gets a pool of its
@@ -35,17 +37,33 @@ public final class SentinelClientFactory {
 
 	private final List<SentinelClientCustomizer> customizers;
 
+	private final ResilienceSupport resilience;
+
 	/**
-	 * Create a factory.
+	 * Create a factory whose clients have a private circuit breaker factory, the system
+	 * clock and no attempt listeners.
 	 * @param webClientBuilders supplies a new builder for each client
 	 * @param sslBundles the SSL bundles that {@code ssl.bundle} may name, or {@code null}
 	 * @param customizers customizers applied to every client, in order
 	 */
 	public SentinelClientFactory(Supplier<WebClient.Builder> webClientBuilders, @Nullable SslBundles sslBundles,
 			List<SentinelClientCustomizer> customizers) {
+		this(webClientBuilders, sslBundles, customizers, ResilienceSupport.standalone());
+	}
+
+	/**
+	 * Create a factory.
+	 * @param webClientBuilders supplies a new builder for each client
+	 * @param sslBundles the SSL bundles that {@code ssl.bundle} may name, or {@code null}
+	 * @param customizers customizers applied to every client, in order
+	 * @param resilience what the resilience pipelines of the clients share
+	 */
+	public SentinelClientFactory(Supplier<WebClient.Builder> webClientBuilders, @Nullable SslBundles sslBundles,
+			List<SentinelClientCustomizer> customizers, ResilienceSupport resilience) {
 		this.webClientBuilders = webClientBuilders;
 		this.sslBundles = sslBundles;
 		this.customizers = List.copyOf(customizers);
+		this.resilience = resilience;
 	}
 
 	/**
@@ -82,10 +100,12 @@ public final class SentinelClientFactory {
 				.codecs((codecs) -> codecs.defaultCodecs()
 					.maxInMemorySize((int) Math.min(Integer.MAX_VALUE, settings.maxResponseSize().toBytes())));
 			this.customizers.forEach((customizer) -> customizer.customizeWebClient(name, builder));
-			// Added last so that it is the innermost filter: every other filter sees
-			// typed errors.
+			// Added last, so innermost: the pipeline runs once per call around every
+			// attempt, and sees the typed errors the translation below produces.
+			ClientResilience resilience = this.resilience.create(name, settings);
+			builder.filter(this.resilience.filter(name, settings, resilience));
 			builder.filter(new ErrorTranslationFilter(name, settings));
-			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics);
+			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics, resilience);
 		}
 		catch (RuntimeException ex) {
 			provider.dispose();

@@ -15,23 +15,28 @@ import org.jspecify.annotations.Nullable;
  * @param readIdle maximum gap between two chunks of a response body once the headers
  * arrived (not the duration of the whole body, so long streams are fine); fails with
  * {@link ReadIdleTimeoutException}
- * @param total maximum duration of a whole call including retries and waits. Reserved:
- * validated now, enforced by the resilience pipeline
+ * @param total maximum duration of a whole call: every attempt, backoff and rate-limit
+ * wait, and the reading of a buffered (non-streaming) response body; fails with
+ * {@link TotalTimeoutException}
+ * @param totalIncludesStreams whether {@code total} also bounds streamed response bodies
+ * ({@code text/event-stream}, {@code application/x-ndjson} and similar); off by default,
+ * since a healthy stream may last far longer than any request
  */
 public record TimeoutSettings(@Nullable Duration connect, @Nullable Duration tlsHandshake,
-		@Nullable Duration responseHeaders, @Nullable Duration readIdle, @Nullable Duration total) {
+		@Nullable Duration responseHeaders, @Nullable Duration readIdle, @Nullable Duration total,
+		@Nullable Boolean totalIncludesStreams) {
 
 	/**
 	 * Built-in defaults: connect 5s, TLS handshake 10s, response headers 60s, read idle
 	 * 60s, total 10 minutes.
 	 */
 	public static final TimeoutSettings DEFAULTS = new TimeoutSettings(Duration.ofSeconds(5), Duration.ofSeconds(10),
-			Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10));
+			Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10), false);
 
 	/**
 	 * Settings that inherit everything.
 	 */
-	public static final TimeoutSettings INHERIT = new TimeoutSettings(null, null, null, null, null);
+	public static final TimeoutSettings INHERIT = new TimeoutSettings(null, null, null, null, null, null);
 
 	public TimeoutSettings {
 		SettingChecks.positive("timeouts.connect", connect);
@@ -50,27 +55,38 @@ public record TimeoutSettings(@Nullable Duration connect, @Nullable Duration tls
 		return new TimeoutSettings(SettingChecks.pick(this.connect, other.connect),
 				SettingChecks.pick(this.tlsHandshake, other.tlsHandshake),
 				SettingChecks.pick(this.responseHeaders, other.responseHeaders),
-				SettingChecks.pick(this.readIdle, other.readIdle), SettingChecks.pick(this.total, other.total));
+				SettingChecks.pick(this.readIdle, other.readIdle), SettingChecks.pick(this.total, other.total),
+				SettingChecks.pick(this.totalIncludesStreams, other.totalIncludesStreams));
 	}
 
 	public TimeoutSettings withConnect(@Nullable Duration connect) {
-		return new TimeoutSettings(connect, this.tlsHandshake, this.responseHeaders, this.readIdle, this.total);
+		return new TimeoutSettings(connect, this.tlsHandshake, this.responseHeaders, this.readIdle, this.total,
+				this.totalIncludesStreams);
 	}
 
 	public TimeoutSettings withTlsHandshake(@Nullable Duration tlsHandshake) {
-		return new TimeoutSettings(this.connect, tlsHandshake, this.responseHeaders, this.readIdle, this.total);
+		return new TimeoutSettings(this.connect, tlsHandshake, this.responseHeaders, this.readIdle, this.total,
+				this.totalIncludesStreams);
 	}
 
 	public TimeoutSettings withResponseHeaders(@Nullable Duration responseHeaders) {
-		return new TimeoutSettings(this.connect, this.tlsHandshake, responseHeaders, this.readIdle, this.total);
+		return new TimeoutSettings(this.connect, this.tlsHandshake, responseHeaders, this.readIdle, this.total,
+				this.totalIncludesStreams);
 	}
 
 	public TimeoutSettings withReadIdle(@Nullable Duration readIdle) {
-		return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, readIdle, this.total);
+		return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, readIdle, this.total,
+				this.totalIncludesStreams);
 	}
 
 	public TimeoutSettings withTotal(@Nullable Duration total) {
-		return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, this.readIdle, total);
+		return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, this.readIdle, total,
+				this.totalIncludesStreams);
+	}
+
+	public TimeoutSettings withTotalIncludesStreams(@Nullable Boolean totalIncludesStreams) {
+		return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, this.readIdle, this.total,
+				totalIncludesStreams);
 	}
 
 	void checkConsistent() {

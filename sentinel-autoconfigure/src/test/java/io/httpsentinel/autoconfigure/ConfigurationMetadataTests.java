@@ -16,7 +16,9 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.RetrySettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +30,11 @@ class ConfigurationMetadataTests {
 
 	/** Keys whose absence is the default: there is nothing to inherit or show. */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("sentinel.defaults.base-url",
-			"sentinel.defaults.default-headers", "sentinel.defaults.ssl.bundle", "sentinel.clients");
+			"sentinel.defaults.default-headers", "sentinel.defaults.ssl.bundle", "sentinel.clients",
+			"sentinel.defaults.retry.idempotency-key-header", "sentinel.defaults.rate-limit.requests-per-second",
+			"sentinel.defaults.rate-limit.requests-per-minute", "sentinel.defaults.rate-limit.burst",
+			// Derived from timeouts.response-headers when not set.
+			"sentinel.defaults.circuit-breaker.sliding-window");
 
 	private final Map<String, JsonNode> properties = new LinkedHashMap<>();
 
@@ -87,6 +93,31 @@ class ConfigurationMetadataTests {
 		assertThat(DataSize.parse(defaultOf("max-response-size").asString())).isEqualTo(defaults.maxResponseSize());
 		assertThat(defaultOf("http2").asBoolean()).isEqualTo(defaults.http2());
 		assertThat(defaultOf("ssl.insecure-trust-all").asBoolean()).isEqualTo(defaults.ssl().insecureTrustAll());
+		assertThat(defaultOf("timeouts.total-includes-streams").asBoolean())
+			.isEqualTo(defaults.timeouts().totalIncludesStreams());
+		RetrySettings retry = defaults.retry();
+		assertThat(defaultOf("retry.max-retries").asInt()).isEqualTo(retry.maxRetries());
+		assertThat(duration("retry.initial-delay")).isEqualTo(retry.initialDelay());
+		assertThat(defaultOf("retry.multiplier").asDouble()).isEqualTo(retry.multiplier());
+		assertThat(duration("retry.max-delay")).isEqualTo(retry.maxDelay());
+		assertThat(defaultOf("retry.jitter").asDouble()).isEqualTo(retry.jitter());
+		assertThat(defaultOf("retry.statuses").values().stream().map(JsonNode::asInt).toList())
+			.containsExactlyInAnyOrderElementsOf(retry.statuses());
+		assertThat(duration("retry.max-retry-after")).isEqualTo(retry.maxRetryAfter());
+		assertThat(defaultOf("retry.non-idempotent").asBoolean()).isEqualTo(retry.nonIdempotent());
+		assertThat(defaultOf("retry.budget.ratio").asDouble()).isEqualTo(retry.budget().ratio());
+		assertThat(defaultOf("retry.budget.min-concurrency").asInt()).isEqualTo(retry.budget().minConcurrency());
+		CircuitBreakerSettings breaker = defaults.circuitBreaker();
+		assertThat(defaultOf("circuit-breaker.enabled").asBoolean()).isEqualTo(breaker.enabled());
+		assertThat(defaultOf("circuit-breaker.failure-rate-threshold").floatValue())
+			.isEqualTo(breaker.failureRateThreshold());
+		assertThat(defaultOf("circuit-breaker.minimum-calls").asInt()).isEqualTo(breaker.minimumCalls());
+		assertThat(duration("circuit-breaker.wait-in-open")).isEqualTo(breaker.waitInOpen());
+		assertThat(defaultOf("circuit-breaker.wait-multiplier").asDouble()).isEqualTo(breaker.waitMultiplier());
+		assertThat(duration("circuit-breaker.max-wait-in-open")).isEqualTo(breaker.maxWaitInOpen());
+		assertThat(defaultOf("circuit-breaker.half-open-calls").asInt()).isEqualTo(breaker.halfOpenCalls());
+		assertThat(duration("circuit-breaker.max-wait-in-half-open")).isEqualTo(breaker.maxWaitInHalfOpen());
+		assertThat(duration("rate-limit.max-wait")).isEqualTo(defaults.rateLimit().maxWait());
 	}
 
 	private Duration duration(String key) {

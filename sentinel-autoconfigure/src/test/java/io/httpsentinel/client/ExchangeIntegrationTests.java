@@ -140,7 +140,8 @@ class ExchangeIntegrationTests {
 	@Test
 	void responseHeadersTimeoutFailsWithTypedErrorAndClosesTheConnection() {
 		SentinelClient client = this.clients.create(this.server.baseUrl(),
-				(settings) -> settings.withTimeouts(settings.timeouts().withResponseHeaders(Duration.ofMillis(300))));
+				(settings) -> settings.withTimeouts(settings.timeouts().withResponseHeaders(Duration.ofMillis(300)))
+					.withRetry(RetrySettings.INHERIT.withMaxRetries(0)));
 		StepVerifier.create(client.webClient().get().uri("/silent").retrieve().bodyToMono(String.class))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(ResponseHeadersTimeoutException.class)
 				.hasMessageContaining("'upstream'")

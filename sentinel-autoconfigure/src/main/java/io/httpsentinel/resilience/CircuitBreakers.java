@@ -1,0 +1,130 @@
+package io.httpsentinel.resilience;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4jBulkheadProvider;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
+import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
+import org.springframework.web.reactive.function.client.ClientResponse;
+
+import io.httpsentinel.client.CircuitBreakerSettings;
+
+/**
+ * Configures Spring Cloud CircuitBreaker (Resilience4j) for Sentinel clients. Spring
+ * Cloud's defaults are wrong for HTTP clients that stream: its 1s time limiter kills any
+ * call slower than a second, and its bulkhead caps a breaker at 25 concurrent calls. For
+ * a client's breaker (id = client name) Sentinel turns both off and applies the client's
+ * {@code circuit-breaker.*} settings; Resilience4j's own
+ * {@code resilience4j.circuitbreaker.instances.<client>} and a
+ * {@code Customizer<ReactiveResilience4JCircuitBreakerFactory>} still take precedence.
+ */
+public final class CircuitBreakers {
+
+	/**
+	 * Effectively no time limit; only used if the time limiter cannot be switched off.
+	 */
+	private static final Duration NO_TIME_LIMIT = Duration.ofDays(365);
+
+	private static final Duration NEVER_SLOW = Duration.ofDays(3650);
+
+	private CircuitBreakers() {
+	}
+
+	/**
+	 * Resilience4j configuration for a client's breaker.
+	 * @param settings resolved breaker settings
+	 * @param responseHeaders the client's response-headers timeout (sizes the default
+	 * window)
+	 * @param clock clock of the breaker (moves in tests)
+	 * @return the configuration
+	 */
+	public static CircuitBreakerConfig config(CircuitBreakerSettings settings, Duration responseHeaders, Clock clock) {
+		Duration window = settings.slidingWindowFor(responseHeaders);
+		return CircuitBreakerConfig.custom()
+			.failureRateThreshold(settings.failureRateThreshold())
+			.slidingWindowType(SlidingWindowType.TIME_BASED)
+			.slidingWindowSize((int) Math.min(Integer.MAX_VALUE, window.toSeconds()))
+			.minimumNumberOfCalls(settings.minimumCalls())
+			.waitIntervalFunctionInOpenState(waitInOpen(settings))
+			.permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
+			.maxWaitDurationInHalfOpenState(settings.maxWaitInHalfOpen())
+			// A stream's length is not a health signal.
+			.slowCallDurationThreshold(NEVER_SLOW)
+			.slowCallRateThreshold(100)
+			.recordException((error) -> FailureKind.of(error).upstreamFault())
+			// 5xx responses are failures; 4xx (and 429: a quota is not ill health) are
+			// not.
+			.recordResult(
+					(result) -> result instanceof ClientResponse response && response.statusCode().is5xxServerError())
+			.clock(clock)
+			.build();
+	}
+
+	private static IntervalFunction waitInOpen(CircuitBreakerSettings settings) {
+		long max = settings.maxWaitInOpen().toMillis();
+		double multiplier = settings.waitMultiplier();
+		return IntervalFunction.of(settings.waitInOpen(),
+				(previous) -> Math.min(max, (long) Math.min(Long.MAX_VALUE, previous * multiplier)));
+	}
+
+	/**
+	 * Register a client's configuration with the factory, switch off the time limiter
+	 * (unless explicitly configured for this id) and lift the bulkhead (unless
+	 * Resilience4j has a configuration for this id).
+	 * @param factory the Spring Cloud factory
+	 * @param properties Spring Cloud's properties, or {@code null} when there are none
+	 * @param id the breaker id (the client name)
+	 * @param config the breaker configuration
+	 */
+	public static void register(ReactiveResilience4JCircuitBreakerFactory factory,
+			@Nullable Resilience4JConfigurationProperties properties, String id, CircuitBreakerConfig config) {
+		if (properties != null) {
+			properties.getDisableTimeLimiterMap().putIfAbsent(id, true);
+		}
+		factory.configure((builder) -> builder.circuitBreakerConfig(config)
+			.timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(NO_TIME_LIMIT).build()), id);
+	}
+
+	/**
+	 * Lift Spring Cloud's default bulkhead (25 concurrent calls) for a client, unless
+	 * Resilience4j has a configuration of its own for this id.
+	 * @param bulkheads the bulkhead provider
+	 * @param id the breaker id (the client name)
+	 */
+	public static void liftBulkhead(ReactiveResilience4jBulkheadProvider bulkheads, String id) {
+		if (bulkheads.getBulkheadRegistry().getConfiguration(id).isEmpty()) {
+			bulkheads.configure((builder) -> builder.bulkheadConfig(BulkheadConfig.custom()
+				.maxConcurrentCalls(Integer.MAX_VALUE)
+				.maxWaitDuration(Duration.ZERO)
+				.build()), id);
+		}
+	}
+
+	/**
+	 * Create a client's breaker from a factory already configured with {@link #register}.
+	 * @param factory the factory
+	 * @param clientName the client name (the breaker id)
+	 * @return the client's breaker
+	 */
+	public static ClientCircuitBreaker create(ReactiveResilience4JCircuitBreakerFactory factory, String clientName) {
+		ReactiveCircuitBreaker breaker = factory.create(clientName);
+		// Spring Cloud creates the Resilience4j instance with the resolved configuration
+		// when a call is assembled; assemble one (never subscribed) to reach it.
+		breaker.run(reactor.core.publisher.Mono.empty());
+		CircuitBreaker state = factory.getCircuitBreakerRegistry()
+			.find(clientName)
+			.orElseThrow(() -> new IllegalStateException("No circuit breaker '" + clientName + "'"));
+		return ClientCircuitBreaker.of(clientName, breaker, state);
+	}
+
+}

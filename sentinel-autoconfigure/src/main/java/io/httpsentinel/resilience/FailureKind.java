@@ -1,0 +1,136 @@
+package io.httpsentinel.resilience;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.PrematureCloseException;
+
+import io.httpsentinel.client.CircuitOpenException;
+import io.httpsentinel.client.HostPausedException;
+import io.httpsentinel.client.PoolAcquireTimeoutException;
+import io.httpsentinel.client.RateLimitExceededException;
+import io.httpsentinel.client.ResponseHeadersTimeoutException;
+
+/**
+ * What went wrong with an attempt that produced no response, as far as retrying and the
+ * circuit breaker care.
+ */
+public enum FailureKind {
+
+	/** Connection refused, connect timeout, unknown host: the request never left. */
+	CONNECT(true, true),
+
+	/** The TLS handshake timed out: no HTTP request was sent. */
+	TLS_HANDSHAKE_TIMEOUT(true, true),
+
+	/** No pooled connection in time: the request never left. */
+	POOL_ACQUIRE_TIMEOUT(true, false),
+
+	/** An HTTP/2 server refused the stream before processing it. */
+	REFUSED_STREAM(true, false),
+
+	/** The connection closed or reset before the response headers: maybe processed. */
+	RESET_BEFORE_RESPONSE(false, true),
+
+	/** No response headers in time: maybe processed. */
+	RESPONSE_HEADERS_TIMEOUT(false, true),
+
+	/** Refused locally without contacting the host (open breaker, pause, rate limit). */
+	REJECTED_LOCALLY(true, false),
+
+	/** Anything else (a certificate error, a bug): not retried. */
+	OTHER(false, false);
+
+	private final boolean neverReachedServer;
+
+	private final boolean upstreamFault;
+
+	FailureKind(boolean neverReachedServer, boolean upstreamFault) {
+		this.neverReachedServer = neverReachedServer;
+		this.upstreamFault = upstreamFault;
+	}
+
+	/**
+	 * Whether the request provably never reached the server, so that even a POST may be
+	 * sent again.
+	 * @return whether it never reached the server
+	 */
+	public boolean neverReachedServer() {
+		return this.neverReachedServer;
+	}
+
+	/**
+	 * Whether the failure says something about the upstream's health, so that the circuit
+	 * breaker counts it.
+	 * @return whether the breaker counts it
+	 */
+	public boolean upstreamFault() {
+		return this.upstreamFault;
+	}
+
+	/**
+	 * Whether an attempt failing this way may be retried at all.
+	 * @return whether retryable
+	 */
+	public boolean retryable() {
+		return this != OTHER && this != REJECTED_LOCALLY;
+	}
+
+	/**
+	 * Classify an error, looking through the wrappers Spring and Netty put around it.
+	 * @param error the error of an attempt
+	 * @return its kind
+	 */
+	public static FailureKind of(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = next(cause)) {
+			FailureKind kind = direct(cause);
+			if (kind != null) {
+				return kind;
+			}
+		}
+		return OTHER;
+	}
+
+	private static @Nullable Throwable next(Throwable cause) {
+		Throwable next = cause.getCause();
+		return (next != cause) ? next : null;
+	}
+
+	private static @Nullable FailureKind direct(Throwable cause) {
+		if (cause instanceof CircuitOpenException || cause instanceof HostPausedException
+				|| cause instanceof RateLimitExceededException) {
+			return REJECTED_LOCALLY;
+		}
+		if (cause instanceof PoolAcquireTimeoutException) {
+			return POOL_ACQUIRE_TIMEOUT;
+		}
+		if (cause instanceof ResponseHeadersTimeoutException) {
+			return RESPONSE_HEADERS_TIMEOUT;
+		}
+		if (cause instanceof ConnectException || cause instanceof UnknownHostException
+				|| cause instanceof UnresolvedAddressException) {
+			return CONNECT;
+		}
+		if (cause instanceof SslHandshakeTimeoutException) {
+			return TLS_HANDSHAKE_TIMEOUT;
+		}
+		if (cause instanceof Http2Exception http2 && http2.error() == Http2Error.REFUSED_STREAM) {
+			return REFUSED_STREAM;
+		}
+		if (cause instanceof PrematureCloseException) {
+			return RESET_BEFORE_RESPONSE;
+		}
+		if (cause instanceof IOException && !(cause instanceof javax.net.ssl.SSLException)) {
+			// Connection reset by peer, broken pipe: the exchange died in flight.
+			return RESET_BEFORE_RESPONSE;
+		}
+		return null;
+	}
+
+}

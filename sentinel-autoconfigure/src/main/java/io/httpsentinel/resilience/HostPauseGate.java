@@ -1,0 +1,47 @@
+package io.httpsentinel.resilience;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Holds every caller of a client back while its host asked for a long pause (a 429 or 503
+ * with a {@code Retry-After} longer than the client is willing to wait). Without it, each
+ * caller would learn the same thing by spending a request.
+ */
+public final class HostPauseGate {
+
+	private final Clock clock;
+
+	private final AtomicReference<Instant> pausedUntil = new AtomicReference<>(Instant.MIN);
+
+	public HostPauseGate(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Pause the host until the given instant; an earlier end never shortens a pause.
+	 * @param until end of the pause
+	 */
+	public void pauseUntil(Instant until) {
+		this.pausedUntil.accumulateAndGet(until, (current, next) -> next.isAfter(current) ? next : current);
+	}
+
+	/**
+	 * End of the current pause.
+	 * @return when the pause ends, or empty when the host is not paused
+	 */
+	public Optional<Instant> pausedUntil() {
+		Instant until = this.pausedUntil.get();
+		return until.isAfter(this.clock.instant()) ? Optional.of(until) : Optional.empty();
+	}
+
+	/**
+	 * Lift the pause now (for operators who know better).
+	 */
+	public void resume() {
+		this.pausedUntil.set(Instant.MIN);
+	}
+
+}

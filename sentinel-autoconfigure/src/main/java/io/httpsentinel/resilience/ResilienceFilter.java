@@ -1,0 +1,273 @@
+package io.httpsentinel.resilience;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+import io.httpsentinel.client.BodyInterceptor;
+import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.HostPausedException;
+import io.httpsentinel.client.RateLimitExceededException;
+import io.httpsentinel.client.TotalTimeoutException;
+
+/**
+ * The exchange pipeline of one client, outermost first: total timeout, retry (within the
+ * retry budget), then per attempt the host pause, the rate limiter and the circuit
+ * breaker. Retries happen only before a response is handed to the caller, so nothing is
+ * ever retried once the caller has seen a byte of a body.
+ */
+public final class ResilienceFilter implements ExchangeFilterFunction {
+
+	private static final List<MediaType> STREAMING_TYPES = List.of(MediaType.TEXT_EVENT_STREAM,
+			MediaType.APPLICATION_NDJSON, new MediaType("application", "stream+json"),
+			new MediaType("application", "jsonl"), new MediaType("application", "x-jsonlines"));
+
+	private final String clientName;
+
+	private final ClientResilience resilience;
+
+	private final Duration total;
+
+	private final boolean totalIncludesStreams;
+
+	private final long rateLimitMaxWaitNanos;
+
+	private final @Nullable String idempotencyKeyHeader;
+
+	private final Supplier<Scheduler> scheduler;
+
+	private final List<RetryListener> listeners;
+
+	/**
+	 * Create the pipeline of a client.
+	 * @param clientName the client name
+	 * @param settings the client's resolved settings
+	 * @param resilience the client's resilience state
+	 * @param scheduler where delays and timeouts run (looked up per call, so that virtual
+	 * time can replace it in tests)
+	 * @param listeners listeners told about every attempt of every call
+	 */
+	public ResilienceFilter(String clientName, ClientSettings settings, ClientResilience resilience,
+			Supplier<Scheduler> scheduler, List<RetryListener> listeners) {
+		this.clientName = clientName;
+		this.resilience = resilience;
+		this.total = settings.timeouts().total();
+		this.totalIncludesStreams = Boolean.TRUE.equals(settings.timeouts().totalIncludesStreams());
+		this.rateLimitMaxWaitNanos = settings.rateLimit().maxWait().toNanos();
+		this.idempotencyKeyHeader = settings.retry().idempotencyKeyHeader();
+		this.scheduler = scheduler;
+		this.listeners = List.copyOf(listeners);
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		return Mono.defer(() -> {
+			Scheduler timer = this.scheduler.get();
+			RequestBody body = new RequestBody();
+			Call call = new Call(body.track(withIdempotencyKey(request)), next, body, timer,
+					timer.now(TimeUnit.NANOSECONDS) + this.total.toNanos(), listeners(request));
+			RetryBudget budget = this.resilience.retryBudget();
+			budget.requestStarted();
+			return attempt(call, 1)
+				.timeout(this.total, Mono.error(() -> new TotalTimeoutException(this.clientName, this.total, null)),
+						timer)
+				.doFinally((signal) -> budget.requestFinished())
+				.map((response) -> BodyInterceptor.wrap(response, new BodyGuard(call, isStream(response))));
+		});
+	}
+
+	private ClientRequest withIdempotencyKey(ClientRequest request) {
+		String header = this.idempotencyKeyHeader;
+		if (header == null || request.headers().containsHeader(header)) {
+			return request;
+		}
+		// One key for the whole call: every attempt carries the same one.
+		String key = UUID.randomUUID().toString();
+		return ClientRequest.from(request).headers((headers) -> headers.set(header, key)).build();
+	}
+
+	private List<RetryListener> listeners(ClientRequest request) {
+		Object perCall = request.attribute(RetryListener.ATTRIBUTE).orElse(null);
+		if (perCall instanceof RetryListener listener) {
+			List<RetryListener> all = new ArrayList<>(this.listeners);
+			all.add(listener);
+			return all;
+		}
+		return this.listeners;
+	}
+
+	private Mono<ClientResponse> attempt(Call call, int attempt) {
+		return send(call).flatMap((response) -> afterResponse(call, attempt, response))
+			.onErrorResume((error) -> afterError(call, attempt, error));
+	}
+
+	private Mono<ClientResponse> send(Call call) {
+		return Mono.defer(() -> {
+			Optional<java.time.Instant> pausedUntil = this.resilience.hostPause().pausedUntil();
+			if (pausedUntil.isPresent()) {
+				return Mono.error(new HostPausedException(this.clientName, pausedUntil.get()));
+			}
+			long maxWait = Math.min(this.rateLimitMaxWaitNanos, call.remainingNanos());
+			long wait = this.resilience.rateLimiter().reserve(Math.max(0, maxWait));
+			if (wait == RateLimiter.REFUSED) {
+				return Mono.error(new RateLimitExceededException(this.clientName,
+						Duration.ofNanos(this.resilience.rateLimiter().estimateWaitNanos()),
+						Duration.ofNanos(maxWait)));
+			}
+			Mono<ClientResponse> exchange = this.resilience.circuitBreaker().protect(call.next.exchange(call.request));
+			return (wait == 0) ? exchange : Mono.delay(Duration.ofNanos(wait), call.timer).then(exchange);
+		});
+	}
+
+	private Mono<ClientResponse> afterResponse(Call call, int attempt, ClientResponse response) {
+		int status = response.statusCode().value();
+		HttpHeaders headers = response.headers().asHttpHeaders();
+		RetryDecision decision = this.resilience.retryPolicy()
+			.afterResponse(attempt, call.request.method(), status, headers, call.body.replayable());
+		if (decision.pauseHostUntil() != null) {
+			this.resilience.hostPause().pauseUntil(decision.pauseHostUntil());
+		}
+		decision = withinBudgetAndTime(call, decision);
+		call.notify(this.clientName, attempt, status, null, decision);
+		if (!decision.retry()) {
+			return Mono.just(response);
+		}
+		return response.releaseBody().then(retryAfter(call, attempt, decision.delay()));
+	}
+
+	private Mono<ClientResponse> afterError(Call call, int attempt, Throwable error) {
+		FailureKind kind = FailureKind.of(error);
+		RetryDecision decision = this.resilience.retryPolicy()
+			.afterError(attempt, call.request.method(), kind, call.body.replayable());
+		decision = withinBudgetAndTime(call, decision);
+		call.notify(this.clientName, attempt, null, error, decision);
+		return decision.retry() ? retryAfter(call, attempt, decision.delay()) : Mono.error(error);
+	}
+
+	private RetryDecision withinBudgetAndTime(Call call, RetryDecision decision) {
+		if (!decision.retry()) {
+			return decision;
+		}
+		// Never sleep past the deadline: a retry that cannot finish in time is pointless.
+		if (decision.delay().toNanos() >= call.remainingNanos()) {
+			return RetryDecision.giveUp("deadline");
+		}
+		if (!this.resilience.retryBudget().tryStartRetry()) {
+			return RetryDecision.giveUp("budget-exhausted");
+		}
+		return decision;
+	}
+
+	private Mono<ClientResponse> retryAfter(Call call, int attempt, Duration delay) {
+		AtomicBoolean released = new AtomicBoolean();
+		Runnable release = () -> {
+			if (released.compareAndSet(false, true)) {
+				this.resilience.retryBudget().retryFinished();
+			}
+		};
+		// The retry holds its budget slot while it waits and until its attempt has an
+		// outcome, and gives it back before deciding on the next one.
+		Mono<ClientResponse> retried = Mono.delay(delay, call.timer)
+			.then(send(call))
+			.doOnSuccess((response) -> release.run())
+			.doOnError((error) -> release.run())
+			.doOnCancel(release);
+		return retried.flatMap((response) -> afterResponse(call, attempt + 1, response))
+			.onErrorResume((error) -> afterError(call, attempt + 1, error));
+	}
+
+	private boolean isStream(ClientResponse response) {
+		Optional<MediaType> type = response.headers().contentType();
+		return type.isPresent()
+				&& STREAMING_TYPES.stream().anyMatch((streaming) -> streaming.isCompatibleWith(type.get()));
+	}
+
+	/**
+	 * Everything one call needs across its attempts.
+	 */
+	private record Call(ClientRequest request, ExchangeFunction next, RequestBody body, Scheduler timer,
+			long deadlineNanos, List<RetryListener> listeners) {
+
+		long remainingNanos() {
+			return this.deadlineNanos - this.timer.now(TimeUnit.NANOSECONDS);
+		}
+
+		void notify(String clientName, int attempt, @Nullable Integer status, @Nullable Throwable error,
+				RetryDecision decision) {
+			if (this.listeners.isEmpty()) {
+				return;
+			}
+			AttemptEvent event = new AttemptEvent(clientName, this.request.method(), this.request.url().getRawPath(),
+					attempt, status, error, decision);
+			for (RetryListener listener : this.listeners) {
+				listener.onAttempt(event);
+			}
+		}
+
+	}
+
+	/**
+	 * Applied to the body the caller reads: the total timeout keeps running through a
+	 * buffered body (and a stream's, when configured), and a stream breaking off counts
+	 * against the circuit breaker.
+	 */
+	private final class BodyGuard implements BodyInterceptor {
+
+		private final Call call;
+
+		private final boolean stream;
+
+		BodyGuard(Call call, boolean stream) {
+			this.call = call;
+			this.stream = stream;
+		}
+
+		@Override
+		public <T> Mono<T> mono(Mono<T> body) {
+			Mono<T> guarded = body.doOnError(ResilienceFilter.this.resilience.circuitBreaker()::recordBodyFailure);
+			if (this.stream && !ResilienceFilter.this.totalIncludesStreams) {
+				return guarded;
+			}
+			return guarded.timeout(remaining(), Mono.error(this::timeout), this.call.timer);
+		}
+
+		@Override
+		public <T> Flux<T> flux(Flux<T> body) {
+			Flux<T> guarded = body.doOnError(ResilienceFilter.this.resilience.circuitBreaker()::recordBodyFailure);
+			if (this.stream && !ResilienceFilter.this.totalIncludesStreams) {
+				return guarded;
+			}
+			// Re-evaluated per element, so every element has to arrive before the same
+			// deadline.
+			Mono<Long> deadline = Mono.defer(() -> Mono.delay(remaining(), this.call.timer));
+			return guarded.timeout(deadline, (item) -> deadline, Flux.error(this::timeout));
+		}
+
+		private Duration remaining() {
+			return Duration.ofNanos(Math.max(0, this.call.remainingNanos()));
+		}
+
+		private TotalTimeoutException timeout() {
+			return new TotalTimeoutException(ResilienceFilter.this.clientName, ResilienceFilter.this.total, null);
+		}
+
+	}
+
+}

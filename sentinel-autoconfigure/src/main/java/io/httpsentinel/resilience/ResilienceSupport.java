@@ -1,0 +1,108 @@
+package io.httpsentinel.resilience;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.github.bucket4j.TimeMeter;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
+
+import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.RateLimitSettings;
+import io.httpsentinel.client.RetrySettings;
+
+/**
+ * What the pipelines of all clients share: the circuit breaker factory, the clock, the
+ * scheduler for delays and timeouts, and the listeners told about every attempt.
+ *
+ * @param circuitBreakerFactory Spring Cloud's factory
+ * @param circuitBreakersPreconfigured whether Sentinel's breaker configurations were
+ * already registered with the factory (by the auto-configuration, before user
+ * customizers); when {@code false}, {@link #create} registers them
+ * @param circuitBreakerProperties Spring Cloud's properties, to switch the time limiter
+ * off per client, or {@code null}
+ * @param clock wall clock (Retry-After dates, host pauses, breaker timing)
+ * @param scheduler where delays and timeouts run
+ * @param listeners told about every attempt of every client
+ */
+public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circuitBreakerFactory,
+		boolean circuitBreakersPreconfigured, @Nullable Resilience4JConfigurationProperties circuitBreakerProperties,
+		Clock clock, Supplier<Scheduler> scheduler, List<RetryListener> listeners) {
+
+	/**
+	 * Support with a private circuit breaker factory, the system clock and Reactor's
+	 * parallel scheduler: for use without Spring Boot.
+	 * @return the support
+	 */
+	public static ResilienceSupport standalone() {
+		return standalone(Clock.systemUTC(), Schedulers::parallel, List.of());
+	}
+
+	/**
+	 * Support with a private circuit breaker factory.
+	 * @param clock the clock
+	 * @param scheduler the scheduler
+	 * @param listeners attempt listeners
+	 * @return the support
+	 */
+	public static ResilienceSupport standalone(Clock clock, Supplier<Scheduler> scheduler,
+			List<RetryListener> listeners) {
+		Resilience4JConfigurationProperties properties = new Resilience4JConfigurationProperties();
+		ReactiveResilience4JCircuitBreakerFactory factory = new ReactiveResilience4JCircuitBreakerFactory(
+				CircuitBreakerRegistry.ofDefaults(), TimeLimiterRegistry.ofDefaults(), null, properties);
+		return new ResilienceSupport(factory, false, properties, clock, scheduler, listeners);
+	}
+
+	/**
+	 * Create the resilience state of a client.
+	 * @param clientName the client name
+	 * @param settings the client's resolved settings
+	 * @return its state
+	 */
+	public ClientResilience create(String clientName, ClientSettings settings) {
+		RetrySettings retry = settings.retry();
+		RetryBudget budget = new RetryBudget(retry.budget().ratio(), retry.budget().minConcurrency());
+		ClientCircuitBreaker breaker = ClientCircuitBreaker.disabled();
+		if (settings.circuitBreaker().isEnabled()) {
+			if (!this.circuitBreakersPreconfigured) {
+				CircuitBreakers.register(this.circuitBreakerFactory, this.circuitBreakerProperties, clientName,
+						CircuitBreakers.config(settings.circuitBreaker(), settings.timeouts().responseHeaders(),
+								this.clock));
+			}
+			breaker = CircuitBreakers.create(this.circuitBreakerFactory, clientName);
+		}
+		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker,
+				rateLimiter(settings.rateLimit()), new HostPauseGate(this.clock));
+	}
+
+	/**
+	 * The exchange filter running a client's pipeline.
+	 * @param clientName the client name
+	 * @param settings the client's resolved settings
+	 * @param resilience the client's state
+	 * @return the filter
+	 */
+	public ResilienceFilter filter(String clientName, ClientSettings settings, ClientResilience resilience) {
+		return new ResilienceFilter(clientName, settings, resilience, this.scheduler, this.listeners);
+	}
+
+	static RateLimiter rateLimiter(RateLimitSettings settings) {
+		if (!settings.isLimited()) {
+			return RateLimiter.UNLIMITED;
+		}
+		long permits = (settings.requestsPerSecond() != null) ? settings.requestsPerSecond()
+				: settings.requestsPerMinute();
+		Duration period = (settings.requestsPerSecond() != null) ? Duration.ofSeconds(1) : Duration.ofMinutes(1);
+		long burst = (settings.burst() != null) ? settings.burst() : permits;
+		return new TokenBucketRateLimiter(permits, period, burst, TimeMeter.SYSTEM_NANOTIME);
+	}
+
+}
