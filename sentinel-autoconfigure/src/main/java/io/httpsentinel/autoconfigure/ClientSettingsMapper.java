@@ -1,5 +1,7 @@
 package io.httpsentinel.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -68,6 +70,21 @@ final class ClientSettingsMapper {
 	private static RateLimitSettings rateLimit(RateLimitProperties rateLimit) {
 		return new RateLimitSettings(rateLimit.getRequestsPerSecond(), rateLimit.getRequestsPerMinute(),
 				rateLimit.getBurst(), rateLimit.getMaxWait());
+	}
+
+	/**
+	 * Resolve every configured client: its own properties, then
+	 * {@code sentinel.defaults}, then the built-in defaults.
+	 * @param properties the properties
+	 * @return resolved settings by client name, in configuration order
+	 */
+	static Map<String, ClientSettings> resolveAll(SentinelProperties properties) {
+		ClientSettings defaults = map(properties.getDefaults(), defaultsPrefix());
+		Map<String, ClientSettings> resolved = new LinkedHashMap<>();
+		properties.getClients()
+			.forEach((name, client) -> resolved.put(name,
+					map(client, clientPrefix(name)).orElse(defaults).orElse(ClientSettings.DEFAULTS)));
+		return resolved;
 	}
 
 	static String clientPrefix(String clientName) {

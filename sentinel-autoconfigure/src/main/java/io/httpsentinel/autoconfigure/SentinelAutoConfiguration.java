@@ -1,20 +1,28 @@
 package io.httpsentinel.autoconfigure;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4jBulkheadProvider;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.ClientSettings;
@@ -22,39 +30,69 @@ import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
+import io.httpsentinel.resilience.CircuitBreakers;
+import io.httpsentinel.resilience.ResilienceSupport;
+import io.httpsentinel.resilience.RetryListener;
 
 /**
  * Auto-configuration for Sentinel: one pooled {@link SentinelClient} per entry of
- * {@code sentinel.clients}, in a {@link SentinelClients} registry.
+ * {@code sentinel.clients}, each with its resilience pipeline, in a
+ * {@link SentinelClients} registry.
  */
-@AutoConfiguration(after = { WebClientAutoConfiguration.class, SslAutoConfiguration.class })
-@ConditionalOnClass({ WebClient.class, HttpClient.class })
+@AutoConfiguration(after = { WebClientAutoConfiguration.class, SslAutoConfiguration.class },
+		afterName = "org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JAutoConfiguration")
+@ConditionalOnClass({ WebClient.class, HttpClient.class, ReactiveResilience4JCircuitBreakerFactory.class })
 @EnableConfigurationProperties(SentinelProperties.class)
 public final class SentinelAutoConfiguration {
 
 	@Bean
+	SentinelCircuitBreakerCustomizer sentinelCircuitBreakerCustomizer(SentinelProperties properties,
+			ObjectProvider<Resilience4JConfigurationProperties> circuitBreakerProperties) {
+		return new SentinelCircuitBreakerCustomizer(ClientSettingsMapper.resolveAll(properties),
+				circuitBreakerProperties.getIfAvailable(), Clock.systemUTC());
+	}
+
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	Customizer<ReactiveResilience4jBulkheadProvider> sentinelBulkheadCustomizer(SentinelProperties properties) {
+		// Spring Cloud's default bulkhead would cap each client at 25 concurrent calls.
+		return (bulkheads) -> properties.getClients()
+			.keySet()
+			.forEach((name) -> CircuitBreakers.liftBulkhead(bulkheads, name));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResilienceSupport sentinelResilienceSupport(
+			ObjectProvider<ReactiveResilience4JCircuitBreakerFactory> circuitBreakerFactory,
+			ObjectProvider<Resilience4JConfigurationProperties> circuitBreakerProperties,
+			SentinelCircuitBreakerCustomizer circuitBreakerCustomizer, ObjectProvider<RetryListener> listeners) {
+		ReactiveResilience4JCircuitBreakerFactory factory = circuitBreakerFactory.getIfAvailable();
+		List<RetryListener> allListeners = listeners.orderedStream().toList();
+		if (factory == null) {
+			return ResilienceSupport.standalone(Clock.systemUTC(), Schedulers::parallel, allListeners);
+		}
+		return new ResilienceSupport(factory, circuitBreakerCustomizer.hasConfigured(factory),
+				circuitBreakerProperties.getIfAvailable(), Clock.systemUTC(), Schedulers::parallel, allListeners);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	SentinelClientFactory sentinelClientFactory(ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<SentinelClientCustomizer> customizers) {
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<SentinelClientCustomizer> customizers,
+			ResilienceSupport resilienceSupport) {
 		return new SentinelClientFactory(() -> webClientBuilder.getIfAvailable(WebClient::builder),
-				sslBundles.getIfAvailable(), customizers.orderedStream().toList());
+				sslBundles.getIfAvailable(), customizers.orderedStream().toList(), resilienceSupport);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	SentinelClients sentinelClients(SentinelProperties properties, SentinelClientFactory factory) {
-		ClientSettings defaults = ClientSettingsMapper.map(properties.getDefaults(),
-				ClientSettingsMapper.defaultsPrefix());
+		Map<String, ClientSettings> resolved = ClientSettingsMapper.resolveAll(properties);
 		List<SentinelClient> clients = new ArrayList<>();
 		try {
-			for (Map.Entry<String, ClientProperties> entry : properties.getClients().entrySet()) {
-				String name = entry.getKey();
-				String prefix = ClientSettingsMapper.clientPrefix(name);
-				ClientSettings settings = ClientSettingsMapper.map(entry.getValue(), prefix)
-					.orElse(defaults)
-					.orElse(ClientSettings.DEFAULTS);
-				clients.add(ClientSettingsMapper.withKeyPrefix(prefix, () -> factory.create(name, settings)));
-			}
+			resolved.forEach((name, settings) -> clients.add(ClientSettingsMapper
+				.withKeyPrefix(ClientSettingsMapper.clientPrefix(name), () -> factory.create(name, settings))));
 		}
 		catch (RuntimeException ex) {
 			// Startup fails: release the pools of the clients created so far.
