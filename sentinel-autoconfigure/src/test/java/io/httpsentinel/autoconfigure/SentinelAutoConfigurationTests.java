@@ -49,7 +49,8 @@ class SentinelAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SentinelAutoConfiguration.class, WebClientAutoConfiguration.class,
-				SslAutoConfiguration.class));
+				SslAutoConfiguration.class))
+		.withConfiguration(SpringCloudCircuitBreaker.AUTO_CONFIGURATIONS);
 
 	@Test
 	void createsOneClientPerConfiguredName() {

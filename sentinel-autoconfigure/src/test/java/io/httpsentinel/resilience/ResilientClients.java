@@ -1,0 +1,55 @@
+package io.httpsentinel.resilience;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.SentinelClient;
+import io.httpsentinel.client.SentinelClientFactory;
+import io.httpsentinel.client.SentinelClients;
+
+/**
+ * Creates clients with the full pipeline for a test, records every attempt, and closes
+ * the clients at the end.
+ */
+final class ResilientClients implements AutoCloseable {
+
+	final List<AttemptEvent> attempts = new CopyOnWriteArrayList<>();
+
+	private final List<SentinelClient> clients = new ArrayList<>();
+
+	private final Clock clock;
+
+	ResilientClients(Clock clock) {
+		this.clock = clock;
+	}
+
+	SentinelClient create(URI baseUrl, UnaryOperator<ClientSettings> settings) {
+		ResilienceSupport support = ResilienceSupport.standalone(this.clock, Schedulers::parallel,
+				List.of(this.attempts::add));
+		SentinelClientFactory factory = new SentinelClientFactory(WebClient::builder, null, List.of(), support);
+		ClientSettings resolved = settings.apply(ClientSettings.INHERIT.withBaseUrl(baseUrl))
+			.orElse(ClientSettings.DEFAULTS);
+		SentinelClient client = factory.create("upstream", resolved);
+		this.clients.add(client);
+		return client;
+	}
+
+	List<String> reasons() {
+		return this.attempts.stream().map((event) -> event.decision().reason()).toList();
+	}
+
+	@Override
+	public void close() {
+		new SentinelClients(this.clients).close();
+	}
+
+}
