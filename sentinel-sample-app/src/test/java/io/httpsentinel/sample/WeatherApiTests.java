@@ -52,6 +52,22 @@ class WeatherApiTests {
 	}
 
 	@Test
+	void flakyUpstreamIsRetriedTransparently() {
+		int before = this.demoUpstream.flakyRequests();
+		Map<String, Object> weather = this.webTestClient.get()
+			.uri("/api/weather/Bergen?flaky=true")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JSON_OBJECT)
+			.returnResult()
+			.getResponseBody();
+		assertThat(weather).containsEntry("city", "Bergen");
+		// One 503, then the retry's success.
+		assertThat(this.demoUpstream.flakyRequests() - before).isEqualTo(2);
+	}
+
+	@Test
 	void weatherOfOsloComesFromTheDemoUpstreamWithFahrenheitAdded() {
 		Instant before = Instant.now().minusSeconds(1);
 		Map<String, Object> weather = this.webTestClient.get()

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -58,6 +59,8 @@ public class DemoUpstream implements DisposableBean {
 
 	private final DisposableServer server;
 
+	private final AtomicInteger flakyRequests = new AtomicInteger();
+
 	public DemoUpstream(@Value("${demo.upstream.port}") int port, JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
 		this.server = bind(port);
@@ -78,7 +81,27 @@ public class DemoUpstream implements DisposableBean {
 	 * Every endpoint of the demo upstream, in one place.
 	 */
 	private void routes(HttpServerRoutes routes) {
-		routes.get("/weather/{city}", this::weather);
+		routes.get("/weather/{city}", this::weather).get("/flaky/weather/{city}", this::flakyWeather);
+	}
+
+	/**
+	 * Fails every other request with 503, like an overloaded API; the app's retry turns
+	 * that into a success.
+	 */
+	private Publisher<Void> flakyWeather(HttpServerRequest request, HttpServerResponse response) {
+		if (this.flakyRequests.incrementAndGet() % 2 == 1) {
+			return json(response.status(HttpResponseStatus.SERVICE_UNAVAILABLE),
+					Map.of("error", "overloaded, try again"));
+		}
+		return weather(request, response);
+	}
+
+	/**
+	 * Requests the flaky endpoint received so far.
+	 * @return the count
+	 */
+	public int flakyRequests() {
+		return this.flakyRequests.get();
 	}
 
 	private Publisher<Void> weather(HttpServerRequest request, HttpServerResponse response) {

@@ -1,17 +1,25 @@
 package io.httpsentinel.sample.web;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
+import io.httpsentinel.client.CircuitOpenException;
+import io.httpsentinel.client.HostPausedException;
 import io.httpsentinel.client.PoolAcquireTimeoutException;
 import io.httpsentinel.client.PoolPendingLimitException;
+import io.httpsentinel.client.RateLimitExceededException;
 import io.httpsentinel.client.SentinelException;
 import io.httpsentinel.client.SentinelTimeoutException;
 
@@ -35,6 +43,22 @@ public class UpstreamErrorHandler {
 	public ProblemDetail poolExhausted(SentinelException ex) {
 		logger.warn(ex.getMessage());
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, "Too many concurrent upstream calls", ex.clientName());
+	}
+
+	/**
+	 * The client refused to call the upstream (open circuit breaker, host pause, rate
+	 * limit): answer at once, and say when to come back when the upstream said so.
+	 */
+	@ExceptionHandler({ CircuitOpenException.class, HostPausedException.class, RateLimitExceededException.class })
+	public ResponseEntity<ProblemDetail> upstreamHeldBack(SentinelException ex) {
+		logger.warn(ex.getMessage());
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE);
+		if (ex instanceof HostPausedException paused) {
+			long seconds = Math.max(1, Duration.between(Instant.now(), paused.pausedUntil()).toSeconds());
+			response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+		}
+		return response
+			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Upstream temporarily unavailable", ex.clientName()));
 	}
 
 	@ExceptionHandler

@@ -4,6 +4,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -26,10 +27,11 @@ public class WeatherController {
 	}
 
 	@GetMapping("/api/weather/{city}")
-	public Mono<WeatherReport> weather(@PathVariable String city) {
+	public Mono<WeatherReport> weather(@PathVariable String city, @RequestParam(defaultValue = "false") boolean flaky) {
 		// Relative URI: the client adds the base URL and the x-api-key default header.
+		// The flaky upstream answers 503 every other time: the client's retry hides it.
 		return this.weatherApi.get()
-			.uri("/weather/{city}", city)
+			.uri(flaky ? "/flaky/weather/{city}" : "/weather/{city}", city)
 			.retrieve()
 			.bodyToMono(UpstreamWeather.class)
 			.map(WeatherReport::from);
