@@ -49,6 +49,12 @@ class TokenBucketRateLimiterTests {
 	}
 
 	@Test
+	void reservationThatMayNotWaitIsRefusedWhenNoPermitIsLeft() {
+		this.tenPerSecond.reserve(ONE_SECOND);
+		assertThat(this.tenPerSecond.reserve(0)).isEqualTo(RateLimiter.REFUSED);
+	}
+
+	@Test
 	void reservationThatMayNotWaitGetsAFreePermit() {
 		assertThat(this.tenPerSecond.reserve(0)).isZero();
 	}
