@@ -34,6 +34,10 @@ public final class TokenBucketRateLimiter implements RateLimiter {
 		if (this.bucket.tryConsume(1)) {
 			return 0;
 		}
+		if (maxWaitNanos <= 0) {
+			// Bucket4j rejects a non-positive wait instead of refusing.
+			return REFUSED;
+		}
 		ParkingRecorder recorder = new ParkingRecorder();
 		try {
 			// Reserves the token and reports the wait to the recorder instead of
