@@ -111,6 +111,14 @@ class TokenBucketRateLimiterTests {
 	}
 
 	@Test
+	void availablePermitsIsNeverNegativeWhileAReservationWaits() {
+		this.tenPerSecond.reserve(ONE_SECOND);
+		this.tenPerSecond.reserve(ONE_SECOND);
+		// One token owed must not read as -1, which means "unlimited".
+		assertThat(this.tenPerSecond.availablePermits()).isZero();
+	}
+
+	@Test
 	void estimatedWaitIsZeroWhileAPermitIsAvailable() {
 		assertThat(this.tenPerSecond.estimateWaitNanos()).isZero();
 	}
