@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
@@ -127,6 +128,15 @@ class FailureKindTests {
 	@Test
 	void unknownErrorIsOther() {
 		assertThat(FailureKind.of(new IllegalStateException("bug"))).isEqualTo(FailureKind.OTHER);
+	}
+
+	@Test
+	void cyclicCauseChainIsClassifiedWithoutHanging() {
+		IllegalStateException first = new IllegalStateException("first");
+		IllegalArgumentException second = new IllegalArgumentException("second", first);
+		first.initCause(second);
+		CompletableFuture<FailureKind> kind = CompletableFuture.supplyAsync(() -> FailureKind.of(first));
+		assertThat(kind).succeedsWithin(Duration.ofSeconds(2)).isEqualTo(FailureKind.OTHER);
 	}
 
 	@ParameterizedTest
