@@ -104,6 +104,13 @@ class RetryAfterTests {
 		assertThat(NOW.plus(wait)).isAfter(NOW);
 	}
 
+	@Test
+	void leadingZerosDoNotInflateRetryAfterSeconds() {
+		// delay-seconds is 1*DIGIT (RFC 9110): zero padding is still a valid value.
+		assertThat(RetryAfter.of(headers(HttpHeaders.RETRY_AFTER, "00000000000003"), this.clock))
+			.hasValue(Duration.ofSeconds(3));
+	}
+
 	private static HttpHeaders headers(String name, String value) {
 		HttpHeaders headers = new HttpHeaders();
 		headers.set(name, value);
