@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -88,18 +91,15 @@ public enum FailureKind {
 	 * @return its kind
 	 */
 	public static FailureKind of(Throwable error) {
-		for (Throwable cause = error; cause != null; cause = next(cause)) {
+		// A cause chain can loop (A -> B -> A): visit each throwable once.
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable cause = error; cause != null && seen.add(cause); cause = cause.getCause()) {
 			FailureKind kind = direct(cause);
 			if (kind != null) {
 				return kind;
 			}
 		}
 		return OTHER;
-	}
-
-	private static @Nullable Throwable next(Throwable cause) {
-		Throwable next = cause.getCause();
-		return (next != cause) ? next : null;
 	}
 
 	private static @Nullable FailureKind direct(Throwable cause) {

@@ -78,10 +78,16 @@ public final class RetryAfter {
 				return null;
 			}
 		}
-		if (value.length() > 12) {
+		// Zero padding is still delay-seconds: only significant digits can overflow.
+		int start = 0;
+		while (start < value.length() - 1 && value.charAt(start) == '0') {
+			start++;
+		}
+		String digits = value.substring(start);
+		if (digits.length() > 12) {
 			return Duration.ofSeconds(999_999_999_999L);
 		}
-		return Duration.ofSeconds(Long.parseLong(value));
+		return Duration.ofSeconds(Long.parseLong(digits));
 	}
 
 }

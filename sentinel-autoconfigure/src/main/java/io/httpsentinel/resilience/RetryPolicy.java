@@ -65,13 +65,16 @@ public final class RetryPolicy {
 		if (retryAfter.isPresent() && retryAfter.get().compareTo(this.settings.maxRetryAfter()) > 0) {
 			return RetryDecision.pauseHost(this.clock.instant().plus(retryAfter.get()));
 		}
+		if (status < 400) {
+			return RetryDecision.giveUp("success");
+		}
 		String shouldRetry = headers.getFirst(SHOULD_RETRY_HEADER);
 		// The server knows best whether this attempt is worth repeating.
 		if ("false".equalsIgnoreCase(shouldRetry)) {
 			return RetryDecision.giveUp("server-said-no");
 		}
 		if (!"true".equalsIgnoreCase(shouldRetry) && !this.settings.statuses().contains(status)) {
-			return RetryDecision.giveUp((status < 400) ? "success" : "status-not-retryable");
+			return RetryDecision.giveUp("status-not-retryable");
 		}
 		// The request reached the server: only repeat what is safe to repeat.
 		if (!IDEMPOTENT.contains(method) && !Boolean.TRUE.equals(this.settings.nonIdempotent())) {

@@ -57,7 +57,8 @@ public final class TokenBucketRateLimiter implements RateLimiter {
 
 	@Override
 	public long availablePermits() {
-		return this.bucket.getAvailableTokens();
+		// Waiting reservations owe tokens (a negative balance); -1 would mean unlimited.
+		return Math.max(0, this.bucket.getAvailableTokens());
 	}
 
 	/**
