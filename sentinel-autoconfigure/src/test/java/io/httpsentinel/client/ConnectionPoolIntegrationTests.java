@@ -78,7 +78,7 @@ class ConnectionPoolIntegrationTests {
 		});
 		assertThat(this.server.acceptedConnections()).isEqualTo(2);
 		this.release.tryEmitEmpty();
-		assertThat(all.block(TIMEOUT)).hasSize(6).containsOnly("released");
+		assertThat(all.block(TIMEOUT.multipliedBy(3))).hasSize(6).containsOnly("released");
 		assertThat(this.server.acceptedConnections()).isEqualTo(2);
 	}
 

@@ -277,15 +277,21 @@ class RetryIntegrationTests {
 
 	@Test
 	void totalTimeoutCancelsAnAttemptInFlight() {
+		this.server.enqueue(new MockResponse.Builder().code(503).build());
 		this.server.enqueue(new MockResponse.Builder().headersDelay(10, TimeUnit.SECONDS).build());
+		// The retry starts at 300ms; its headers timeout would end at 700ms, the call's
+		// at 500ms.
 		SentinelClient client = this.clients.create(url(),
-				(settings) -> settings.withTimeouts(TimeoutSettings.INHERIT.withTotal(Duration.ofMillis(500))
-					.withResponseHeaders(Duration.ofMillis(400))
-					.withConnect(Duration.ofMillis(200))));
+				(settings) -> settings
+					.withRetry(
+							RetrySettings.INHERIT.withBackoff(Duration.ofMillis(300), 1.0, Duration.ofMillis(300), 0.0))
+					.withTimeouts(TimeoutSettings.INHERIT.withTotal(Duration.ofMillis(500))
+						.withResponseHeaders(Duration.ofMillis(400))));
 		StepVerifier.create(get(client))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(TotalTimeoutException.class)
 				.hasMessageContaining("timeouts.total"))
 			.verify(TIMEOUT);
+		assertThat(this.clients.reasons()).containsExactly("status-503");
 	}
 
 	@Test
