@@ -279,14 +279,14 @@ class RetryIntegrationTests {
 	void totalTimeoutCancelsAnAttemptInFlight() {
 		this.server.enqueue(new MockResponse.Builder().code(503).build());
 		this.server.enqueue(new MockResponse.Builder().headersDelay(10, TimeUnit.SECONDS).build());
-		// The retry starts at 300ms; its headers timeout would end at 700ms, the call's
-		// at 500ms.
+		// The retry starts after 1s; its headers timeout would end after 3.5s, the call's
+		// at 3s. Wide margins: the first attempt may take up to 2s on a loaded machine.
 		SentinelClient client = this.clients.create(url(),
 				(settings) -> settings
 					.withRetry(
-							RetrySettings.INHERIT.withBackoff(Duration.ofMillis(300), 1.0, Duration.ofMillis(300), 0.0))
-					.withTimeouts(TimeoutSettings.INHERIT.withTotal(Duration.ofMillis(500))
-						.withResponseHeaders(Duration.ofMillis(400))));
+							RetrySettings.INHERIT.withBackoff(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0.0))
+					.withTimeouts(TimeoutSettings.INHERIT.withTotal(Duration.ofSeconds(3))
+						.withResponseHeaders(Duration.ofMillis(2500))));
 		StepVerifier.create(get(client))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(TotalTimeoutException.class)
 				.hasMessageContaining("timeouts.total"))
