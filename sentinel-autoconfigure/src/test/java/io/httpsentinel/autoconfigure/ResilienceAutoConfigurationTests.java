@@ -12,7 +12,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
@@ -192,14 +191,7 @@ class ResilienceAutoConfigurationTests {
 	}
 
 	private void assertStartupFailure(String key, String reason, String... properties) {
-		this.contextRunner.withPropertyValues(properties).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("Property " + key + " ")
-				.hasMessageContaining(reason);
-		});
+		StartupFailure.assertNamesKey(this.contextRunner, key, reason, properties);
 	}
 
 	@Configuration(proxyBeanMethods = false)

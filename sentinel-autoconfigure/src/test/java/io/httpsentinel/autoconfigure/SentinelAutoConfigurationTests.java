@@ -16,7 +16,6 @@ import reactor.netty.http.server.HttpServer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -306,14 +305,7 @@ class SentinelAutoConfigurationTests {
 	}
 
 	private void assertStartupFailure(String key, String reason, String... properties) {
-		this.contextRunner.withPropertyValues(properties).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("Property " + key + " ")
-				.hasMessageContaining(reason);
-		});
+		StartupFailure.assertNamesKey(this.contextRunner, key, reason, properties);
 	}
 
 	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
