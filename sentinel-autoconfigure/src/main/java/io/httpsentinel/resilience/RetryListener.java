@@ -5,9 +5,10 @@ import java.util.function.Consumer;
 
 /**
  * Told about every attempt of a call: its outcome and the decision taken after it (retry
- * after a delay, or stop, with the reason). Register one for every call of a client as a
- * bean (see {@code SentinelClientCustomizer}), or for a single call with
- * {@link #forCall(RetryListener)}: <pre>{@code
+ * after a delay, or stop, with the reason). Declare one as a bean to hear about every
+ * call of every client ({@link #forClient(String, RetryListener)} narrows it to one
+ * client), or attach one to a single call with {@link #forCall(RetryListener)}:
+ * <pre>{@code
  * client.webClient().get().uri("/models").attributes(RetryListener.forCall(event -> log.info(event)))...
  * }</pre> Listeners run on the thread that completed the attempt: keep them quick and
  * never block.
@@ -25,6 +26,20 @@ public interface RetryListener {
 	 * @param event the attempt and the decision
 	 */
 	void onAttempt(AttemptEvent event);
+
+	/**
+	 * Return a listener that hears only about the calls of one client.
+	 * @param clientName the client
+	 * @param listener the listener
+	 * @return a listener restricted to that client
+	 */
+	static RetryListener forClient(String clientName, RetryListener listener) {
+		return (event) -> {
+			if (clientName.equals(event.clientName())) {
+				listener.onAttempt(event);
+			}
+		};
+	}
 
 	/**
 	 * Request attributes that attach a listener to one call.

@@ -130,6 +130,19 @@ class ResilienceAutoConfigurationTests {
 	}
 
 	@Test
+	void clientRestrictedListenerHearsOnlyItsClient() {
+		this.contextRunner.withUserConfiguration(OtherClientListener.class)
+			.withPropertyValues("sentinel.clients.other.base-url=" + this.server.baseUrl())
+			.run((context) -> {
+				SentinelClients clients = context.getBean(SentinelClients.class);
+				clients.get("llm").webClient().get().uri("/ok").retrieve().bodyToMono(String.class).block(TIMEOUT);
+				clients.get("other").webClient().get().uri("/ok").retrieve().bodyToMono(String.class).block(TIMEOUT);
+				assertThat(context.getBean(OtherClientListener.class).events).extracting(AttemptEvent::clientName)
+					.containsExactly("other");
+			});
+	}
+
+	@Test
 	void rateLimitWithoutWaitingRejectsTheRequestOverTheRate() {
 		this.contextRunner
 			.withPropertyValues("sentinel.clients.llm.rate-limit.requests-per-minute=2",
@@ -204,6 +217,18 @@ class ResilienceAutoConfigurationTests {
 						(builder) -> builder
 							.circuitBreakerConfig(CircuitBreakerConfig.custom().minimumNumberOfCalls(2).build()),
 						"llm");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OtherClientListener {
+
+		final List<AttemptEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@Bean
+		RetryListener otherOnly() {
+			return RetryListener.forClient("other", this.events::add);
 		}
 
 	}
