@@ -63,8 +63,9 @@ import io.httpsentinel.resilience.ClientResilience;
  * under the same load, in microseconds.</li>
  * </ul>
  * Each benchmark runs in a fresh JVM with a server and clients of its own. The trial ends
- * with a line of the Sentinel client's state, showing that the breaker stayed closed with
- * no failure, the limiter never ran dry and no retry happened.
+ * with a line of the Sentinel client's state: the breaker's state and failed calls, the
+ * rate limiter's permits left and how often the retry budget ran out, all of which should
+ * show that no fault or throttling happened.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
