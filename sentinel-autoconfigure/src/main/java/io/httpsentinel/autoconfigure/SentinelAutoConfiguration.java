@@ -31,6 +31,7 @@ import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.resilience.CircuitBreakers;
+import io.httpsentinel.resilience.DeadlineTimer;
 import io.httpsentinel.resilience.ResilienceSupport;
 import io.httpsentinel.resilience.RetryListener;
 
@@ -73,7 +74,8 @@ public final class SentinelAutoConfiguration {
 			return ResilienceSupport.standalone(Clock.systemUTC(), Schedulers::parallel, allListeners);
 		}
 		return new ResilienceSupport(factory, circuitBreakerCustomizer.hasConfigured(factory),
-				circuitBreakerProperties.getIfAvailable(), Clock.systemUTC(), Schedulers::parallel, allListeners);
+				circuitBreakerProperties.getIfAvailable(), Clock.systemUTC(), Schedulers::parallel,
+				DeadlineTimer.wheel(), allListeners);
 	}
 
 	@Bean

@@ -32,6 +32,11 @@ public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable I
 
 	public RateLimitSettings {
 		SettingChecks.positive("rate-limit.requests-per-second", requestsPerSecond);
+		if (requestsPerSecond != null && requestsPerSecond > 1_000_000_000) {
+			// The token bucket refills at most one token per nanosecond.
+			throw new InvalidSettingException("rate-limit.requests-per-second", requestsPerSecond,
+					"must be at most 1000000000");
+		}
 		SettingChecks.positive("rate-limit.requests-per-minute", requestsPerMinute);
 		SettingChecks.positive("rate-limit.burst", burst);
 		SettingChecks.notNegative("rate-limit.max-wait", maxWait);

@@ -1,6 +1,7 @@
 package io.httpsentinel.resilience;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -26,6 +27,9 @@ public final class ClientCircuitBreaker {
 	private final @Nullable ReactiveCircuitBreaker breaker;
 
 	private final @Nullable CircuitBreaker state;
+
+	/** Rethrows (translated): Spring Cloud's default would wrap every error. */
+	private final Function<Throwable, Mono<Object>> rethrow = (error) -> Mono.error(translate(error));
 
 	private ClientCircuitBreaker(String clientName, @Nullable ReactiveCircuitBreaker breaker,
 			@Nullable CircuitBreaker state) {
@@ -65,9 +69,9 @@ public final class ClientCircuitBreaker {
 		if (this.breaker == null) {
 			return attempt;
 		}
-		// Our own fallback rethrows: Spring Cloud's default would wrap every error in
-		// NoFallbackAvailableException.
-		return this.breaker.run(attempt, (error) -> Mono.error(translate(error)));
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		Function<Throwable, Mono<T>> fallback = (Function) this.rethrow;
+		return this.breaker.run(attempt, fallback);
 	}
 
 	private Throwable translate(Throwable error) {

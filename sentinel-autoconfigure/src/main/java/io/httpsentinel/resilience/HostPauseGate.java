@@ -34,6 +34,10 @@ public final class HostPauseGate {
 	 */
 	public Optional<Instant> pausedUntil() {
 		Instant until = this.pausedUntil.get();
+		if (until == Instant.MIN) {
+			// Never paused, or resumed: no need to read the clock on every request.
+			return Optional.empty();
+		}
 		return until.isAfter(this.clock.instant()) ? Optional.of(until) : Optional.empty();
 	}
 

@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ClientHttpRequestDecorator;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientRequest;
 
 /**
@@ -21,6 +22,10 @@ final class RequestBody {
 	private volatile boolean streamed;
 
 	ClientRequest track(ClientRequest request) {
+		if (request.body() == BodyInserters.empty()) {
+			// Nothing to send, nothing to watch: spare the copy on every GET.
+			return request;
+		}
 		return ClientRequest.from(request)
 			.body((message, context) -> request.body().insert(new Tracking(message), context))
 			.build();

@@ -3,6 +3,7 @@ package io.httpsentinel.resilience;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -35,10 +35,6 @@ import io.httpsentinel.client.TotalTimeoutException;
  */
 public final class ResilienceFilter implements ExchangeFilterFunction {
 
-	private static final List<MediaType> STREAMING_TYPES = List.of(MediaType.TEXT_EVENT_STREAM,
-			MediaType.APPLICATION_NDJSON, new MediaType("application", "stream+json"),
-			new MediaType("application", "jsonl"), new MediaType("application", "x-jsonlines"));
-
 	private final String clientName;
 
 	private final ClientResilience resilience;
@@ -53,6 +49,8 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 
 	private final Supplier<Scheduler> scheduler;
 
+	private final DeadlineTimer deadlines;
+
 	private final List<RetryListener> listeners;
 
 	/**
@@ -60,12 +58,13 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	 * @param clientName the client name
 	 * @param settings the client's resolved settings
 	 * @param resilience the client's resilience state
-	 * @param scheduler where delays and timeouts run (looked up per call, so that virtual
-	 * time can replace it in tests)
+	 * @param scheduler where backoff and rate-limit waits run and the time is read
+	 * (looked up per call, so that virtual time can replace it in tests)
+	 * @param deadlines timers for the total timeout
 	 * @param listeners listeners told about every attempt of every call
 	 */
 	public ResilienceFilter(String clientName, ClientSettings settings, ClientResilience resilience,
-			Supplier<Scheduler> scheduler, List<RetryListener> listeners) {
+			Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {
 		this.clientName = clientName;
 		this.resilience = resilience;
 		this.total = settings.timeouts().total();
@@ -73,6 +72,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 		this.rateLimitMaxWaitNanos = settings.rateLimit().maxWait().toNanos();
 		this.idempotencyKeyHeader = settings.retry().idempotencyKeyHeader();
 		this.scheduler = scheduler;
+		this.deadlines = deadlines;
 		this.listeners = List.copyOf(listeners);
 	}
 
@@ -86,8 +86,8 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			RetryBudget budget = this.resilience.retryBudget();
 			budget.requestStarted();
 			return attempt(call, 1)
-				.timeout(this.total, Mono.error(() -> new TotalTimeoutException(this.clientName, this.total, null)),
-						timer)
+				.timeout(this.deadlines.after(this.total),
+						Mono.error(() -> new TotalTimeoutException(this.clientName, this.total, null)))
 				.doFinally((signal) -> budget.requestFinished())
 				.map((response) -> BodyInterceptor.wrap(response, new BodyGuard(call, isStream(response))));
 		});
@@ -193,10 +193,15 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			.onErrorResume((error) -> afterError(call, attempt + 1, error));
 	}
 
-	private boolean isStream(ClientResponse response) {
-		Optional<MediaType> type = response.headers().contentType();
-		return type.isPresent()
-				&& STREAMING_TYPES.stream().anyMatch((streaming) -> streaming.isCompatibleWith(type.get()));
+	private static boolean isStream(ClientResponse response) {
+		String type = response.headers().asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+		if (type == null) {
+			return false;
+		}
+		// Cheaper than parsing a MediaType on every call; the subtypes are distinctive.
+		String lower = type.toLowerCase(Locale.ROOT);
+		return lower.contains("event-stream") || lower.contains("ndjson") || lower.contains("stream+json")
+				|| lower.contains("jsonl") || lower.contains("json-seq");
 	}
 
 	/**
@@ -245,7 +250,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			if (this.stream && !ResilienceFilter.this.totalIncludesStreams) {
 				return guarded;
 			}
-			return guarded.timeout(remaining(), Mono.error(this::timeout), this.call.timer);
+			return guarded.timeout(ResilienceFilter.this.deadlines.after(remaining()), Mono.error(this::timeout));
 		}
 
 		@Override
@@ -256,7 +261,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			}
 			// Re-evaluated per element, so every element has to arrive before the same
 			// deadline.
-			Mono<Long> deadline = Mono.defer(() -> Mono.delay(remaining(), this.call.timer));
+			Mono<Long> deadline = Mono.defer(() -> ResilienceFilter.this.deadlines.after(remaining()));
 			return guarded.timeout(deadline, (item) -> deadline, Flux.error(this::timeout));
 		}
 

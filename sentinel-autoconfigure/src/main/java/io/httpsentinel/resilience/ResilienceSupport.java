@@ -30,16 +30,17 @@ import io.httpsentinel.client.RetrySettings;
  * @param circuitBreakerProperties Spring Cloud's properties, to switch the time limiter
  * off per client, or {@code null}
  * @param clock wall clock (Retry-After dates, host pauses, breaker timing)
- * @param scheduler where delays and timeouts run
+ * @param scheduler where backoff and rate-limit waits run
+ * @param deadlines timers for the total timeout
  * @param listeners told about every attempt of every client
  */
 public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circuitBreakerFactory,
 		boolean circuitBreakersPreconfigured, @Nullable Resilience4JConfigurationProperties circuitBreakerProperties,
-		Clock clock, Supplier<Scheduler> scheduler, List<RetryListener> listeners) {
+		Clock clock, Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {
 
 	/**
-	 * Support with a private circuit breaker factory, the system clock and Reactor's
-	 * parallel scheduler: for use without Spring Boot.
+	 * Support with a private circuit breaker factory, the system clock, Reactor's
+	 * parallel scheduler and the shared deadline wheel: for use without Spring Boot.
 	 * @return the support
 	 */
 	public static ResilienceSupport standalone() {
@@ -47,9 +48,9 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	}
 
 	/**
-	 * Support with a private circuit breaker factory.
+	 * Support with a private circuit breaker factory and the shared deadline wheel.
 	 * @param clock the clock
-	 * @param scheduler the scheduler
+	 * @param scheduler where backoff and rate-limit waits run
 	 * @param listeners attempt listeners
 	 * @return the support
 	 */
@@ -58,7 +59,7 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		Resilience4JConfigurationProperties properties = new Resilience4JConfigurationProperties();
 		ReactiveResilience4JCircuitBreakerFactory factory = new ReactiveResilience4JCircuitBreakerFactory(
 				CircuitBreakerRegistry.ofDefaults(), TimeLimiterRegistry.ofDefaults(), null, properties);
-		return new ResilienceSupport(factory, false, properties, clock, scheduler, listeners);
+		return new ResilienceSupport(factory, false, properties, clock, scheduler, DeadlineTimer.wheel(), listeners);
 	}
 
 	/**
@@ -91,7 +92,7 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	 * @return the filter
 	 */
 	public ResilienceFilter filter(String clientName, ClientSettings settings, ClientResilience resilience) {
-		return new ResilienceFilter(clientName, settings, resilience, this.scheduler, this.listeners);
+		return new ResilienceFilter(clientName, settings, resilience, this.scheduler, this.deadlines, this.listeners);
 	}
 
 	static RateLimiter rateLimiter(RateLimitSettings settings) {

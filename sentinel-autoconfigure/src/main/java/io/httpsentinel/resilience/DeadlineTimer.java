@@ -1,0 +1,182 @@
+package io.httpsentinel.resilience;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Timers for deadlines that are set on every call and almost never fire (the total
+ * timeout). Reactor's parallel scheduler wakes a timer thread for each one it schedules,
+ * which costs microseconds per call; a hashed wheel only adds to a queue that its thread
+ * drains on its next tick, at the price of a tick's precision (10ms).
+ */
+@FunctionalInterface
+public interface DeadlineTimer {
+
+	/**
+	 * A signal after the given delay: emits {@code 0} then completes. Cancelling the
+	 * subscription cancels the timer.
+	 * @param delay the delay
+	 * @return the signal
+	 */
+	Mono<Long> after(Duration delay);
+
+	/**
+	 * The shared wheel timer (one daemon thread for the whole JVM, 10ms ticks).
+	 * @return the timer
+	 */
+	static DeadlineTimer wheel() {
+		return Wheel.INSTANCE;
+	}
+
+	/**
+	 * Timers on a Reactor scheduler, looked up per use (virtual time in tests).
+	 * @param scheduler the scheduler
+	 * @return the timer
+	 */
+	static DeadlineTimer on(Supplier<Scheduler> scheduler) {
+		return (delay) -> Mono.delay(delay, scheduler.get());
+	}
+
+	/**
+	 * Deadlines on Netty's {@link HashedWheelTimer}.
+	 */
+	final class Wheel implements DeadlineTimer {
+
+		static final Wheel INSTANCE = new Wheel();
+
+		private final HashedWheelTimer timer;
+
+		private Wheel() {
+			ThreadFactory threads = (task) -> {
+				Thread thread = new Thread(task, "sentinel-deadlines");
+				thread.setDaemon(true);
+				return thread;
+			};
+			this.timer = new HashedWheelTimer(threads, 10, TimeUnit.MILLISECONDS, 512);
+		}
+
+		@Override
+		public Mono<Long> after(Duration delay) {
+			return new WheelDelay(this.timer, delay.toNanos());
+		}
+
+	}
+
+	/**
+	 * A Mono that emits when a wheel timeout fires.
+	 */
+	final class WheelDelay extends Mono<Long> {
+
+		private final HashedWheelTimer timer;
+
+		private final long delayNanos;
+
+		WheelDelay(HashedWheelTimer timer, long delayNanos) {
+			this.timer = timer;
+			this.delayNanos = delayNanos;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super Long> actual) {
+			DelaySubscription subscription = new DelaySubscription(actual);
+			actual.onSubscribe(subscription);
+			subscription.start(this.timer, this.delayNanos);
+		}
+
+	}
+
+	/**
+	 * Emits once the timeout fired and the subscriber requested; stops the timeout when
+	 * cancelled.
+	 */
+	final class DelaySubscription implements Subscription, TimerTask {
+
+		private final CoreSubscriber<? super Long> actual;
+
+		private boolean requested;
+
+		private boolean fired;
+
+		private boolean done;
+
+		private Timeout timeout;
+
+		DelaySubscription(CoreSubscriber<? super Long> actual) {
+			this.actual = actual;
+		}
+
+		void start(HashedWheelTimer timer, long delayNanos) {
+			Timeout started = timer.newTimeout(this, delayNanos, TimeUnit.NANOSECONDS);
+			boolean cancelled;
+			synchronized (this) {
+				this.timeout = started;
+				cancelled = this.done;
+			}
+			if (cancelled) {
+				started.cancel();
+			}
+		}
+
+		@Override
+		public void run(Timeout timeout) {
+			synchronized (this) {
+				if (this.done) {
+					return;
+				}
+				this.fired = true;
+				if (!this.requested) {
+					return;
+				}
+				this.done = true;
+			}
+			emit();
+		}
+
+		@Override
+		public void request(long n) {
+			synchronized (this) {
+				if (this.done || n <= 0) {
+					return;
+				}
+				this.requested = true;
+				if (!this.fired) {
+					return;
+				}
+				this.done = true;
+			}
+			emit();
+		}
+
+		@Override
+		public void cancel() {
+			Timeout started;
+			synchronized (this) {
+				if (this.done) {
+					return;
+				}
+				this.done = true;
+				started = this.timeout;
+			}
+			if (started != null) {
+				started.cancel();
+			}
+		}
+
+		private void emit() {
+			this.actual.onNext(0L);
+			this.actual.onComplete();
+		}
+
+	}
+
+}
