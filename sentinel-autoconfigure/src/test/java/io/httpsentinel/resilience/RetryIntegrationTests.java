@@ -5,6 +5,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 
 import mockwebserver3.MockResponse;
@@ -102,6 +106,22 @@ class RetryIntegrationTests {
 		assertThat(this.clients.attempts.get(0).decision()).satisfies((decision) -> {
 			assertThat(decision.reason()).isEqualTo("retry-after");
 			assertThat(decision.delay()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1100));
+		});
+	}
+
+	@Test
+	void retryAfterHttpDateIsHonoured() {
+		// Whole seconds only in an HTTP-date: 2s ahead means a wait of more than 1s.
+		String date = DateTimeFormatter.RFC_1123_DATE_TIME
+			.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2).truncatedTo(ChronoUnit.SECONDS));
+		this.server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", date).build());
+		this.server.enqueue(ok("done"));
+		long start = System.nanoTime();
+		assertThat(get(fastClient()).block(TIMEOUT)).isEqualTo("done");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(1));
+		assertThat(this.clients.attempts.get(0).decision()).satisfies((decision) -> {
+			assertThat(decision.reason()).isEqualTo("retry-after");
+			assertThat(decision.delay()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(2300));
 		});
 	}
 
