@@ -35,6 +35,10 @@ import io.httpsentinel.client.TotalTimeoutException;
  */
 public final class ResilienceFilter implements ExchangeFilterFunction {
 
+	private static final Duration RESOLVER_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration MARGIN = Duration.ofSeconds(1);
+
 	private final String clientName;
 
 	private final ClientResilience resilience;
@@ -50,6 +54,8 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	private final Supplier<Scheduler> scheduler;
 
 	private final DeadlineTimer deadlines;
+
+	private final long longestAttemptNanos;
 
 	private final List<RetryListener> listeners;
 
@@ -73,6 +79,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 		this.idempotencyKeyHeader = settings.retry().idempotencyKeyHeader();
 		this.scheduler = scheduler;
 		this.deadlines = deadlines;
+		this.longestAttemptNanos = longestAttempt(settings).toNanos();
 		this.listeners = List.copyOf(listeners);
 	}
 
@@ -85,12 +92,24 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 					timer.now(TimeUnit.NANOSECONDS) + this.total.toNanos(), listeners(request));
 			RetryBudget budget = this.resilience.retryBudget();
 			budget.requestStarted();
-			return attempt(call, 1)
-				.timeout(this.deadlines.after(this.total),
-						Mono.error(() -> new TotalTimeoutException(this.clientName, this.total, null)))
-				.doFinally((signal) -> budget.requestFinished())
+			return attempt(call, 1).doFinally((signal) -> budget.requestFinished())
 				.map((response) -> BodyInterceptor.wrap(response, new BodyGuard(call, isStream(response))));
 		});
+	}
+
+	/**
+	 * Longest an attempt can take before one of its own timeouts ends it: waiting for a
+	 * pooled connection, name resolution (Reactor Netty's resolver gives up after 5s),
+	 * connecting, the TLS handshake and the response headers, plus a margin.
+	 */
+	private static Duration longestAttempt(ClientSettings settings) {
+		return settings.pool()
+			.pendingAcquireTimeout()
+			.plus(RESOLVER_TIMEOUT)
+			.plus(settings.timeouts().connect())
+			.plus(settings.timeouts().tlsHandshake())
+			.plus(settings.timeouts().responseHeaders())
+			.plus(MARGIN);
 	}
 
 	private ClientRequest withIdempotencyKey(ClientRequest request) {
@@ -114,8 +133,19 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	}
 
 	private Mono<ClientResponse> attempt(Call call, int attempt) {
-		return send(call).flatMap((response) -> afterResponse(call, attempt, response))
-			.onErrorResume((error) -> afterError(call, attempt, error));
+		return decide(call, attempt, send(call));
+	}
+
+	/**
+	 * Decide after one attempt. Its outcome is captured before deciding, so that an error
+	 * of a later attempt travels back to the caller instead of being taken for this
+	 * attempt's.
+	 */
+	private Mono<ClientResponse> decide(Call call, int attempt, Mono<ClientResponse> sent) {
+		return sent.map(Outcome::new)
+			.onErrorResume((error) -> Mono.just(new Outcome(error)))
+			.flatMap((outcome) -> (outcome.response != null) ? afterResponse(call, attempt, outcome.response)
+					: afterError(call, attempt, outcome.error));
 	}
 
 	private Mono<ClientResponse> send(Call call) {
@@ -132,7 +162,18 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 						Duration.ofNanos(maxWait)));
 			}
 			Mono<ClientResponse> exchange = this.resilience.circuitBreaker().protect(call.next.exchange(call.request));
-			return (wait == 0) ? exchange : Mono.delay(Duration.ofNanos(wait), call.timer).then(exchange);
+			if (wait > 0) {
+				exchange = Mono.delay(Duration.ofNanos(wait), call.timer).then(exchange);
+			}
+			long remaining = call.remainingNanos();
+			// An attempt ends by its own timeouts (pool, DNS, connect, TLS, headers);
+			// only one
+			// that could outlive the call's deadline needs a timer of its own.
+			if (remaining - wait <= this.longestAttemptNanos) {
+				exchange = exchange.timeout(this.deadlines.after(Duration.ofNanos(Math.max(0, remaining))),
+						Mono.error(() -> new TotalTimeoutException(this.clientName, this.total, null)));
+			}
+			return exchange;
 		});
 	}
 
@@ -189,8 +230,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			.doOnSuccess((response) -> release.run())
 			.doOnError((error) -> release.run())
 			.doOnCancel(release);
-		return retried.flatMap((response) -> afterResponse(call, attempt + 1, response))
-			.onErrorResume((error) -> afterError(call, attempt + 1, error));
+		return decide(call, attempt + 1, retried);
 	}
 
 	private static boolean isStream(ClientResponse response) {
@@ -202,6 +242,27 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 		String lower = type.toLowerCase(Locale.ROOT);
 		return lower.contains("event-stream") || lower.contains("ndjson") || lower.contains("stream+json")
 				|| lower.contains("jsonl") || lower.contains("json-seq");
+	}
+
+	/**
+	 * What an attempt produced: a response or an error.
+	 */
+	private static final class Outcome {
+
+		final @Nullable ClientResponse response;
+
+		final @Nullable Throwable error;
+
+		Outcome(ClientResponse response) {
+			this.response = response;
+			this.error = null;
+		}
+
+		Outcome(Throwable error) {
+			this.response = null;
+			this.error = error;
+		}
+
 	}
 
 	/**

@@ -97,6 +97,19 @@ class RetryIntegrationTests {
 	}
 
 	@Test
+	void errorOfTheLastAttemptIsNotRetriedAgainByAnEarlierOne() {
+		this.server.enqueue(new MockResponse.Builder().code(503).build());
+		this.server.enqueue(new MockResponse.Builder().code(503).build());
+		this.server.enqueue(new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).build());
+		this.server.enqueue(ok("one attempt too many"));
+		SentinelClient client = this.clients.create(url(), (settings) -> fast(settings)
+			.withTimeouts(TimeoutSettings.INHERIT.withResponseHeaders(Duration.ofMillis(300))));
+		StepVerifier.create(get(client)).expectError(ResponseHeadersTimeoutException.class).verify(TIMEOUT);
+		assertThat(this.server.getRequestCount()).isEqualTo(3);
+		assertThat(this.clients.reasons()).containsExactly("status-503", "status-503", "max-retries");
+	}
+
+	@Test
 	void retryAfterSecondsIsHonoured() {
 		this.server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "1").build());
 		this.server.enqueue(ok("done"));
@@ -311,7 +324,7 @@ class RetryIntegrationTests {
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(TotalTimeoutException.class)
 				.hasMessageContaining("timeouts.total"))
 			.verify(TIMEOUT);
-		assertThat(this.clients.reasons()).containsExactly("status-503");
+		assertThat(this.clients.reasons()).containsExactly("status-503", "error-not-retryable");
 	}
 
 	@Test
