@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -85,12 +86,7 @@ class ResilienceAutoConfigurationTests {
 					"sentinel.clients.llm.circuit-breaker.minimum-calls=7",
 					"sentinel.clients.llm.circuit-breaker.sliding-window=3m")
 			.run((context) -> {
-				CircuitBreakerConfig config = context.getBean(SentinelClients.class)
-					.get("llm")
-					.resilience()
-					.circuitBreaker()
-					.state()
-					.getCircuitBreakerConfig();
+				CircuitBreakerConfig config = breakerConfig(context);
 				assertThat(config.getFailureRateThreshold()).isEqualTo(25f);
 				assertThat(config.getMinimumNumberOfCalls()).isEqualTo(7);
 				assertThat(config.getSlidingWindowSize()).isEqualTo(180);
@@ -100,12 +96,7 @@ class ResilienceAutoConfigurationTests {
 	@Test
 	void usersOwnCustomizerStillConfiguresTheClientsBreaker() {
 		this.contextRunner.withUserConfiguration(UserBreakerCustomizer.class).run((context) -> {
-			CircuitBreakerConfig config = context.getBean(SentinelClients.class)
-				.get("llm")
-				.resilience()
-				.circuitBreaker()
-				.state()
-				.getCircuitBreakerConfig();
+			CircuitBreakerConfig config = breakerConfig(context);
 			assertThat(config.getMinimumNumberOfCalls()).isEqualTo(2);
 		});
 	}
@@ -201,6 +192,15 @@ class ResilienceAutoConfigurationTests {
 				"sentinel.clients.llm.timeouts.response-headers=20s");
 		assertStartupFailure("sentinel.clients.llm.retry.statuses", "must be HTTP statuses",
 				"sentinel.clients.llm.retry.statuses=503,42");
+	}
+
+	private static CircuitBreakerConfig breakerConfig(ApplicationContext context) {
+		return context.getBean(SentinelClients.class)
+			.get("llm")
+			.resilience()
+			.circuitBreaker()
+			.state()
+			.getCircuitBreakerConfig();
 	}
 
 	private void assertStartupFailure(String key, String reason, String... properties) {
