@@ -1,5 +1,6 @@
 package io.httpsentinel.client;
 
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -15,6 +16,23 @@ public class ResponseTooLargeException extends SentinelException {
 		super(clientName, "response body exceeds max-response-size of " + limit.toBytes()
 				+ " bytes; raise the limit or stream the body with bodyToFlux", cause);
 		this.limit = limit;
+	}
+
+	/**
+	 * The typed error for a body read that hit the codecs' buffer limit (their anonymous
+	 * {@link DataBufferLimitException}, possibly wrapped), or the error itself otherwise.
+	 * @param clientName the client name
+	 * @param limit the client's {@code max-response-size}
+	 * @param error the error of a body read
+	 * @return the error to hand to the caller
+	 */
+	public static Throwable translate(String clientName, DataSize limit, Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataBufferLimitException) {
+				return new ResponseTooLargeException(clientName, limit, error);
+			}
+		}
+		return error;
 	}
 
 	/**

@@ -7,6 +7,8 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
 
@@ -20,22 +22,37 @@ import io.httpsentinel.client.ReadIdleTimeoutException;
  */
 public final class ClientCircuitBreaker {
 
+	/** Context key of the attempt the breaker protects. */
+	private static final Object ATTEMPT = new Object();
+
 	private static final ClientCircuitBreaker DISABLED = new ClientCircuitBreaker("", null, null);
 
 	private final String clientName;
 
-	private final @Nullable ReactiveCircuitBreaker breaker;
-
 	private final @Nullable CircuitBreaker state;
 
-	/** Rethrows (translated): Spring Cloud's default would wrap every error. */
-	private final Function<Throwable, Mono<Object>> rethrow = (error) -> Mono.error(translate(error));
+	/**
+	 * The breaker's operators, assembled once. Spring Cloud's {@code run} looks the
+	 * Resilience4j instance up in its registry, applies its customizer and assembles its
+	 * operators on every call, all from configuration that never changes; only the
+	 * subscription (the permission check and the outcome) is per call. So the client
+	 * assembles {@code run} once around a placeholder that subscribes to the attempt
+	 * handed over in the subscriber's context.
+	 */
+	private final @Nullable Mono<Object> protectedAttempt;
 
 	private ClientCircuitBreaker(String clientName, @Nullable ReactiveCircuitBreaker breaker,
 			@Nullable CircuitBreaker state) {
 		this.clientName = clientName;
-		this.breaker = breaker;
 		this.state = state;
+		// Rethrows (translated): Spring Cloud's default would wrap every error.
+		Function<Throwable, Mono<Object>> rethrow = (error) -> Mono.error(translate(error));
+		this.protectedAttempt = (breaker != null)
+				? breaker.run(Mono.deferContextual(ClientCircuitBreaker::attempt), rethrow) : null;
+	}
+
+	private static Mono<Object> attempt(ContextView context) {
+		return context.get(ATTEMPT);
 	}
 
 	/**
@@ -66,12 +83,12 @@ public final class ClientCircuitBreaker {
 	 * @return the protected attempt
 	 */
 	public <T> Mono<T> protect(Mono<T> attempt) {
-		if (this.breaker == null) {
+		if (this.protectedAttempt == null) {
 			return attempt;
 		}
-		@SuppressWarnings({ "unchecked", "rawtypes" })
-		Function<Throwable, Mono<T>> fallback = (Function) this.rethrow;
-		return this.breaker.run(attempt, fallback);
+		@SuppressWarnings("unchecked")
+		Mono<T> protectedAttempt = (Mono<T>) this.protectedAttempt.contextWrite(Context.of(ATTEMPT, attempt));
+		return protectedAttempt;
 	}
 
 	private Throwable translate(Throwable error) {

@@ -3,7 +3,6 @@ package io.httpsentinel.resilience;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -25,6 +25,7 @@ import io.httpsentinel.client.BodyInterceptor;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.HostPausedException;
 import io.httpsentinel.client.RateLimitExceededException;
+import io.httpsentinel.client.ResponseTooLargeException;
 import io.httpsentinel.client.TotalTimeoutException;
 
 /**
@@ -39,6 +40,9 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 
 	private static final Duration MARGIN = Duration.ofSeconds(1);
 
+	/** Subtypes of the media types whose bodies are streams of events or records. */
+	private static final String[] STREAMING_SUBTYPES = { "event-stream", "ndjson", "stream+json", "jsonl", "json-seq" };
+
 	private final String clientName;
 
 	private final ClientResilience resilience;
@@ -48,6 +52,8 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	private final boolean totalIncludesStreams;
 
 	private final long rateLimitMaxWaitNanos;
+
+	private final DataSize maxResponseSize;
 
 	private final @Nullable String idempotencyKeyHeader;
 
@@ -76,6 +82,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 		this.total = settings.timeouts().total();
 		this.totalIncludesStreams = Boolean.TRUE.equals(settings.timeouts().totalIncludesStreams());
 		this.rateLimitMaxWaitNanos = settings.rateLimit().maxWait().toNanos();
+		this.maxResponseSize = settings.maxResponseSize();
 		this.idempotencyKeyHeader = settings.retry().idempotencyKeyHeader();
 		this.scheduler = scheduler;
 		this.deadlines = deadlines;
@@ -92,8 +99,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 					timer.now(TimeUnit.NANOSECONDS) + this.total.toNanos(), listeners(request));
 			RetryBudget budget = this.resilience.retryBudget();
 			budget.requestStarted();
-			return attempt(call, 1).doFinally((signal) -> budget.requestFinished())
-				.map((response) -> BodyInterceptor.wrap(response, new BodyGuard(call, isStream(response))));
+			return attempt(call, 1).doFinally((signal) -> budget.requestFinished());
 		});
 	}
 
@@ -188,7 +194,8 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 		decision = withinBudgetAndTime(call, decision);
 		call.notify(this.clientName, attempt, status, null, decision);
 		if (!decision.retry()) {
-			return Mono.just(response);
+			// The response the caller gets: guard whatever it reads of the body.
+			return Mono.just(BodyInterceptor.wrap(response, new BodyGuard(call, isStream(headers))));
 		}
 		return response.releaseBody().then(retryAfter(call, attempt, decision.delay()));
 	}
@@ -233,15 +240,27 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 		return decide(call, attempt + 1, retried);
 	}
 
-	private static boolean isStream(ClientResponse response) {
-		String type = response.headers().asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+	private static boolean isStream(HttpHeaders headers) {
+		String type = headers.getFirst(HttpHeaders.CONTENT_TYPE);
 		if (type == null) {
 			return false;
 		}
 		// Cheaper than parsing a MediaType on every call; the subtypes are distinctive.
-		String lower = type.toLowerCase(Locale.ROOT);
-		return lower.contains("event-stream") || lower.contains("ndjson") || lower.contains("stream+json")
-				|| lower.contains("jsonl") || lower.contains("json-seq");
+		for (String streaming : STREAMING_SUBTYPES) {
+			if (containsIgnoreCase(type, streaming)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean containsIgnoreCase(String text, String part) {
+		for (int i = 0; i <= text.length() - part.length(); i++) {
+			if (text.regionMatches(true, i, part, 0, part.length())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -290,9 +309,10 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	}
 
 	/**
-	 * Applied to the body the caller reads: the total timeout keeps running through a
-	 * buffered body (and a stream's, when configured), and a stream breaking off counts
-	 * against the circuit breaker.
+	 * Applied to the body the caller reads: a body over {@code max-response-size} fails
+	 * with a typed error, the total timeout keeps running through a buffered body (and a
+	 * stream's, when configured), and a stream breaking off counts against the circuit
+	 * breaker. One error operator does both the translation and the recording.
 	 */
 	private final class BodyGuard implements BodyInterceptor {
 
@@ -307,7 +327,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 
 		@Override
 		public <T> Mono<T> mono(Mono<T> body) {
-			Mono<T> guarded = body.doOnError(ResilienceFilter.this.resilience.circuitBreaker()::recordBodyFailure);
+			Mono<T> guarded = body.onErrorMap(this::bodyFailed);
 			if (this.stream && !ResilienceFilter.this.totalIncludesStreams) {
 				return guarded;
 			}
@@ -316,7 +336,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 
 		@Override
 		public <T> Flux<T> flux(Flux<T> body) {
-			Flux<T> guarded = body.doOnError(ResilienceFilter.this.resilience.circuitBreaker()::recordBodyFailure);
+			Flux<T> guarded = body.onErrorMap(this::bodyFailed);
 			if (this.stream && !ResilienceFilter.this.totalIncludesStreams) {
 				return guarded;
 			}
@@ -324,6 +344,13 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			// deadline.
 			Mono<Long> deadline = Mono.defer(() -> ResilienceFilter.this.deadlines.after(remaining()));
 			return guarded.timeout(deadline, (item) -> deadline, Flux.error(this::timeout));
+		}
+
+		private Throwable bodyFailed(Throwable error) {
+			Throwable translated = ResponseTooLargeException.translate(ResilienceFilter.this.clientName,
+					ResilienceFilter.this.maxResponseSize, error);
+			ResilienceFilter.this.resilience.circuitBreaker().recordBodyFailure(translated);
+			return translated;
 		}
 
 		private Duration remaining() {
