@@ -18,11 +18,13 @@ import io.httpsentinel.client.SentinelClients;
 @AutoConfiguration(after = SentinelAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnBean(SentinelClients.class)
-@ConditionalOnAvailableEndpoint(SentinelEndpoint.class)
 public final class SentinelEndpointAutoConfiguration {
 
+	// On the method, not the class: a class-level condition whose type is missing fails
+	// when this class is imported without Spring Boot's class-presence pre-filter.
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
 	SentinelEndpoint sentinelEndpoint(SentinelClients clients) {
 		return new SentinelEndpoint(clients);
 	}

@@ -20,10 +20,12 @@ import io.httpsentinel.health.SentinelHealthIndicator;
 @AutoConfiguration(after = SentinelAutoConfiguration.class)
 @ConditionalOnClass({ HealthContributor.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(SentinelClients.class)
-@ConditionalOnEnabledHealthIndicator("sentinel")
 public final class SentinelHealthContributorAutoConfiguration {
 
+	// On the method, not the class: a class-level condition whose type is missing fails
+	// when this class is imported without Spring Boot's class-presence pre-filter.
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("sentinel")
 	@ConditionalOnMissingBean(name = { "sentinelHealthIndicator", "sentinelHealthContributor" })
 	HealthContributor sentinelHealthContributor(SentinelClients clients) {
 		// Blocking is right here: the state is in memory, nothing waits on I/O.
