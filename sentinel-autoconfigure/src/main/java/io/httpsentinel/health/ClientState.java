@@ -34,10 +34,11 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 
 	/**
 	 * Whether the breaker rejects calls: it is open, forced open, or half-open (only the
-	 * probe calls pass; every other call is rejected until they succeed).
+	 * probe calls pass; every other call is rejected until they succeed). Not named like
+	 * a getter, so that this derived value stays out of the endpoint's JSON.
 	 * @return whether calls are rejected
 	 */
-	public boolean isCircuitOpen() {
+	public boolean rejectsCalls() {
 		return switch (this.circuitBreaker.state()) {
 			case OPEN, FORCED_OPEN, HALF_OPEN -> true;
 			default -> false;

@@ -58,7 +58,7 @@ public final class SentinelHealthIndicator implements HealthIndicator {
 	public Health health() {
 		ClientState state = ClientState.of(this.client);
 		Health.Builder health = Health.up();
-		if (state.isCircuitOpen()) {
+		if (state.rejectsCalls()) {
 			health = this.client.settings().health().failsOnOpenCircuit() ? Health.down() : Health.status(CIRCUIT_OPEN);
 		}
 		if (this.client.settings().baseUrl() != null) {
