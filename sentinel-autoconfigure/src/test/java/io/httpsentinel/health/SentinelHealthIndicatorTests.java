@@ -11,25 +11,19 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.web.reactive.function.client.WebClient;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.HealthSettings;
 import io.httpsentinel.client.PoolSettings;
-import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SentinelClient;
-import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
-import io.httpsentinel.client.TimeoutSettings;
 import io.httpsentinel.health.ClientState.PoolState;
-import io.httpsentinel.resilience.ResilienceSupport;
+import io.httpsentinel.resilience.ResilientClients;
 import io.httpsentinel.testsupport.LoopbackServer;
 import io.httpsentinel.testsupport.MutableClock;
 
@@ -55,7 +49,7 @@ class SentinelHealthIndicatorTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
-	private SentinelClients clients = new SentinelClients(List.of());
+	private final ResilientClients clients = new ResilientClients(this.clock);
 
 	@AfterEach
 	void stop() {
@@ -125,8 +119,8 @@ class SentinelHealthIndicatorTests {
 
 	@Test
 	void clientWithoutBreakerIsUp() {
-		SentinelClient client = create((settings) -> settings
-			.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withEnabled(false).withThreshold(50f, 4)));
+		SentinelClient client = create(
+				(settings) -> settings.withCircuitBreaker(settings.circuitBreaker().withEnabled(false)));
 		failFourTimes(client);
 		Health health = new SentinelHealthIndicator(client).health();
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -136,24 +130,14 @@ class SentinelHealthIndicatorTests {
 	@Test
 	void compositeHasOneComponentPerClient() {
 		SentinelClient one = create(UnaryOperator.identity());
-		CompositeHealthContributor composite = SentinelHealthIndicator.composite(this.clients);
+		CompositeHealthContributor composite = SentinelHealthIndicator.composite(new SentinelClients(List.of(one)));
 		assertThat(composite.getContributor("upstream")).isInstanceOf(SentinelHealthIndicator.class);
 		assertThat(composite.stream().map((entry) -> entry.name())).containsExactly(one.name());
 	}
 
 	private SentinelClient create(UnaryOperator<ClientSettings> customizer) {
-		ResilienceSupport support = ResilienceSupport.standalone(this.clock, Schedulers::parallel, List.of());
-		SentinelClientFactory factory = new SentinelClientFactory(WebClient::builder, null, List.of(), support);
-		ClientSettings settings = ClientSettings.INHERIT.withBaseUrl(this.server.baseUrl())
-			.withRetry(RetrySettings.INHERIT.withMaxRetries(0))
-			.withPool(PoolSettings.INHERIT.withMaxConnections(7))
-			.withTimeouts(TimeoutSettings.INHERIT.withResponseHeaders(Duration.ofSeconds(5)))
-			.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withThreshold(50f, 4)
-				.withWaitInOpen(Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30))
-				.withHalfOpenCalls(2));
-		SentinelClient client = factory.create("upstream", customizer.apply(settings).orElse(ClientSettings.DEFAULTS));
-		this.clients = new SentinelClients(List.of(client));
-		return client;
+		return this.clients.create(this.server.baseUrl(), (settings) -> customizer
+			.apply(ResilientClients.smallBreaker(settings).withPool(PoolSettings.INHERIT.withMaxConnections(7))));
 	}
 
 	private void failFourTimes(SentinelClient client) {

@@ -16,11 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.ClientSettings;
@@ -44,9 +40,6 @@ import io.httpsentinel.client.SentinelClientFactory;
 @State(Scope.Benchmark)
 public class ExchangeLoggingBenchmark {
 
-	private static final ExchangeFunction IN_MEMORY = (request) -> Mono
-		.just(ClientResponse.create(HttpStatus.OK).header("content-type", "text/plain").body("ok").build());
-
 	private SentinelClient noLogging;
 
 	private SentinelClient loggingOff;
@@ -65,8 +58,14 @@ public class ExchangeLoggingBenchmark {
 		this.noLogging = factory.create("none", settings);
 		this.loggingOff = factory.create("off",
 				settings.withLog(LogSettings.DEFAULTS.withLevel(ExchangeLogLevel.BODY)));
-		this.noLoggingWeb = this.noLogging.webClient().mutate().exchangeFunction(IN_MEMORY).build();
-		this.loggingOffWeb = this.loggingOff.webClient().mutate().exchangeFunction(IN_MEMORY).build();
+		this.noLoggingWeb = this.noLogging.webClient()
+			.mutate()
+			.exchangeFunction(PipelineCpuBenchmark.IN_MEMORY)
+			.build();
+		this.loggingOffWeb = this.loggingOff.webClient()
+			.mutate()
+			.exchangeFunction(PipelineCpuBenchmark.IN_MEMORY)
+			.build();
 	}
 
 	@TearDown
