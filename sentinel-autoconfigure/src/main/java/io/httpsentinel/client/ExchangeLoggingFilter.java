@@ -53,11 +53,7 @@ final class ExchangeLoggingFilter implements ExchangeFilterFunction {
 	private final Redactor redactor;
 
 	ExchangeLoggingFilter(String clientName, LogSettings settings, Redactor redactor) {
-		this(LogFactory.getLog(LOGGER_PREFIX + clientName), settings, redactor);
-	}
-
-	ExchangeLoggingFilter(Log logger, LogSettings settings, Redactor redactor) {
-		this.logger = logger;
+		this.logger = LogFactory.getLog(LOGGER_PREFIX + clientName);
 		this.level = SettingChecks.required("log", settings.level());
 		this.bodyLimit = SettingChecks.required("log-body-limit", settings.bodyLimit()).toBytes();
 		this.redactor = redactor;
@@ -122,10 +118,8 @@ final class ExchangeLoggingFilter implements ExchangeFilterFunction {
 		if (request.body() == BodyInserters.empty()) {
 			return request;
 		}
-		HttpHeaders headers = request.headers();
 		return ClientRequest.from(request)
-			.body((message, context) -> request.body()
-				.insert(new LoggedRequest(message, new BodyLog("--> " + target, headers.getContentType())), context))
+			.body((message, context) -> request.body().insert(new LoggedRequest(message, "--> " + target), context))
 			.build();
 	}
 
@@ -143,27 +137,31 @@ final class ExchangeLoggingFilter implements ExchangeFilterFunction {
 	/**
 	 * Logs the body a request writes, as it is written.
 	 */
-	private static final class LoggedRequest extends ClientHttpRequestDecorator {
+	private final class LoggedRequest extends ClientHttpRequestDecorator {
 
-		private final BodyLog log;
+		private final String prefix;
 
-		LoggedRequest(ClientHttpRequest delegate, BodyLog log) {
+		LoggedRequest(ClientHttpRequest delegate, String prefix) {
 			super(delegate);
-			this.log = log;
+			this.prefix = prefix;
 		}
 
 		@Override
 		public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+			// The encoder has set the Content-Type by now (a form writer, for example).
+			BodyLog log = new BodyLog(this.prefix, getHeaders().getContentType());
 			// A Mono stays a Mono: Reactor Netty sends a single buffer without chunking.
 			Publisher<? extends DataBuffer> logged = (body instanceof Mono<? extends DataBuffer> single)
-					? single.doOnNext(this.log::chunk).doOnSuccess((buffer) -> this.log.end())
-					: this.log.watch(Flux.from(body));
+					? single.doOnNext(log::chunk).doOnSuccess((buffer) -> log.end()) : log.watch(Flux.from(body));
 			return super.writeWith(logged);
 		}
 
 		@Override
 		public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-			return super.writeAndFlushWith(Flux.from(body).map((part) -> this.log.watch(Flux.from(part))));
+			BodyLog log = new BodyLog(this.prefix, getHeaders().getContentType());
+			return super.writeAndFlushWith(Flux.from(body)
+				.map((part) -> Flux.<DataBuffer>from(part).doOnNext(log::chunk))
+				.doOnComplete(log::end));
 		}
 
 	}
@@ -228,7 +226,7 @@ final class ExchangeLoggingFilter implements ExchangeFilterFunction {
 		void end() {
 			if (!this.closed) {
 				this.closed = true;
-				String shown = (this.charset != null) ? this.logged + " logged" : "not logged: not text";
+				String shown = (this.charset != null) ? this.logged + " logged" : "content not shown";
 				log("body end (" + this.bytes + " bytes, " + shown + ")");
 			}
 		}
@@ -252,7 +250,7 @@ final class ExchangeLoggingFilter implements ExchangeFilterFunction {
 	 * Form bodies are not shown: they typically carry credentials (OAuth client secrets,
 	 * passwords).
 	 */
-	static @Nullable Charset textCharset(@Nullable MediaType contentType) {
+	private static @Nullable Charset textCharset(@Nullable MediaType contentType) {
 		if (contentType == null) {
 			return StandardCharsets.UTF_8;
 		}
