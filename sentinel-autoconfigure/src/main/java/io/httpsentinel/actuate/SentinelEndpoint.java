@@ -34,6 +34,10 @@ public class SentinelEndpoint {
 
 	private final SentinelClients clients;
 
+	/**
+	 * Create the endpoint.
+	 * @param clients the clients it shows
+	 */
 	public SentinelEndpoint(SentinelClients clients) {
 		this.clients = clients;
 	}
