@@ -2,13 +2,16 @@ package io.httpsentinel.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.client.ExchangeLogLevel;
 import io.httpsentinel.client.LeasingStrategy;
 
 /**
@@ -56,6 +59,36 @@ public class ClientProperties {
 
 	@NestedConfigurationProperty
 	private final RateLimitProperties rateLimit = new RateLimitProperties();
+
+	/**
+	 * Request/response logging at DEBUG level on the logger
+	 * 'io.httpsentinel.exchange.<client>': 'none', 'basic' (request and response lines),
+	 * 'headers' (also headers) or 'body' (also bodies, up to 'log-body-limit'). Secrets
+	 * are redacted.
+	 */
+	private @Nullable ExchangeLogLevel log;
+
+	/**
+	 * Most bytes of each request or response body logged when 'log' is 'body'. The rest
+	 * of the body passes unlogged; bodies are never buffered for logging.
+	 */
+	private @Nullable DataSize logBodyLimit;
+
+	/**
+	 * Header names whose values are never shown (logs, health, actuator endpoint), on top
+	 * of the built-in ones such as Authorization, x-api-key or Cookie. Added to those of
+	 * 'sentinel.defaults'; case-insensitive.
+	 */
+	private @Nullable Set<String> redactHeaders;
+
+	/**
+	 * Query parameter names whose values are never shown, on top of the built-in ones
+	 * such as key, api_key or access_token. Added to those of 'sentinel.defaults';
+	 * case-insensitive.
+	 */
+	private @Nullable Set<String> redactQueryParameters;
+
+	private final Health health = new Health();
 
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
@@ -107,6 +140,43 @@ public class ClientProperties {
 
 	public RateLimitProperties getRateLimit() {
 		return this.rateLimit;
+	}
+
+	public @Nullable ExchangeLogLevel getLog() {
+		return this.log;
+	}
+
+	public void setLog(@Nullable ExchangeLogLevel log) {
+		this.log = log;
+	}
+
+	public @Nullable DataSize getLogBodyLimit() {
+		return this.logBodyLimit;
+	}
+
+	public void setLogBodyLimit(@Nullable DataSize logBodyLimit) {
+		this.logBodyLimit = logBodyLimit;
+	}
+
+	public @Nullable Set<String> getRedactHeaders() {
+		return this.redactHeaders;
+	}
+
+	public void setRedactHeaders(@Nullable Set<String> redactHeaders) {
+		this.redactHeaders = (redactHeaders != null) ? new LinkedHashSet<>(redactHeaders) : null;
+	}
+
+	public @Nullable Set<String> getRedactQueryParameters() {
+		return this.redactQueryParameters;
+	}
+
+	public void setRedactQueryParameters(@Nullable Set<String> redactQueryParameters) {
+		this.redactQueryParameters = (redactQueryParameters != null) ? new LinkedHashSet<>(redactQueryParameters)
+				: null;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -330,6 +400,27 @@ public class ClientProperties {
 
 		public void setInsecureTrustAll(@Nullable Boolean insecureTrustAll) {
 			this.insecureTrustAll = insecureTrustAll;
+		}
+
+	}
+
+	/**
+	 * Health contribution (Spring Boot Actuator).
+	 */
+	public static class Health {
+
+		/**
+		 * Whether an open circuit breaker reports the client DOWN instead of
+		 * CIRCUIT_OPEN. Only for upstreams the application is useless without.
+		 */
+		private @Nullable Boolean failOnOpenCircuit;
+
+		public @Nullable Boolean getFailOnOpenCircuit() {
+			return this.failOnOpenCircuit;
+		}
+
+		public void setFailOnOpenCircuit(@Nullable Boolean failOnOpenCircuit) {
+			this.failOnOpenCircuit = failOnOpenCircuit;
 		}
 
 	}

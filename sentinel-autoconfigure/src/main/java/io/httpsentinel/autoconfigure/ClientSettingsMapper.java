@@ -8,9 +8,12 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 
 import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.HealthSettings;
 import io.httpsentinel.client.InvalidSettingException;
+import io.httpsentinel.client.LogSettings;
 import io.httpsentinel.client.PoolSettings;
 import io.httpsentinel.client.RateLimitSettings;
+import io.httpsentinel.client.RedactionSettings;
 import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SslSettings;
 import io.httpsentinel.client.TimeoutSettings;
@@ -49,7 +52,10 @@ final class ClientSettingsMapper {
 							pool.getPendingAcquireTimeout(), pool.getMaxIdleTime(), pool.getMaxLifeTime(),
 							pool.getEvictInBackground(), pool.getLeasing()),
 					new SslSettings(ssl.getBundle(), ssl.getInsecureTrustAll()), retry(properties.getRetry()),
-					circuitBreaker(properties.getCircuitBreaker()), rateLimit(properties.getRateLimit()));
+					circuitBreaker(properties.getCircuitBreaker()), rateLimit(properties.getRateLimit()),
+					new LogSettings(properties.getLog(), properties.getLogBodyLimit()),
+					new RedactionSettings(properties.getRedactHeaders(), properties.getRedactQueryParameters()),
+					new HealthSettings(properties.getHealth().getFailOnOpenCircuit()));
 		});
 	}
 

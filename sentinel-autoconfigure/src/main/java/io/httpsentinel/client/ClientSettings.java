@@ -32,26 +32,31 @@ import org.springframework.util.unit.DataSize;
  * @param retry retries
  * @param circuitBreaker circuit breaker
  * @param rateLimit client-side rate limit
+ * @param log request/response logging
+ * @param redaction names whose values are never shown, beyond the built-in ones
+ * @param health how the client reports in the health endpoint
  */
 public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String> defaultHeaders,
 		@Nullable Boolean http2, @Nullable DataSize maxResponseSize, TimeoutSettings timeouts, PoolSettings pool,
-		SslSettings ssl, RetrySettings retry, CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit) {
+		SslSettings ssl, RetrySettings retry, CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit,
+		LogSettings log, RedactionSettings redaction, HealthSettings health) {
 
 	/**
 	 * Built-in defaults: no base URL, no default headers, HTTP/1.1 only, 10MB response
-	 * bodies, and the defaults of {@link TimeoutSettings}, {@link PoolSettings} and
-	 * {@link SslSettings}.
+	 * bodies, no exchange logging, and the defaults of {@link TimeoutSettings},
+	 * {@link PoolSettings}, {@link SslSettings} and the other settings records.
 	 */
 	public static final ClientSettings DEFAULTS = new ClientSettings(null, Map.of(), false, DataSize.ofMegabytes(10),
 			TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS, SslSettings.DEFAULTS, RetrySettings.DEFAULTS,
-			CircuitBreakerSettings.DEFAULTS, RateLimitSettings.DEFAULTS);
+			CircuitBreakerSettings.DEFAULTS, RateLimitSettings.DEFAULTS, LogSettings.DEFAULTS,
+			RedactionSettings.DEFAULTS, HealthSettings.DEFAULTS);
 
 	/**
 	 * Settings that inherit everything.
 	 */
 	public static final ClientSettings INHERIT = new ClientSettings(null, null, null, null, TimeoutSettings.INHERIT,
 			PoolSettings.INHERIT, SslSettings.INHERIT, RetrySettings.INHERIT, CircuitBreakerSettings.INHERIT,
-			RateLimitSettings.INHERIT);
+			RateLimitSettings.INHERIT, LogSettings.INHERIT, RedactionSettings.INHERIT, HealthSettings.INHERIT);
 
 	public ClientSettings {
 		if (baseUrl != null) {
@@ -122,7 +127,8 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 				mergeHeaders(this.defaultHeaders, other.defaultHeaders), SettingChecks.pick(this.http2, other.http2),
 				SettingChecks.pick(this.maxResponseSize, other.maxResponseSize), this.timeouts.orElse(other.timeouts),
 				this.pool.orElse(other.pool), this.ssl.orElse(other.ssl), this.retry.orElse(other.retry),
-				this.circuitBreaker.orElse(other.circuitBreaker), this.rateLimit.orElse(other.rateLimit));
+				this.circuitBreaker.orElse(other.circuitBreaker), this.rateLimit.orElse(other.rateLimit),
+				this.log.orElse(other.log), this.redaction.orElse(other.redaction), this.health.orElse(other.health));
 	}
 
 	private static @Nullable Map<String, String> mergeHeaders(@Nullable Map<String, String> own,
@@ -151,52 +157,72 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 
 	public ClientSettings withBaseUrl(@Nullable URI baseUrl) {
 		return new ClientSettings(baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
+				this.health);
 	}
 
 	public ClientSettings withDefaultHeaders(@Nullable Map<String, String> defaultHeaders) {
 		return new ClientSettings(this.baseUrl, defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
+				this.health);
 	}
 
 	public ClientSettings withHttp2(@Nullable Boolean http2) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
+				this.health);
 	}
 
 	public ClientSettings withMaxResponseSize(@Nullable DataSize maxResponseSize) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
+				this.health);
 	}
 
 	public ClientSettings withTimeouts(TimeoutSettings timeouts) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
+				this.health);
 	}
 
 	public ClientSettings withPool(PoolSettings pool) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health);
 	}
 
 	public ClientSettings withSsl(SslSettings ssl) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health);
 	}
 
 	public ClientSettings withRetry(RetrySettings retry) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health);
 	}
 
 	public ClientSettings withCircuitBreaker(CircuitBreakerSettings circuitBreaker) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit, this.log, this.redaction, this.health);
 	}
 
 	public ClientSettings withRateLimit(RateLimitSettings rateLimit) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit, this.log, this.redaction, this.health);
+	}
+
+	public ClientSettings withLog(LogSettings log) {
+		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, log, this.redaction, this.health);
+	}
+
+	public ClientSettings withRedaction(RedactionSettings redaction) {
+		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, redaction, this.health);
+	}
+
+	public ClientSettings withHealth(HealthSettings health) {
+		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, health);
 	}
 
 }

@@ -105,6 +105,11 @@ public final class SentinelClientFactory {
 			ClientResilience resilience = this.resilience.create(name, settings);
 			builder.filter(this.resilience.filter(name, settings, resilience));
 			builder.filter(new ErrorTranslationFilter(name, settings));
+			if (settings.log().isEnabled()) {
+				// Innermost, next to the connection: one log per attempt, as sent. Absent
+				// when off, so that it costs nothing.
+				builder.filter(new ExchangeLoggingFilter(name, settings.log(), Redactor.of(settings.redaction())));
+			}
 			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics, resilience);
 		}
 		catch (RuntimeException ex) {

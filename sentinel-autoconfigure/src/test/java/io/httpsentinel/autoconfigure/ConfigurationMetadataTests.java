@@ -33,10 +33,14 @@ class ConfigurationMetadataTests {
 			"sentinel.defaults.default-headers", "sentinel.defaults.ssl.bundle", "sentinel.clients",
 			"sentinel.defaults.retry.idempotency-key-header", "sentinel.defaults.rate-limit.requests-per-second",
 			"sentinel.defaults.rate-limit.requests-per-minute", "sentinel.defaults.rate-limit.burst",
+			// Names added to the built-in rules; none by default.
+			"sentinel.defaults.redact-headers", "sentinel.defaults.redact-query-parameters",
 			// Derived from timeouts.response-headers when not set.
 			"sentinel.defaults.circuit-breaker.sliding-window");
 
 	private final Map<String, JsonNode> properties = new LinkedHashMap<>();
+
+	private final Map<String, JsonNode> managementProperties = new LinkedHashMap<>();
 
 	@BeforeEach
 	void load() throws IOException {
@@ -46,6 +50,9 @@ class ConfigurationMetadataTests {
 				String name = property.get("name").asString();
 				if (name.startsWith("sentinel.")) {
 					this.properties.put(name, property);
+				}
+				if (name.startsWith("management.")) {
+					this.managementProperties.put(name, property);
 				}
 			}
 		}
@@ -66,6 +73,15 @@ class ConfigurationMetadataTests {
 				assertThat(property.has("defaultValue")).as(name).isTrue();
 			}
 		});
+	}
+
+	@Test
+	void healthSwitchAndEndpointAccessAreDocumented() {
+		assertThat(this.managementProperties.get("management.health.sentinel.enabled").get("defaultValue").asBoolean())
+			.isTrue();
+		assertThat(this.managementProperties.get("management.health.sentinel.enabled").get("description").asString())
+			.isNotBlank();
+		assertThat(this.managementProperties).containsKey("management.endpoint.sentinel.access");
 	}
 
 	@Test
@@ -118,6 +134,10 @@ class ConfigurationMetadataTests {
 		assertThat(defaultOf("circuit-breaker.half-open-calls").asInt()).isEqualTo(breaker.halfOpenCalls());
 		assertThat(duration("circuit-breaker.max-wait-in-half-open")).isEqualTo(breaker.maxWaitInHalfOpen());
 		assertThat(duration("rate-limit.max-wait")).isEqualTo(defaults.rateLimit().maxWait());
+		assertThat(defaultOf("log").asString()).isEqualToIgnoringCase(defaults.log().level().name());
+		assertThat(DataSize.parse(defaultOf("log-body-limit").asString())).isEqualTo(defaults.log().bodyLimit());
+		assertThat(defaultOf("health.fail-on-open-circuit").asBoolean())
+			.isEqualTo(defaults.health().failOnOpenCircuit());
 	}
 
 	private Duration duration(String key) {

@@ -3,6 +3,7 @@ package io.httpsentinel.client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +88,36 @@ class ClientSettingsTests {
 		assertInvalid("timeouts.response-headers", slowHeaders::checkConsistent);
 		ClientSettings both = ClientSettings.DEFAULTS.withSsl(new SslSettings("bundle", true));
 		assertInvalid("ssl.insecure-trust-all", both::checkConsistent);
+	}
+
+	@Test
+	void redactedNamesAddUpAcrossInheritance() {
+		ClientSettings own = ClientSettings.INHERIT
+			.withRedaction(RedactionSettings.INHERIT.withHeaders(Set.of("X-Tenant")));
+		ClientSettings inherited = ClientSettings.INHERIT
+			.withRedaction(new RedactionSettings(Set.of("x-org"), Set.of("Sig2")));
+		RedactionSettings resolved = own.orElse(inherited).orElse(ClientSettings.DEFAULTS).redaction();
+		assertThat(resolved.headers()).containsExactly("x-org", "x-tenant");
+		assertThat(resolved.queryParameters()).containsExactly("sig2");
+	}
+
+	@Test
+	void logAndHealthSettingsInherit() {
+		ClientSettings own = ClientSettings.INHERIT.withLog(LogSettings.INHERIT.withLevel(ExchangeLogLevel.HEADERS));
+		ClientSettings inherited = ClientSettings.INHERIT
+			.withLog(LogSettings.INHERIT.withLevel(ExchangeLogLevel.BODY).withBodyLimit(DataSize.ofBytes(100)))
+			.withHealth(new HealthSettings(true));
+		ClientSettings resolved = own.orElse(inherited).orElse(ClientSettings.DEFAULTS);
+		assertThat(resolved.log()).isEqualTo(new LogSettings(ExchangeLogLevel.HEADERS, DataSize.ofBytes(100)));
+		assertThat(resolved.health().failsOnOpenCircuit()).isTrue();
+		assertThat(ClientSettings.DEFAULTS.log().isEnabled()).isFalse();
+		assertThat(ClientSettings.DEFAULTS.health().failsOnOpenCircuit()).isFalse();
+	}
+
+	@Test
+	void logBodyLimitAndRedactedNamesAreChecked() {
+		assertInvalid("log-body-limit", () -> LogSettings.INHERIT.withBodyLimit(DataSize.ofBytes(0)));
+		assertInvalid("redact-headers", () -> RedactionSettings.INHERIT.withHeaders(Set.of(" ")));
 	}
 
 	private static void assertInvalid(String key, Runnable action) {

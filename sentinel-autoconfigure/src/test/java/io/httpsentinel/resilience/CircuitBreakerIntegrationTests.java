@@ -58,7 +58,7 @@ class CircuitBreakerIntegrationTests {
 
 	@Test
 	void breakerOpensRejectsHalfOpensAndClosesAgain() {
-		SentinelClient client = this.clients.create(this.server.baseUrl(), this::smallBreaker);
+		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
 		for (int i = 0; i < 4; i++) {
 			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
 		}
@@ -82,7 +82,7 @@ class CircuitBreakerIntegrationTests {
 
 	@Test
 	void failedProbeOpensTheBreakerAgain() {
-		SentinelClient client = this.clients.create(this.server.baseUrl(), this::smallBreaker);
+		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
 		for (int i = 0; i < 4; i++) {
 			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
 		}
@@ -94,7 +94,7 @@ class CircuitBreakerIntegrationTests {
 
 	@Test
 	void tooManyRequestsAndClientErrorsNeverOpenTheBreaker() {
-		SentinelClient client = this.clients.create(this.server.baseUrl(), this::smallBreaker);
+		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
 		for (int code : new int[] { 429, 429, 429, 400, 404, 429, 409, 429 }) {
 			this.status.set(code);
 			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
@@ -105,7 +105,7 @@ class CircuitBreakerIntegrationTests {
 
 	@Test
 	void streamBreakingOffAfterItsHeadersCountsAsAFailure() {
-		SentinelClient client = this.clients.create(this.server.baseUrl(), this::smallBreaker);
+		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
 		StepVerifier
 			.create(client.webClient()
 				.get()
@@ -127,21 +127,14 @@ class CircuitBreakerIntegrationTests {
 
 	@Test
 	void disabledBreakerNeverOpens() {
-		SentinelClient client = this.clients.create(this.server.baseUrl(), (settings) -> smallBreaker(settings)
-			.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withEnabled(false)));
+		SentinelClient client = this.clients.create(this.server.baseUrl(),
+				(settings) -> ResilientClients.smallBreaker(settings)
+					.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withEnabled(false)));
 		for (int i = 0; i < 8; i++) {
 			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
 		}
 		assertThat(client.resilience().circuitBreaker().state()).isNull();
 		assertThat(this.served).hasValue(8);
-	}
-
-	private ClientSettings smallBreaker(ClientSettings settings) {
-		return settings.withRetry(RetrySettings.INHERIT.withMaxRetries(0))
-			.withTimeouts(TimeoutSettings.INHERIT.withResponseHeaders(Duration.ofSeconds(5)))
-			.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withThreshold(50f, 4)
-				.withWaitInOpen(Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30))
-				.withHalfOpenCalls(2));
 	}
 
 	private static Mono<Void> breakingStream(HttpServerResponse response) {

@@ -2,6 +2,7 @@ package io.httpsentinel.resilience;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,16 +12,19 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
+import io.httpsentinel.client.TimeoutSettings;
 
 /**
  * Creates clients with the full pipeline for a test, records every attempt, and closes
  * the clients at the end.
  */
-final class ResilientClients implements AutoCloseable {
+public final class ResilientClients implements AutoCloseable {
 
 	final List<AttemptEvent> attempts = new CopyOnWriteArrayList<>();
 
@@ -28,11 +32,11 @@ final class ResilientClients implements AutoCloseable {
 
 	private final Clock clock;
 
-	ResilientClients(Clock clock) {
+	public ResilientClients(Clock clock) {
 		this.clock = clock;
 	}
 
-	SentinelClient create(URI baseUrl, UnaryOperator<ClientSettings> settings) {
+	public SentinelClient create(URI baseUrl, UnaryOperator<ClientSettings> settings) {
 		ResilienceSupport support = ResilienceSupport.standalone(this.clock, Schedulers::parallel,
 				List.of(this.attempts::add));
 		SentinelClientFactory factory = new SentinelClientFactory(WebClient::builder, null, List.of(), support);
@@ -41,6 +45,20 @@ final class ResilientClients implements AutoCloseable {
 		SentinelClient client = factory.create("upstream", resolved);
 		this.clients.add(client);
 		return client;
+	}
+
+	/**
+	 * A breaker that opens after 4 calls with half of them failed, stays open 30s and
+	 * closes after 2 successful probes; no retries, so each call is one attempt.
+	 * @param settings the settings to add the breaker to
+	 * @return the settings
+	 */
+	public static ClientSettings smallBreaker(ClientSettings settings) {
+		return settings.withRetry(RetrySettings.INHERIT.withMaxRetries(0))
+			.withTimeouts(TimeoutSettings.INHERIT.withResponseHeaders(Duration.ofSeconds(5)))
+			.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withThreshold(50f, 4)
+				.withWaitInOpen(Duration.ofSeconds(30), 1.0, Duration.ofSeconds(30))
+				.withHalfOpenCalls(2));
 	}
 
 	List<String> reasons() {

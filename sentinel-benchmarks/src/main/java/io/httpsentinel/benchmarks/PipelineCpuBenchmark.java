@@ -40,7 +40,7 @@ import io.httpsentinel.client.SentinelClientFactory;
 @State(Scope.Benchmark)
 public class PipelineCpuBenchmark {
 
-	private static final ExchangeFunction IN_MEMORY = (request) -> Mono
+	static final ExchangeFunction IN_MEMORY = (request) -> Mono
 		.just(ClientResponse.create(HttpStatus.OK).header("content-type", "text/plain").body("ok").build());
 
 	private SentinelClient client;

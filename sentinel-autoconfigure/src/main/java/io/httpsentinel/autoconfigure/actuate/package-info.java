@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Sentinel actuator endpoint.
+ */
+@NullMarked
+package io.httpsentinel.autoconfigure.actuate;
+
+import org.jspecify.annotations.NullMarked;

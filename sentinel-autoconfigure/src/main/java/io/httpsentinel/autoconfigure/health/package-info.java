@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Sentinel health contributor.
+ */
+@NullMarked
+package io.httpsentinel.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

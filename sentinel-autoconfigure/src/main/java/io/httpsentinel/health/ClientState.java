@@ -1,0 +1,82 @@
+package io.httpsentinel.health;
+
+import java.time.Instant;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.jspecify.annotations.Nullable;
+
+import io.httpsentinel.client.SentinelClient;
+import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+
+/**
+ * What a client is doing right now, read from memory only (never from the upstream): its
+ * pool, its circuit breaker and whether its host is paused.
+ *
+ * @param pool the connection pool
+ * @param circuitBreaker the circuit breaker
+ * @param pausedUntil end of the host pause, or {@code null} when the host is not paused
+ */
+public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable Instant pausedUntil) {
+
+	/**
+	 * Read the state of a client.
+	 * @param client the client
+	 * @return its state now
+	 */
+	public static ClientState of(SentinelClient client) {
+		PoolSnapshot pool = client.pool();
+		Integer max = client.settings().pool().maxConnections();
+		PoolState poolState = new PoolState(pool.active(), pool.idle(), pool.pending(), pool.total(),
+				(max != null) ? max : 0);
+		return new ClientState(poolState, BreakerState.of(client.resilience().circuitBreaker().state()),
+				client.resilience().hostPause().pausedUntil().orElse(null));
+	}
+
+	/**
+	 * Whether the breaker rejects calls: it is open, forced open, or half-open (only the
+	 * probe calls pass; every other call is rejected until they succeed). Not named like
+	 * a getter, so that this derived value stays out of the endpoint's JSON.
+	 * @return whether calls are rejected
+	 */
+	public boolean rejectsCalls() {
+		return switch (this.circuitBreaker.state()) {
+			case OPEN, FORCED_OPEN, HALF_OPEN -> true;
+			default -> false;
+		};
+	}
+
+	/**
+	 * Figures of the connection pool.
+	 *
+	 * @param active connections in use by a request
+	 * @param idle connections open and waiting for a request
+	 * @param pending requests waiting for a connection
+	 * @param total connections open
+	 * @param max most connections the pool opens ({@code pool.max-connections})
+	 */
+	public record PoolState(int active, int idle, int pending, int total, int max) {
+
+	}
+
+	/**
+	 * State of the circuit breaker.
+	 *
+	 * @param state the Resilience4j state; {@code DISABLED} when the client has no
+	 * breaker ({@code circuit-breaker.enabled: false})
+	 * @param failureRate failure rate in percent over the sliding window, or {@code null}
+	 * until the window holds {@code circuit-breaker.minimum-calls} calls
+	 */
+	public record BreakerState(CircuitBreaker.State state, @Nullable Float failureRate) {
+
+		static BreakerState of(@Nullable CircuitBreaker breaker) {
+			if (breaker == null) {
+				return new BreakerState(CircuitBreaker.State.DISABLED, null);
+			}
+			float rate = breaker.getMetrics().getFailureRate();
+			// Resilience4j reports -1 while there are too few calls to judge.
+			return new BreakerState(breaker.getState(), (rate >= 0) ? rate : null);
+		}
+
+	}
+
+}

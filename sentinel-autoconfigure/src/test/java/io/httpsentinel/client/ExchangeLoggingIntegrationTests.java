@@ -1,0 +1,242 @@
+package io.httpsentinel.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.MediaType;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.BodyInserters;
+
+import io.httpsentinel.testsupport.LogLevels;
+import io.httpsentinel.testsupport.LoopbackServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exchange logging of a client against a real loopback server, read from the captured
+ * console: what each level shows, that secrets never show, that bodies are cut at the
+ * limit, and that streams still flow.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ExchangeLoggingIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String LOGGER = "io.httpsentinel.exchange.upstream";
+
+	private static final Set<String> SECRETS = Set.of("k-secret-1", "q-secret-2", "tok-secret-3", "c-secret-4",
+			"t-secret-5", "s-secret-6");
+
+	private final AtomicInteger flakyCalls = new AtomicInteger();
+
+	private final LoopbackServer server = LoopbackServer.start((routes) -> routes
+		.get("/weather",
+				(request, response) -> response.header("Set-Cookie", "session=s-secret-6")
+					.header("x-request-id", "r-1")
+					.sendString(Mono.just("sunny")))
+		.post("/echo",
+				(request, response) -> response.header("content-type", "application/json")
+					.send(request.receive().retain()))
+		.post("/form",
+				(request, response) -> response
+					.sendString(request.receive().aggregate().asString().map((body) -> "received " + body.length())))
+		.get("/big",
+				(request, response) -> response.header("content-type", "text/plain")
+					.sendString(Mono.just("Z".repeat(10_000))))
+		.get("/binary",
+				(request, response) -> response.header("content-type", "application/octet-stream")
+					.sendByteArray(Mono.just(new byte[] { 1, 2, 3 })))
+		.get("/events",
+				(request, response) -> response.header("content-type", MediaType.TEXT_EVENT_STREAM_VALUE)
+					.sendString(Flux.concat(Mono.just("data: one\n\n"), Flux.never())))
+		.get("/flaky", (request, response) -> (this.flakyCalls.getAndIncrement() == 0) ? response.status(503).send()
+				: response.sendString(Mono.just("ok"))));
+
+	private final ClientFixture clients = new ClientFixture();
+
+	private final LogLevels logLevels = new LogLevels()
+		// Spring's own DEBUG logs show full URLs: keep them out of the captured output.
+		.set(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO)
+		.set(LOGGER, LogLevel.DEBUG);
+
+	@AfterEach
+	void stop() {
+		this.logLevels.close();
+		this.clients.close();
+		this.server.close();
+	}
+
+	@Test
+	void basicLogsRequestAndResponseLinesWithSecretQueryValuesRedacted(CapturedOutput output) {
+		SentinelClient client = client(ExchangeLogLevel.BASIC);
+		assertThat(client.webClient()
+			.get()
+			.uri("/weather?city=Oslo&key=q-secret-2")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(TIMEOUT)).isEqualTo("sunny");
+		String target = "GET " + this.server.baseUrl() + "/weather?city=Oslo&key=******";
+		assertThat(output).contains("--> " + target)
+			.containsPattern("<-- 200 " + Pattern.quote(target) + " \\(\\d+ ms\\)");
+		// Headers only from level 'headers' on.
+		assertThat(output).doesNotContain("x-request-id");
+		assertNoSecrets(output);
+	}
+
+	@Test
+	void headersLevelShowsHeadersWithSecretValuesRedacted(CapturedOutput output) {
+		SentinelClient client = client(ExchangeLogLevel.HEADERS);
+		client.webClient()
+			.get()
+			.uri("/weather")
+			.header("Authorization", "Bearer tok-secret-3")
+			.header("X-Tenant", "t-secret-5")
+			.header("anthropic-version", "2023-06-01")
+			.cookie("session", "c-secret-4")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(TIMEOUT);
+		assertThat(output).contains("    anthropic-version: 2023-06-01", "    Authorization: ******",
+				"    x-api-key: ******", "    X-Tenant: ******", "    Cookie: ******", "    Set-Cookie: ******",
+				"    x-request-id: r-1");
+		assertNoSecrets(output);
+	}
+
+	@Test
+	void bodyLevelLogsRequestAndResponseBodies(CapturedOutput output) {
+		SentinelClient client = client(ExchangeLogLevel.BODY);
+		assertThat(client.webClient()
+			.post()
+			.uri("/echo")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"q\":\"hello\"}")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(TIMEOUT)).isEqualTo("{\"q\":\"hello\"}");
+		String target = "POST " + this.server.baseUrl() + "/echo";
+		assertThat(output).contains("--> " + target + " body: {\"q\":\"hello\"}",
+				"--> " + target + " body end (13 bytes, 13 logged)", "<-- " + target + " body: {\"q\":\"hello\"}",
+				"<-- " + target + " body end (13 bytes, 13 logged)");
+	}
+
+	@Test
+	void formBodiesAreNeverShown(CapturedOutput output) {
+		SentinelClient client = client(ExchangeLogLevel.BODY);
+		client.webClient()
+			.post()
+			.uri("/form")
+			.body(BodyInserters.fromFormData("grant_type", "client_credentials").with("client_secret", "f-secret-7"))
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(TIMEOUT);
+		assertThat(output)
+			.contains("--> POST " + this.server.baseUrl() + "/form body end (54 bytes, content not shown)")
+			.doesNotContain("f-secret-7");
+	}
+
+	@Test
+	void bodyLoggingStopsAtTheLimitWhileTheCallerGetsTheWholeBody(CapturedOutput output) {
+		SentinelClient client = this.clients.create(this.server.baseUrl(),
+				(settings) -> settings.withLog(new LogSettings(ExchangeLogLevel.BODY, DataSize.ofBytes(1000))));
+		String body = client.webClient().get().uri("/big").retrieve().bodyToMono(String.class).block(TIMEOUT);
+		assertThat(body).hasSize(10_000);
+		int logged = 0;
+		Matcher zs = Pattern.compile("Z+").matcher(output.toString());
+		while (zs.find()) {
+			logged += zs.group().length();
+		}
+		assertThat(logged).isEqualTo(1000);
+		assertThat(output).contains("[log-body-limit reached: the rest passes unlogged]",
+				"body end (10000 bytes, 1000 logged)");
+	}
+
+	@Test
+	void binaryBodiesAreCountedNotShown(CapturedOutput output) {
+		SentinelClient client = client(ExchangeLogLevel.BODY);
+		client.webClient().get().uri("/binary").retrieve().bodyToMono(byte[].class).block(TIMEOUT);
+		assertThat(output).contains("body end (3 bytes, content not shown)").doesNotContain("/binary body: ");
+	}
+
+	@Test
+	void streamFlowsEventByEventWhileItsBodyIsLogged(CapturedOutput output) {
+		SentinelClient client = client(ExchangeLogLevel.BODY);
+		// The stream never ends: the first event can only arrive if nothing holds it.
+		StepVerifier.create(client.webClient().get().uri("/events").retrieve().bodyToFlux(String.class).take(1))
+			.expectNext("one")
+			.expectComplete()
+			.verify(TIMEOUT);
+		String target = "GET " + this.server.baseUrl() + "/events";
+		assertThat(output).contains("<-- " + target + " body: data: one", "<-- " + target + " body cancelled after")
+			.doesNotContain(target + " body end");
+	}
+
+	@Test
+	void everyAttemptIsLogged(CapturedOutput output) {
+		SentinelClient client = this.clients.create(this.server.baseUrl(),
+				(settings) -> settings.withLog(LogSettings.INHERIT.withLevel(ExchangeLogLevel.BASIC))
+					.withRetry(
+							RetrySettings.INHERIT.withBackoff(Duration.ofMillis(1), 1.0, Duration.ofMillis(1), 0.0)));
+		assertThat(client.webClient().get().uri("/flaky").retrieve().bodyToMono(String.class).block(TIMEOUT))
+			.isEqualTo("ok");
+		String target = "GET " + this.server.baseUrl() + "/flaky";
+		assertThat(output).contains("<-- 503 " + target, "<-- 200 " + target);
+		assertThat(output.toString().split(Pattern.quote("--> " + target), -1)).hasSize(3);
+	}
+
+	@Test
+	void failedAttemptIsLoggedWithItsError(CapturedOutput output) {
+		SentinelClient client = this.clients.create(this.server.baseUrl(),
+				(settings) -> settings.withLog(LogSettings.INHERIT.withLevel(ExchangeLogLevel.BASIC))
+					.withRetry(RetrySettings.INHERIT.withMaxRetries(0)));
+		int port = this.server.baseUrl().getPort();
+		this.server.close();
+		StepVerifier.create(client.webClient().get().uri("/weather").retrieve().bodyToMono(String.class))
+			.expectError()
+			.verify(TIMEOUT);
+		assertThat(output).containsPattern("<-- GET http://127.0.0.1:" + port + "/weather failed after \\d+ ms: ");
+	}
+
+	@Test
+	void nothingIsLoggedWhileTheLoggerIsNotAtDebug(CapturedOutput output) {
+		this.logLevels.set(LOGGER, LogLevel.INFO);
+		SentinelClient client = client(ExchangeLogLevel.BODY);
+		client.webClient().get().uri("/weather").retrieve().bodyToMono(String.class).block(TIMEOUT);
+		assertThat(output).doesNotContain("--> GET").doesNotContain("<-- 200");
+	}
+
+	@Test
+	void levelNoneLogsNothing(CapturedOutput output) {
+		SentinelClient client = client(ExchangeLogLevel.NONE);
+		client.webClient().get().uri("/weather").retrieve().bodyToMono(String.class).block(TIMEOUT);
+		assertThat(output).doesNotContain("--> GET").doesNotContain("<-- 200");
+	}
+
+	private SentinelClient client(ExchangeLogLevel level) {
+		return this.clients.create(this.server.baseUrl(),
+				(settings) -> settings.withLog(LogSettings.INHERIT.withLevel(level))
+					.withDefaultHeaders(Map.of("x-api-key", "k-secret-1"))
+					.withRedaction(RedactionSettings.INHERIT.withHeaders(Set.of("x-tenant"))));
+	}
+
+	private static void assertNoSecrets(CapturedOutput output) {
+		for (String secret : SECRETS) {
+			assertThat(output).doesNotContain(secret);
+		}
+	}
+
+}
