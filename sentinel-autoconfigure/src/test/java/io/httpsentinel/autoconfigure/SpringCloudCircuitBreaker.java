@@ -11,9 +11,9 @@ import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4
  * The auto-configurations an application gets from Spring Cloud CircuitBreaker: the
  * Resilience4j registries come from Resilience4j's own Boot module.
  */
-final class SpringCloudCircuitBreaker {
+public final class SpringCloudCircuitBreaker {
 
-	static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
+	public static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
 			ReactiveResilience4JAutoConfiguration.class, CircuitBreakerAutoConfiguration.class,
 			TimeLimiterAutoConfiguration.class, BulkheadAutoConfiguration.class);
 

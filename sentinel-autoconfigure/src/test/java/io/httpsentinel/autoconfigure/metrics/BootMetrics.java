@@ -1,0 +1,37 @@
+package io.httpsentinel.autoconfigure.metrics;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.metrics.HttpClientMetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration;
+
+import io.httpsentinel.autoconfigure.SentinelAutoConfiguration;
+
+/**
+ * The auto-configurations an application with Sentinel, Micrometer and Spring Boot's
+ * observations gets (Spring Cloud CircuitBreaker's are in
+ * {@code SpringCloudCircuitBreaker}).
+ */
+final class BootMetrics {
+
+	/** Sentinel and the WebClient it builds on. */
+	static final AutoConfigurations SENTINEL = AutoConfigurations.of(SentinelAutoConfiguration.class,
+			WebClientAutoConfiguration.class, SslAutoConfiguration.class);
+
+	/** A meter registry (the simple one) with Boot's meter filters. */
+	static final AutoConfigurations METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
+			CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class);
+
+	/** Observations, the WebClient observation and the HTTP client meter filters. */
+	static final AutoConfigurations OBSERVATIONS = AutoConfigurations.of(ObservationAutoConfiguration.class,
+			WebClientObservationAutoConfiguration.class, HttpClientMetricsAutoConfiguration.class);
+
+	private BootMetrics() {
+	}
+
+}
