@@ -40,13 +40,8 @@ import io.httpsentinel.resilience.RetryListener;
  * {@code sentinel.clients}, each with its resilience pipeline, in a
  * {@link SentinelClients} registry.
  */
-// The meter registry first: this class sorts early by name and pulls Spring Cloud's
-// breaker configuration (which binds the breaker meters only if a registry is there)
-// forward with it.
 @AutoConfiguration(after = { WebClientAutoConfiguration.class, SslAutoConfiguration.class },
-		afterName = {
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JAutoConfiguration" })
+		afterName = "org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JAutoConfiguration")
 @ConditionalOnClass({ WebClient.class, HttpClient.class, ReactiveResilience4JCircuitBreakerFactory.class })
 @EnableConfigurationProperties(SentinelProperties.class)
 public final class SentinelAutoConfiguration {

@@ -72,8 +72,6 @@ class SentinelMetricsAutoConfigurationTests {
 
 	@Test
 	void resilience4jAlreadyMetersTheBreakersOfTheClients() {
-		// Spring Cloud binds them only when the meter registry was configured before its
-		// breaker configuration, which Sentinel's ordering must not pull forward.
 		this.contextRunner.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.find("resilience4j.circuitbreaker.state").tag("name", "weather").meters()).isNotEmpty();
