@@ -2,6 +2,7 @@ package io.httpsentinel.autoconfigure.metrics;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.http.client.autoconfigure.metrics.HttpClientMetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
@@ -12,6 +13,7 @@ import org.springframework.boot.webclient.autoconfigure.WebClientObservationAuto
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JAutoConfiguration;
 
 import io.httpsentinel.autoconfigure.SentinelAutoConfiguration;
+import io.httpsentinel.autoconfigure.SpringCloudCircuitBreaker;
 
 /**
  * The auto-configurations an application with Sentinel, Micrometer and Spring Boot's
@@ -41,6 +43,21 @@ final class BootMetrics {
 			WebClientObservationAutoConfiguration.class, HttpClientMetricsAutoConfiguration.class);
 
 	private BootMetrics() {
+	}
+
+	/**
+	 * A context as an application with Sentinel, Spring Cloud CircuitBreaker, Micrometer
+	 * and observations has it, Sentinel's metrics and observation auto-configurations
+	 * included.
+	 * @return a runner for such a context
+	 */
+	static ApplicationContextRunner application() {
+		return new ApplicationContextRunner().withConfiguration(SENTINEL)
+			.withConfiguration(METRICS)
+			.withConfiguration(OBSERVATIONS)
+			.withConfiguration(SpringCloudCircuitBreaker.AUTO_CONFIGURATIONS)
+			.withConfiguration(AutoConfigurations.of(SentinelMetricsAutoConfiguration.class,
+					SentinelObservationAutoConfiguration.class));
 	}
 
 }

@@ -11,11 +11,9 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.httpsentinel.autoconfigure.SpringCloudCircuitBreaker;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.testsupport.LoopbackServer;
 
@@ -32,13 +30,7 @@ class MeterCardinalityTests {
 	private final LoopbackServer server = LoopbackServer
 		.start((routes) -> routes.get("/items/{id}", (request, response) -> response.sendString(Mono.just("item"))));
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(BootMetrics.SENTINEL)
-		.withConfiguration(BootMetrics.METRICS)
-		.withConfiguration(BootMetrics.OBSERVATIONS)
-		.withConfiguration(SpringCloudCircuitBreaker.AUTO_CONFIGURATIONS)
-		.withConfiguration(AutoConfigurations.of(SentinelMetricsAutoConfiguration.class,
-				SentinelObservationAutoConfiguration.class))
+	private final ApplicationContextRunner contextRunner = BootMetrics.application()
 		.withPropertyValues("sentinel.clients.items.base-url=" + this.server.baseUrl());
 
 	@AfterEach

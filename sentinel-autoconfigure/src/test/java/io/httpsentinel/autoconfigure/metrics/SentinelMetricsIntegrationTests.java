@@ -19,11 +19,9 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
-import io.httpsentinel.autoconfigure.SpringCloudCircuitBreaker;
 import io.httpsentinel.client.CircuitOpenException;
 import io.httpsentinel.client.HostPausedException;
 import io.httpsentinel.client.RateLimitExceededException;
@@ -47,12 +45,7 @@ class SentinelMetricsIntegrationTests {
 	@BeforeEach
 	void start() throws IOException {
 		this.server.start(InetAddress.getLoopbackAddress(), 0);
-		this.contextRunner = new ApplicationContextRunner().withConfiguration(BootMetrics.SENTINEL)
-			.withConfiguration(BootMetrics.METRICS)
-			.withConfiguration(BootMetrics.OBSERVATIONS)
-			.withConfiguration(SpringCloudCircuitBreaker.AUTO_CONFIGURATIONS)
-			.withConfiguration(AutoConfigurations.of(SentinelMetricsAutoConfiguration.class,
-					SentinelObservationAutoConfiguration.class))
+		this.contextRunner = BootMetrics.application()
 			.withPropertyValues("sentinel.clients.up.base-url=http://127.0.0.1:" + this.server.getPort(),
 					"sentinel.clients.up.retry.initial-delay=10ms", "sentinel.clients.up.retry.max-delay=50ms",
 					"sentinel.clients.up.timeouts.response-headers=300ms");

@@ -39,12 +39,7 @@ class SentinelObservationAutoConfigurationTests {
 	private final LoopbackServer server = LoopbackServer
 		.start((routes) -> routes.get("/items/{id}", (request, response) -> response.sendString(Mono.just("item"))));
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(BootMetrics.SENTINEL)
-		.withConfiguration(BootMetrics.METRICS)
-		.withConfiguration(BootMetrics.OBSERVATIONS)
-		.withConfiguration(SpringCloudCircuitBreaker.AUTO_CONFIGURATIONS)
-		.withConfiguration(AutoConfigurations.of(SentinelObservationAutoConfiguration.class))
+	private final ApplicationContextRunner contextRunner = BootMetrics.application()
 		.withPropertyValues("sentinel.clients.weather.base-url=" + this.server.baseUrl());
 
 	@AfterEach
