@@ -90,6 +90,26 @@ public final class SentinelClient implements AutoCloseable {
 	}
 
 	/**
+	 * What the client has been doing: call totals, recent latency, pool, breaker, rate
+	 * limit and host pause. Cheap enough to call often (it sums a few counters); works
+	 * without Micrometer.
+	 * @return an immutable snapshot
+	 */
+	public ClientMetricsSnapshot metrics() {
+		return ClientMetricsSnapshot.of(this.name, this.resilience, this.poolStatistics,
+				this.settings.pool().maxConnections());
+	}
+
+	/**
+	 * Live view of the client's connection pool, per remote address, for meter binders
+	 * and health indicators; {@link #pool()} gives the summed figures.
+	 * @return the pool statistics
+	 */
+	public PoolStatistics poolStatistics() {
+		return this.poolStatistics;
+	}
+
+	/**
 	 * Close the client's pooled connections. Requests still running fail.
 	 */
 	@Override

@@ -63,6 +63,17 @@ public final class SentinelClients implements Iterable<SentinelClient>, AutoClos
 		return this.clients.keySet();
 	}
 
+	/**
+	 * A metrics snapshot of every client, by name, in configuration order.
+	 * @return the snapshots
+	 * @see SentinelClient#metrics()
+	 */
+	public Map<String, ClientMetricsSnapshot> metrics() {
+		Map<String, ClientMetricsSnapshot> metrics = new LinkedHashMap<>();
+		this.clients.forEach((name, client) -> metrics.put(name, client.metrics()));
+		return Collections.unmodifiableMap(metrics);
+	}
+
 	@Override
 	public Iterator<SentinelClient> iterator() {
 		return this.clients.values().iterator();

@@ -9,8 +9,9 @@ package io.httpsentinel.resilience;
  * @param circuitBreaker the breaker (possibly disabled)
  * @param rateLimiter the limiter (possibly unlimited)
  * @param hostPause holds every caller back while the host asked for a pause
+ * @param statistics what the pipeline counted (calls, retries, waits, refusals)
  */
 public record ClientResilience(RetryPolicy retryPolicy, RetryBudget retryBudget, ClientCircuitBreaker circuitBreaker,
-		RateLimiter rateLimiter, HostPauseGate hostPause) {
+		RateLimiter rateLimiter, HostPauseGate hostPause, PipelineStatistics statistics) {
 
 }

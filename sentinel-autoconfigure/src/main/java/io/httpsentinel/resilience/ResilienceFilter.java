@@ -99,6 +99,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 					timer.now(TimeUnit.NANOSECONDS) + this.total.toNanos(), listeners(request));
 			RetryBudget budget = this.resilience.retryBudget();
 			budget.requestStarted();
+			this.resilience.statistics().callStarted();
 			return attempt(call, 1).doFinally((signal) -> budget.requestFinished());
 		});
 	}
@@ -158,17 +159,20 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 		return Mono.defer(() -> {
 			Optional<java.time.Instant> pausedUntil = this.resilience.hostPause().pausedUntil();
 			if (pausedUntil.isPresent()) {
+				this.resilience.statistics().hostPauseRejected();
 				return Mono.error(new HostPausedException(this.clientName, pausedUntil.get()));
 			}
 			long maxWait = Math.min(this.rateLimitMaxWaitNanos, call.remainingNanos());
 			long wait = this.resilience.rateLimiter().reserve(Math.max(0, maxWait));
 			if (wait == RateLimiter.REFUSED) {
+				this.resilience.statistics().rateLimitRejected();
 				return Mono.error(new RateLimitExceededException(this.clientName,
 						Duration.ofNanos(this.resilience.rateLimiter().estimateWaitNanos()),
 						Duration.ofNanos(maxWait)));
 			}
 			Mono<ClientResponse> exchange = this.resilience.circuitBreaker().protect(call.next.exchange(call.request));
 			if (wait > 0) {
+				this.resilience.statistics().rateLimitWaited(wait);
 				exchange = Mono.delay(Duration.ofNanos(wait), call.timer).then(exchange);
 			}
 			long remaining = call.remainingNanos();
@@ -190,9 +194,11 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			.afterResponse(attempt, call.request.method(), status, headers, call.body.replayable());
 		if (decision.pauseHostUntil() != null) {
 			this.resilience.hostPause().pauseUntil(decision.pauseHostUntil());
+			this.resilience.statistics().hostPaused();
 		}
 		decision = withinBudgetAndTime(call, decision);
 		call.notify(this.clientName, attempt, status, null, decision);
+		count(call, decision, status < 400);
 		if (!decision.retry()) {
 			// The response the caller gets: guard whatever it reads of the body.
 			return Mono.just(BodyInterceptor.wrap(response, new BodyGuard(call, isStream(headers))));
@@ -206,7 +212,21 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			.afterError(attempt, call.request.method(), kind, call.body.replayable());
 		decision = withinBudgetAndTime(call, decision);
 		call.notify(this.clientName, attempt, null, error, decision);
+		count(call, decision, false);
 		return decision.retry() ? retryAfter(call, attempt, decision.delay()) : Mono.error(error);
+	}
+
+	/**
+	 * Count the decision: a retry, or the end of the call with its latency (from its
+	 * start, which is its deadline minus the total timeout).
+	 */
+	private void count(Call call, RetryDecision decision, boolean success) {
+		if (decision.retry()) {
+			this.resilience.statistics().retried(decision.reason());
+			return;
+		}
+		long now = call.timer.now(TimeUnit.NANOSECONDS);
+		this.resilience.statistics().callEnded(success, now, now - (call.deadlineNanos - this.total.toNanos()));
 	}
 
 	private RetryDecision withinBudgetAndTime(Call call, RetryDecision decision) {

@@ -81,7 +81,8 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 			breaker = CircuitBreakers.create(this.circuitBreakerFactory, clientName);
 		}
 		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker,
-				rateLimiter(settings.rateLimit()), new HostPauseGate(this.clock));
+				rateLimiter(settings.rateLimit()), new HostPauseGate(this.clock),
+				new PipelineStatistics(this.scheduler));
 	}
 
 	/**

@@ -67,7 +67,8 @@ public final class ResilientClients implements AutoCloseable {
 
 	@Override
 	public void close() {
-		new SentinelClients(this.clients).close();
+		// One by one: a test may create several clients of the same name.
+		this.clients.forEach(SentinelClient::close);
 	}
 
 }

@@ -2,11 +2,13 @@ package io.httpsentinel.sample.web;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.httpsentinel.client.ClientMetricsSnapshot;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
@@ -31,6 +33,16 @@ public class ClientsController {
 			views.add(ClientView.of(client));
 		}
 		return views;
+	}
+
+	/**
+	 * What every client has been doing: totals, recent latency, pool, breaker, rate limit
+	 * (the same figures back the {@code sentinel.client.*} meters).
+	 * @return the snapshots by client name
+	 */
+	@GetMapping("/api/clients/metrics")
+	public Map<String, ClientMetricsSnapshot> metrics() {
+		return this.clients.metrics();
 	}
 
 	/**

@@ -1,0 +1,103 @@
+package io.httpsentinel.metrics;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.httpsentinel.client.SentinelClient;
+import io.httpsentinel.resilience.ClientResilience;
+import io.httpsentinel.resilience.HostPauseGate;
+import io.httpsentinel.resilience.PipelineStatistics;
+import io.httpsentinel.resilience.RetryBudget;
+import io.httpsentinel.resilience.RetryReason;
+
+/**
+ * {@code sentinel.client.*} meters: what only Sentinel knows about each client (retries
+ * by reason, the retry budget, rate-limit waits and refusals, host pauses), tagged
+ * {@code client}. Every meter reads counters the pipeline keeps anyway, so Micrometer
+ * adds nothing to a call; tags come from fixed sets, never from a URI.
+ * <p>
+ * Requests, latency and status are in {@code http.client.requests}, the pool in
+ * {@code reactor.netty.connection.provider.*} ({@link SentinelPoolMetrics}), the breaker
+ * in Resilience4j's {@code resilience4j.circuitbreaker.*} (including the calls it
+ * refused): not repeated here.
+ */
+public final class SentinelClientMetrics implements MeterBinder {
+
+	/** Tag naming the client. */
+	public static final String CLIENT_TAG = "client";
+
+	private static final String PREFIX = "sentinel.client.";
+
+	private final Iterable<SentinelClient> clients;
+
+	/**
+	 * Create a binder for clients.
+	 * @param clients the clients
+	 */
+	public SentinelClientMetrics(Iterable<SentinelClient> clients) {
+		this.clients = clients;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (SentinelClient client : this.clients) {
+			bind(registry, client.name(), client.resilience());
+		}
+	}
+
+	private void bind(MeterRegistry registry, String name, ClientResilience resilience) {
+		Tags tags = Tags.of(CLIENT_TAG, name);
+		PipelineStatistics statistics = resilience.statistics();
+		for (RetryReason reason : RetryReason.values()) {
+			FunctionCounter.builder(PREFIX + "retries", statistics, (counted) -> counted.retries(reason))
+				.description("Retries sent, by reason")
+				.baseUnit("retries")
+				.tags(tags)
+				.tag("reason", reason.tag())
+				.register(registry);
+		}
+		FunctionCounter
+			.builder(PREFIX + "retry.budget.exhausted", resilience.retryBudget(), RetryBudget::exhaustedCount)
+			.description("Calls refused a retry because the retry budget was spent; they got their last outcome")
+			.baseUnit("calls")
+			.tags(tags)
+			.register(registry);
+		FunctionTimer
+			.builder(PREFIX + "rate.limit.waits", statistics, PipelineStatistics::rateLimitWaits,
+					(counted) -> counted.rateLimitWaitTime(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS)
+			.description("Attempts that waited for the rate limiter, and how long")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder(PREFIX + "rate.limit.rejected", statistics, PipelineStatistics::rateLimitRejections)
+			.description("Calls failed at once because the rate limiter would have made them wait too long")
+			.baseUnit("calls")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder(PREFIX + "host.pauses", statistics, PipelineStatistics::hostPauses)
+			.description("Responses whose Retry-After (longer than retry.max-retry-after) paused every caller")
+			.baseUnit("pauses")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder(PREFIX + "host.pause.rejected", statistics, PipelineStatistics::hostPauseRejections)
+			.description("Calls failed at once because the host was paused")
+			.baseUnit("calls")
+			.tags(tags)
+			.register(registry);
+		Gauge.builder(PREFIX + "host.paused.until", resilience.hostPause(), SentinelClientMetrics::pausedUntil)
+			.description("End of the host pause, in seconds since the epoch; 0 when not paused")
+			.baseUnit("seconds")
+			.tags(tags)
+			.register(registry);
+	}
+
+	private static double pausedUntil(HostPauseGate gate) {
+		return gate.pausedUntil().map((until) -> until.toEpochMilli() / 1000.0).orElse(0.0);
+	}
+
+}

@@ -1,0 +1,190 @@
+package io.httpsentinel.resilience;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import reactor.core.scheduler.Scheduler;
+
+import io.httpsentinel.client.ClientMetricsSnapshot.Latency;
+
+/**
+ * What the pipeline of one client counted: calls and their outcomes, retries by reason,
+ * rate-limit waits and rejections, host pauses, and the latency of recent calls. The
+ * pipeline counts with {@link LongAdder}s at the decision points it passes anyway, so a
+ * call costs a few uncontended additions and no allocation; readers (the snapshot API,
+ * Micrometer meters) sum them when asked.
+ */
+public final class PipelineStatistics {
+
+	/** Window of the latency figures, cut into six slices of ten seconds. */
+	static final Duration LATENCY_WINDOW = Duration.ofMinutes(1);
+
+	private static final int LATENCY_SLICES = 6;
+
+	private static final RetryReason[] REASONS = RetryReason.values();
+
+	private final Supplier<Scheduler> time;
+
+	private final LongAdder requests = new LongAdder();
+
+	private final LongAdder successes = new LongAdder();
+
+	private final LongAdder failures = new LongAdder();
+
+	private final LongAdder[] retries = new LongAdder[REASONS.length];
+
+	private final LongAdder rateLimitWaits = new LongAdder();
+
+	private final LongAdder rateLimitWaitNanos = new LongAdder();
+
+	private final LongAdder rateLimitRejections = new LongAdder();
+
+	private final LongAdder hostPauses = new LongAdder();
+
+	private final LongAdder hostPauseRejections = new LongAdder();
+
+	private final LatencyWindow latency = new LatencyWindow(LATENCY_WINDOW, LATENCY_SLICES);
+
+	/**
+	 * Create statistics.
+	 * @param time the pipeline's time source (the scheduler its delays run on), used to
+	 * age the latency window
+	 */
+	public PipelineStatistics(Supplier<Scheduler> time) {
+		this.time = time;
+		for (int i = 0; i < this.retries.length; i++) {
+			this.retries[i] = new LongAdder();
+		}
+	}
+
+	void callStarted() {
+		this.requests.increment();
+	}
+
+	void callEnded(boolean success, long nowNanos, long latencyNanos) {
+		(success ? this.successes : this.failures).increment();
+		this.latency.record(nowNanos, latencyNanos);
+	}
+
+	void retried(String decisionReason) {
+		this.retries[RetryReason.of(decisionReason).ordinal()].increment();
+	}
+
+	void rateLimitWaited(long nanos) {
+		this.rateLimitWaits.increment();
+		this.rateLimitWaitNanos.add(nanos);
+	}
+
+	void rateLimitRejected() {
+		this.rateLimitRejections.increment();
+	}
+
+	void hostPaused() {
+		this.hostPauses.increment();
+	}
+
+	void hostPauseRejected() {
+		this.hostPauseRejections.increment();
+	}
+
+	/**
+	 * Calls started.
+	 * @return the count
+	 */
+	public long requests() {
+		return this.requests.sum();
+	}
+
+	/**
+	 * Calls that ended with a response below 400 (judged when its headers arrived).
+	 * @return the count
+	 */
+	public long successes() {
+		return this.successes.sum();
+	}
+
+	/**
+	 * Calls that ended with a status of 400 or more, or with an error (including a local
+	 * refusal: open breaker, rate limit, host pause).
+	 * @return the count
+	 */
+	public long failures() {
+		return this.failures.sum();
+	}
+
+	/**
+	 * Retries for one reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long retries(RetryReason reason) {
+		return this.retries[reason.ordinal()].sum();
+	}
+
+	/**
+	 * Retries for every reason.
+	 * @return the count
+	 */
+	public long retries() {
+		long sum = 0;
+		for (LongAdder adder : this.retries) {
+			sum += adder.sum();
+		}
+		return sum;
+	}
+
+	/**
+	 * Attempts that waited for the rate limiter.
+	 * @return the count
+	 */
+	public long rateLimitWaits() {
+		return this.rateLimitWaits.sum();
+	}
+
+	/**
+	 * Time those attempts waited, in all.
+	 * @param unit the unit of the result
+	 * @return the total wait
+	 */
+	public double rateLimitWaitTime(TimeUnit unit) {
+		return (double) this.rateLimitWaitNanos.sum() / unit.toNanos(1);
+	}
+
+	/**
+	 * Attempts refused because the rate limiter would have made them wait too long.
+	 * @return the count
+	 */
+	public long rateLimitRejections() {
+		return this.rateLimitRejections.sum();
+	}
+
+	/**
+	 * Responses that paused the host (a {@code Retry-After} longer than
+	 * {@code retry.max-retry-after}).
+	 * @return the count
+	 */
+	public long hostPauses() {
+		return this.hostPauses.sum();
+	}
+
+	/**
+	 * Attempts refused because the host was paused.
+	 * @return the count
+	 */
+	public long hostPauseRejections() {
+		return this.hostPauseRejections.sum();
+	}
+
+	/**
+	 * Latency of the calls that ended in the last minute, from the start of the call
+	 * (retries and waits included) to its outcome (the final response's headers, or the
+	 * error).
+	 * @return count, mean and maximum
+	 */
+	public Latency latency() {
+		return this.latency.summary(this.time.get().now(TimeUnit.NANOSECONDS));
+	}
+
+}
