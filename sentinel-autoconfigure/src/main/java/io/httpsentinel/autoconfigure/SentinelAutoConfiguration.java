@@ -40,12 +40,8 @@ import io.httpsentinel.resilience.RetryListener;
  * {@code sentinel.clients}, each with its resilience pipeline, in a
  * {@link SentinelClients} registry.
  */
-// After the meter registry too: ordering Sentinel after Spring Cloud's reactive
-// configuration would otherwise pull that one ahead of the registry, and it would skip
-// binding the breaker meters (it binds them only when a MeterRegistry bean exists).
 @AutoConfiguration(after = { WebClientAutoConfiguration.class, SslAutoConfiguration.class },
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JAutoConfiguration" })
+		afterName = "org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JAutoConfiguration")
 @ConditionalOnClass({ WebClient.class, HttpClient.class, ReactiveResilience4JCircuitBreakerFactory.class })
 @EnableConfigurationProperties(SentinelProperties.class)
 public final class SentinelAutoConfiguration {
