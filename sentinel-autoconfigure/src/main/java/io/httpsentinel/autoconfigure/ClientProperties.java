@@ -57,6 +57,9 @@ public class ClientProperties {
 	@NestedConfigurationProperty
 	private final RateLimitProperties rateLimit = new RateLimitProperties();
 
+	@NestedConfigurationProperty
+	private final SseProperties sse = new SseProperties();
+
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
@@ -107,6 +110,10 @@ public class ClientProperties {
 
 	public RateLimitProperties getRateLimit() {
 		return this.rateLimit;
+	}
+
+	public SseProperties getSse() {
+		return this.sse;
 	}
 
 	/**

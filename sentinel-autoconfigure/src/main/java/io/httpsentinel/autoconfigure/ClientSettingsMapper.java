@@ -12,6 +12,8 @@ import io.httpsentinel.client.InvalidSettingException;
 import io.httpsentinel.client.PoolSettings;
 import io.httpsentinel.client.RateLimitSettings;
 import io.httpsentinel.client.RetrySettings;
+import io.httpsentinel.client.SseReconnectSettings;
+import io.httpsentinel.client.SseSettings;
 import io.httpsentinel.client.SslSettings;
 import io.httpsentinel.client.TimeoutSettings;
 
@@ -49,7 +51,8 @@ final class ClientSettingsMapper {
 							pool.getPendingAcquireTimeout(), pool.getMaxIdleTime(), pool.getMaxLifeTime(),
 							pool.getEvictInBackground(), pool.getLeasing()),
 					new SslSettings(ssl.getBundle(), ssl.getInsecureTrustAll()), retry(properties.getRetry()),
-					circuitBreaker(properties.getCircuitBreaker()), rateLimit(properties.getRateLimit()));
+					circuitBreaker(properties.getCircuitBreaker()), rateLimit(properties.getRateLimit()),
+					sse(properties.getSse()));
 		});
 	}
 
@@ -70,6 +73,13 @@ final class ClientSettingsMapper {
 	private static RateLimitSettings rateLimit(RateLimitProperties rateLimit) {
 		return new RateLimitSettings(rateLimit.getRequestsPerSecond(), rateLimit.getRequestsPerMinute(),
 				rateLimit.getBurst(), rateLimit.getMaxWait());
+	}
+
+	private static SseSettings sse(SseProperties sse) {
+		SseProperties.Reconnect reconnect = sse.getReconnect();
+		return new SseSettings(sse.getMaxLineSize(), sse.getMaxEventSize(),
+				new SseReconnectSettings(reconnect.getEnabled(), reconnect.getInitialDelay(), reconnect.getMaxDelay(),
+						reconnect.getResetAfter(), reconnect.getMaxAttempts(), reconnect.getMaxElapsed()));
 	}
 
 	/**

@@ -32,10 +32,12 @@ import org.springframework.util.unit.DataSize;
  * @param retry retries
  * @param circuitBreaker circuit breaker
  * @param rateLimit client-side rate limit
+ * @param sse SSE streams read with {@link SentinelClient#sse}
  */
 public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String> defaultHeaders,
 		@Nullable Boolean http2, @Nullable DataSize maxResponseSize, TimeoutSettings timeouts, PoolSettings pool,
-		SslSettings ssl, RetrySettings retry, CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit) {
+		SslSettings ssl, RetrySettings retry, CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit,
+		SseSettings sse) {
 
 	/**
 	 * Built-in defaults: no base URL, no default headers, HTTP/1.1 only, 10MB response
@@ -44,14 +46,14 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 	 */
 	public static final ClientSettings DEFAULTS = new ClientSettings(null, Map.of(), false, DataSize.ofMegabytes(10),
 			TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS, SslSettings.DEFAULTS, RetrySettings.DEFAULTS,
-			CircuitBreakerSettings.DEFAULTS, RateLimitSettings.DEFAULTS);
+			CircuitBreakerSettings.DEFAULTS, RateLimitSettings.DEFAULTS, SseSettings.DEFAULTS);
 
 	/**
 	 * Settings that inherit everything.
 	 */
 	public static final ClientSettings INHERIT = new ClientSettings(null, null, null, null, TimeoutSettings.INHERIT,
 			PoolSettings.INHERIT, SslSettings.INHERIT, RetrySettings.INHERIT, CircuitBreakerSettings.INHERIT,
-			RateLimitSettings.INHERIT);
+			RateLimitSettings.INHERIT, SseSettings.INHERIT);
 
 	public ClientSettings {
 		if (baseUrl != null) {
@@ -122,7 +124,8 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 				mergeHeaders(this.defaultHeaders, other.defaultHeaders), SettingChecks.pick(this.http2, other.http2),
 				SettingChecks.pick(this.maxResponseSize, other.maxResponseSize), this.timeouts.orElse(other.timeouts),
 				this.pool.orElse(other.pool), this.ssl.orElse(other.ssl), this.retry.orElse(other.retry),
-				this.circuitBreaker.orElse(other.circuitBreaker), this.rateLimit.orElse(other.rateLimit));
+				this.circuitBreaker.orElse(other.circuitBreaker), this.rateLimit.orElse(other.rateLimit),
+				this.sse.orElse(other.sse));
 	}
 
 	private static @Nullable Map<String, String> mergeHeaders(@Nullable Map<String, String> own,
@@ -147,56 +150,62 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 		this.retry.checkConsistent();
 		this.circuitBreaker.checkConsistent(this.timeouts.responseHeaders());
 		this.rateLimit.checkConsistent();
+		this.sse.checkConsistent();
 	}
 
 	public ClientSettings withBaseUrl(@Nullable URI baseUrl) {
 		return new ClientSettings(baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withDefaultHeaders(@Nullable Map<String, String> defaultHeaders) {
 		return new ClientSettings(this.baseUrl, defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withHttp2(@Nullable Boolean http2) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withMaxResponseSize(@Nullable DataSize maxResponseSize) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withTimeouts(TimeoutSettings timeouts) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withPool(PoolSettings pool) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withSsl(SslSettings ssl) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit);
+				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withRetry(RetrySettings retry) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withCircuitBreaker(CircuitBreakerSettings circuitBreaker) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit);
+				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit, this.sse);
 	}
 
 	public ClientSettings withRateLimit(RateLimitSettings rateLimit) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit, this.sse);
+	}
+
+	public ClientSettings withSse(SseSettings sse) {
+		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, sse);
 	}
 
 }

@@ -105,7 +105,8 @@ public final class SentinelClientFactory {
 			ClientResilience resilience = this.resilience.create(name, settings);
 			builder.filter(this.resilience.filter(name, settings, resilience));
 			builder.filter(new ErrorTranslationFilter(name, settings));
-			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics, resilience);
+			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics, resilience,
+					this.resilience.scheduler());
 		}
 		catch (RuntimeException ex) {
 			provider.dispose();
