@@ -61,6 +61,8 @@ public final class SseParser {
 
 	private final boolean keepComments;
 
+	private final boolean blocksWithoutData;
+
 	// Line state: a line not yet ended, carried across chunks.
 	private final ByteSink line = new ByteSink();
 
@@ -75,6 +77,8 @@ public final class SseParser {
 
 	// Block state: everything since the last blank line.
 	private long blockSize;
+
+	private boolean blockHasLines;
 
 	private final ByteSink data = new ByteSink();
 
@@ -132,12 +136,32 @@ public final class SseParser {
 	 * ({@link SseEvent#comments()})
 	 */
 	public SseParser(SseLimits limits, boolean retainRaw, boolean keepComments) {
+		this(limits, retainRaw, keepComments, false);
+	}
+
+	private SseParser(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData) {
 		this.limits = limits;
+		this.blocksWithoutData = blocksWithoutData;
 		this.maxLine = (int) limits.maxLineSize().toBytes();
 		this.maxEvent = (int) limits.maxEventSize().toBytes();
 		this.retainRaw = retainRaw;
 		this.keepComments = keepComments;
 		this.raw = retainRaw ? new ByteSink() : null;
+	}
+
+	/**
+	 * A parser for forwarding a stream as it is: it keeps raw bytes and comments, and
+	 * besides the events the spec dispatches it also returns the blocks it does not
+	 * dispatch because they have no data (only an {@code id}, a {@code retry}, an
+	 * {@code event} or comments), as events whose {@link SseEvent#hasData()} is false.
+	 * Forwarding the raw bytes of everything it returns gives a receiver the same events,
+	 * last event id and reconnection time as the upstream's own bytes; blank lines
+	 * between blocks and a leading byte order mark are not returned.
+	 * @param limits the bounds on lines and events
+	 * @return the parser
+	 */
+	public static SseParser forPassThrough(SseLimits limits) {
+		return new SseParser(limits, true, true, true);
 	}
 
 	/**
@@ -440,6 +464,7 @@ public final class SseParser {
 			dispatch();
 			return;
 		}
+		this.blockHasLines = true;
 		int end = offset + length;
 		int colon = offset;
 		while (colon < end && b[colon] != ':') {
@@ -521,15 +546,16 @@ public final class SseParser {
 			this.lastEventId = Utf8.decode(this.idBuffer.array(), 0, this.idBuffer.length(), this.idAscii);
 			this.idChanged = false;
 		}
-		if (this.data.length() == 0) {
+		boolean hasData = this.data.length() > 0;
+		if (!hasData && !(this.blocksWithoutData && this.blockHasLines)) {
 			resetBlock();
 			return;
 		}
 		// The data buffer always ends with the LF its last data line appended.
-		String text = Utf8.decode(this.data.array(), 0, this.data.length() - 1, this.dataAscii);
+		String text = hasData ? Utf8.decode(this.data.array(), 0, this.data.length() - 1, this.dataAscii) : "";
 		List<String> blockComments = (this.comments != null) ? List.copyOf(this.comments) : List.of();
 		byte[] rawBytes = (this.raw != null) ? this.raw.toByteArray() : null;
-		SseEvent event = new SseEvent(typeString(), text, true, this.lastEventId,
+		SseEvent event = new SseEvent(typeString(), text, hasData, this.lastEventId,
 				this.blockHasId ? this.lastEventId : null, this.blockRetry, blockComments, rawBytes);
 		resetBlock();
 		if (this.first == null) {
@@ -563,6 +589,7 @@ public final class SseParser {
 
 	private void resetBlock() {
 		this.blockSize = 0;
+		this.blockHasLines = false;
 		this.data.clear();
 		this.dataAscii = true;
 		this.type.clear();
