@@ -1,5 +1,7 @@
 package io.httpsentinel.sse;
 
+import java.util.List;
+
 import reactor.core.publisher.Flux;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -25,12 +27,12 @@ public final class SseDecoder {
 	 */
 	public static Flux<SseEvent> decode(Flux<DataBuffer> body, SseParser parser) {
 		return body.concatMapIterable((buffer) -> {
-			try {
-				return parser.feed(buffer);
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
+			// Released here only when fed: when feed throws, the operator discards the
+			// buffer, and the discard hook below releases it (releasing here as well
+			// would release it twice).
+			List<SseEvent> events = parser.feed(buffer);
+			DataBufferUtils.release(buffer);
+			return events;
 		}).doOnComplete(parser::end).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 	}
 
