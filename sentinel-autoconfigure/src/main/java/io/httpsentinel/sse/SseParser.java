@@ -431,20 +431,18 @@ public final class SseParser {
 	private void completeLine(byte[] bytes, int offset, int length, boolean ascii, byte[] ending, int endingOffset,
 			int endingLength) {
 		checkLine(length);
-		addToBlock(bytes, offset, length, endingLength);
+		if (length > 0) {
+			// The blank line ending a block does not count: its LF may arrive with the
+			// next chunk, after the event was dispatched.
+			long size = this.blockSize + length + endingLength;
+			checkEvent(size);
+			this.blockSize = size;
+		}
 		if (this.raw != null) {
+			this.raw.append(bytes, offset, length);
 			this.raw.append(ending, endingOffset, endingLength);
 		}
 		processLine(bytes, offset, length, ascii);
-	}
-
-	private void addToBlock(byte[] bytes, int offset, int length, int endingLength) {
-		long size = this.blockSize + length + endingLength;
-		checkEvent(size);
-		this.blockSize = size;
-		if (this.raw != null) {
-			this.raw.append(bytes, offset, length);
-		}
 	}
 
 	private void checkLine(long length) {
