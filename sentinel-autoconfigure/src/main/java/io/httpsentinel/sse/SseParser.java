@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBuffer;
 
 /**
  * Incremental event-stream parser implementing the WHATWG HTML "Interpreting an event
@@ -175,9 +177,12 @@ public final class SseParser {
 	 */
 	public List<SseEvent> feed(DataBuffer chunk) {
 		checkNotFailed();
-		try (DataBuffer.ByteBufferIterator buffers = chunk.readableByteBuffers()) {
-			while (buffers.hasNext()) {
-				process(buffers.next());
+		try {
+			if (chunk instanceof NettyDataBuffer netty) {
+				process(netty.getNativeBuffer());
+			}
+			else {
+				process(chunk);
 			}
 		}
 		catch (SseLimitExceededException ex) {
@@ -316,6 +321,31 @@ public final class SseParser {
 			chunk.get(position, window, 0, count);
 			process(window, 0, count);
 			position += count;
+		}
+	}
+
+	// Reactor Netty's buffers, read without allocating.
+	private void process(ByteBuf chunk) {
+		int start = chunk.readerIndex();
+		int end = chunk.writerIndex();
+		if (chunk.hasArray()) {
+			process(chunk.array(), chunk.arrayOffset() + start, chunk.arrayOffset() + end);
+			return;
+		}
+		byte[] window = WINDOW.get();
+		for (int index = start; index < end;) {
+			int count = Math.min(window.length, end - index);
+			chunk.getBytes(index, window, 0, count);
+			process(window, 0, count);
+			index += count;
+		}
+	}
+
+	private void process(DataBuffer chunk) {
+		try (DataBuffer.ByteBufferIterator buffers = chunk.readableByteBuffers()) {
+			while (buffers.hasNext()) {
+				process(buffers.next());
+			}
 		}
 	}
 
