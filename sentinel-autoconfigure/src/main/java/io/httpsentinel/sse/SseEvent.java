@@ -111,9 +111,10 @@ public final class SseEvent {
 	}
 
 	/**
-	 * Whether the event has data. A parsed event always has (the spec dispatches no event
-	 * without); a built one only when {@link Builder#data(String)} was called, so that a
-	 * block of only an id, a retry or comments can be written.
+	 * Whether the event has data. An event the spec dispatches always has; a block
+	 * without data is returned only by a {@link SseParser#forPassThrough pass-through
+	 * parser}; a built event has data when {@link Builder#data(String)} was called, so
+	 * that a block of only an id, a retry or comments can be written.
 	 * @return whether the event has data
 	 */
 	public boolean hasData() {

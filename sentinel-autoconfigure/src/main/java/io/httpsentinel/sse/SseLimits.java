@@ -13,8 +13,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxLineSize largest line (without its line end); a body that is not an event
  * stream, or never sends a line end, fails here
  * @param maxEventSize largest event block as received: every line of it with its line
- * end, comments included, up to the blank line that ends it; also bounds endless comment
- * lines or fields without a blank line
+ * end, comments included, not counting the blank line that ends it; also bounds endless
+ * comment lines or fields without a blank line
  */
 public record SseLimits(DataSize maxLineSize, DataSize maxEventSize) {
 

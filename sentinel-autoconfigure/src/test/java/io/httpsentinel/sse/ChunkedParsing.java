@@ -9,9 +9,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +59,7 @@ final class ChunkedParsing {
 		assertSame(expected, parse(input, parsers, single), "one byte per chunk");
 		assertSame(expected, viaDataBuffers(input, parsers), "DataBuffer chunks");
 		assertSame(expected, viaDirectBuffer(input, parsers), "direct ByteBuffer");
+		assertSame(expected, viaNettyBuffers(input, parsers), "Netty buffers");
 		return expected;
 	}
 
@@ -87,6 +92,24 @@ final class ChunkedParsing {
 		for (int i = 0; i < input.length; i += 7) {
 			byte[] chunk = Arrays.copyOfRange(input, i, Math.min(input.length, i + 7));
 			events.addAll(parser.feed(DefaultDataBufferFactory.sharedInstance.wrap(chunk)));
+		}
+		parser.end();
+		return new Result(events, parser.lastEventId(), parser.reconnectionTime());
+	}
+
+	private static Result viaNettyBuffers(byte[] input, Supplier<SseParser> parsers) {
+		SseParser parser = parsers.get();
+		NettyDataBufferFactory factory = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
+		List<SseEvent> events = new ArrayList<>();
+		boolean direct = false;
+		for (int i = 0; i < input.length; i += 5) {
+			int length = Math.min(5, input.length - i);
+			ByteBuf buf = direct ? Unpooled.directBuffer(length + 2) : Unpooled.buffer(length + 2);
+			buf.writeByte('x').writeBytes(input, i, length).readerIndex(1);
+			events.addAll(parser.feed(factory.wrap(buf)));
+			assertThat(buf.readerIndex()).isEqualTo(1);
+			buf.release();
+			direct = !direct;
 		}
 		parser.end();
 		return new Result(events, parser.lastEventId(), parser.reconnectionTime());
