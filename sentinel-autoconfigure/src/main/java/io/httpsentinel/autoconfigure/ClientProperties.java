@@ -90,6 +90,9 @@ public class ClientProperties {
 
 	private final Health health = new Health();
 
+	@NestedConfigurationProperty
+	private final SseProperties sse = new SseProperties();
+
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
@@ -177,6 +180,10 @@ public class ClientProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public SseProperties getSse() {
+		return this.sse;
 	}
 
 	/**

@@ -15,6 +15,8 @@ import io.httpsentinel.client.PoolSettings;
 import io.httpsentinel.client.RateLimitSettings;
 import io.httpsentinel.client.RedactionSettings;
 import io.httpsentinel.client.RetrySettings;
+import io.httpsentinel.client.SseReconnectSettings;
+import io.httpsentinel.client.SseSettings;
 import io.httpsentinel.client.SslSettings;
 import io.httpsentinel.client.TimeoutSettings;
 
@@ -55,7 +57,8 @@ final class ClientSettingsMapper {
 					circuitBreaker(properties.getCircuitBreaker()), rateLimit(properties.getRateLimit()),
 					new LogSettings(properties.getLog(), properties.getLogBodyLimit()),
 					new RedactionSettings(properties.getRedactHeaders(), properties.getRedactQueryParameters()),
-					new HealthSettings(properties.getHealth().getFailOnOpenCircuit()));
+					new HealthSettings(properties.getHealth().getFailOnOpenCircuit()),
+					sse(properties.getSse()));
 		});
 	}
 
@@ -76,6 +79,13 @@ final class ClientSettingsMapper {
 	private static RateLimitSettings rateLimit(RateLimitProperties rateLimit) {
 		return new RateLimitSettings(rateLimit.getRequestsPerSecond(), rateLimit.getRequestsPerMinute(),
 				rateLimit.getBurst(), rateLimit.getMaxWait());
+	}
+
+	private static SseSettings sse(SseProperties sse) {
+		SseProperties.Reconnect reconnect = sse.getReconnect();
+		return new SseSettings(sse.getMaxLineSize(), sse.getMaxEventSize(),
+				new SseReconnectSettings(reconnect.getEnabled(), reconnect.getInitialDelay(), reconnect.getMaxDelay(),
+						reconnect.getResetAfter(), reconnect.getMaxAttempts(), reconnect.getMaxElapsed()));
 	}
 
 	/**

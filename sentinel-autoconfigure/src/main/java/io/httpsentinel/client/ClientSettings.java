@@ -35,11 +35,12 @@ import org.springframework.util.unit.DataSize;
  * @param log request/response logging
  * @param redaction names whose values are never shown, beyond the built-in ones
  * @param health how the client reports in the health endpoint
+ * @param sse SSE streams read with {@link SentinelClient#sse}
  */
 public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String> defaultHeaders,
 		@Nullable Boolean http2, @Nullable DataSize maxResponseSize, TimeoutSettings timeouts, PoolSettings pool,
 		SslSettings ssl, RetrySettings retry, CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit,
-		LogSettings log, RedactionSettings redaction, HealthSettings health) {
+		LogSettings log, RedactionSettings redaction, HealthSettings health, SseSettings sse) {
 
 	/**
 	 * Built-in defaults: no base URL, no default headers, HTTP/1.1 only, 10MB response
@@ -49,14 +50,15 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 	public static final ClientSettings DEFAULTS = new ClientSettings(null, Map.of(), false, DataSize.ofMegabytes(10),
 			TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS, SslSettings.DEFAULTS, RetrySettings.DEFAULTS,
 			CircuitBreakerSettings.DEFAULTS, RateLimitSettings.DEFAULTS, LogSettings.DEFAULTS,
-			RedactionSettings.DEFAULTS, HealthSettings.DEFAULTS);
+			RedactionSettings.DEFAULTS, HealthSettings.DEFAULTS, SseSettings.DEFAULTS);
 
 	/**
 	 * Settings that inherit everything.
 	 */
 	public static final ClientSettings INHERIT = new ClientSettings(null, null, null, null, TimeoutSettings.INHERIT,
 			PoolSettings.INHERIT, SslSettings.INHERIT, RetrySettings.INHERIT, CircuitBreakerSettings.INHERIT,
-			RateLimitSettings.INHERIT, LogSettings.INHERIT, RedactionSettings.INHERIT, HealthSettings.INHERIT);
+			RateLimitSettings.INHERIT, LogSettings.INHERIT, RedactionSettings.INHERIT, HealthSettings.INHERIT,
+			SseSettings.INHERIT);
 
 	public ClientSettings {
 		if (baseUrl != null) {
@@ -128,7 +130,8 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 				SettingChecks.pick(this.maxResponseSize, other.maxResponseSize), this.timeouts.orElse(other.timeouts),
 				this.pool.orElse(other.pool), this.ssl.orElse(other.ssl), this.retry.orElse(other.retry),
 				this.circuitBreaker.orElse(other.circuitBreaker), this.rateLimit.orElse(other.rateLimit),
-				this.log.orElse(other.log), this.redaction.orElse(other.redaction), this.health.orElse(other.health));
+				this.log.orElse(other.log), this.redaction.orElse(other.redaction), this.health.orElse(other.health),
+				this.sse.orElse(other.sse));
 	}
 
 	private static @Nullable Map<String, String> mergeHeaders(@Nullable Map<String, String> own,
@@ -153,76 +156,83 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 		this.retry.checkConsistent();
 		this.circuitBreaker.checkConsistent(this.timeouts.responseHeaders());
 		this.rateLimit.checkConsistent();
+		this.sse.checkConsistent();
 	}
 
 	public ClientSettings withBaseUrl(@Nullable URI baseUrl) {
 		return new ClientSettings(baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
 				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health);
+				this.health, this.sse);
 	}
 
 	public ClientSettings withDefaultHeaders(@Nullable Map<String, String> defaultHeaders) {
 		return new ClientSettings(this.baseUrl, defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
 				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health);
+				this.health, this.sse);
 	}
 
 	public ClientSettings withHttp2(@Nullable Boolean http2) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, http2, this.maxResponseSize, this.timeouts,
 				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health);
+				this.health, this.sse);
 	}
 
 	public ClientSettings withMaxResponseSize(@Nullable DataSize maxResponseSize) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, maxResponseSize, this.timeouts,
 				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health);
+				this.health, this.sse);
 	}
 
 	public ClientSettings withTimeouts(TimeoutSettings timeouts) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, timeouts,
 				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health);
+				this.health, this.sse);
 	}
 
 	public ClientSettings withPool(PoolSettings pool) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health);
+				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health, this.sse);
 	}
 
 	public ClientSettings withSsl(SslSettings ssl) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health);
+				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health, this.sse);
 	}
 
 	public ClientSettings withRetry(RetrySettings retry) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health);
+				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health, this.sse);
 	}
 
 	public ClientSettings withCircuitBreaker(CircuitBreakerSettings circuitBreaker) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit, this.log, this.redaction, this.health);
+				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit, this.log, this.redaction, this.health, this.sse);
 	}
 
 	public ClientSettings withRateLimit(RateLimitSettings rateLimit) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit, this.log, this.redaction, this.health);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit, this.log, this.redaction, this.health, this.sse);
 	}
 
 	public ClientSettings withLog(LogSettings log) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, log, this.redaction, this.health);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, log, this.redaction, this.health, this.sse);
 	}
 
 	public ClientSettings withRedaction(RedactionSettings redaction) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, redaction, this.health);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, redaction, this.health, this.sse);
 	}
 
 	public ClientSettings withHealth(HealthSettings health) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, health);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, health, this.sse);
+	}
+
+	public ClientSettings withSse(SseSettings sse) {
+		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
+				this.health, sse);
 	}
 
 }

@@ -2,6 +2,11 @@ package io.httpsentinel.client;
 
 import java.time.Duration;
 
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.web.reactive.function.client.WebClient;
@@ -9,6 +14,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.httpsentinel.client.pool.PoolStatistics;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
 import io.httpsentinel.resilience.ClientResilience;
+import io.httpsentinel.sse.ReconnectingEventSource;
+import io.httpsentinel.sse.SseEvent;
+import io.httpsentinel.sse.SseOptions;
+import io.httpsentinel.sse.SseResponseException;
 
 /**
  * One named upstream host: a {@link WebClient} bound to the host's base URL and default
@@ -36,8 +45,11 @@ public final class SentinelClient implements AutoCloseable {
 
 	private final ClientResilience resilience;
 
+	private final ReconnectingEventSource eventSource;
+
 	SentinelClient(String name, ClientSettings settings, WebClient webClient, ConnectionProvider connectionProvider,
-			PoolStatistics poolStatistics, ClientResilience resilience) {
+			PoolStatistics poolStatistics, ClientResilience resilience, Supplier<Scheduler> scheduler) {
+		this.eventSource = new ReconnectingEventSource(name, webClient, settings.sse(), scheduler);
 		this.resilience = resilience;
 		this.name = name;
 		this.settings = settings;
@@ -70,6 +82,40 @@ public final class SentinelClient implements AutoCloseable {
 	 */
 	public WebClient webClient() {
 		return this.webClient;
+	}
+
+	/**
+	 * Read a Server-Sent Event stream, reconnecting the way a browser's
+	 * {@code EventSource} does when it ends or breaks (with {@code Last-Event-ID}, after
+	 * the server's {@code retry:} time; see {@code sse.reconnect.*}). Each connection's
+	 * request goes through this client's pool, timeouts and resilience pipeline.
+	 * Cancelling the returned {@code Flux} closes the connection at once.
+	 * <pre class="code">
+	 * Flux&lt;SseEvent&gt; events = client.sse((web) -&gt; web.get().uri("/events"));
+	 * </pre>
+	 * @param request builds the request from this client's web client; called once per
+	 * connection
+	 * @return the events
+	 * @throws SseResponseException (as the {@code Flux}'s error) for a response other
+	 * than 2xx or not of type {@code text/event-stream}; a 204 ends the stream
+	 */
+	public Flux<SseEvent> sse(Function<WebClient, WebClient.RequestHeadersSpec<?>> request) {
+		return this.eventSource.events(request, SseOptions.DEFAULTS);
+	}
+
+	/**
+	 * Read a Server-Sent Event stream with per-call options, for example without
+	 * reconnecting, as a POST-based LLM stream needs: <pre class="code">
+	 * client.sse((web) -&gt; web.post().uri("/v1/messages").bodyValue(body), SseOptions.DEFAULTS.noReconnect());
+	 * </pre>
+	 * @param request builds the request from this client's web client; called once per
+	 * connection
+	 * @param options the options
+	 * @return the events
+	 * @see #sse(Function)
+	 */
+	public Flux<SseEvent> sse(Function<WebClient, WebClient.RequestHeadersSpec<?>> request, SseOptions options) {
+		return this.eventSource.events(request, options);
 	}
 
 	/**

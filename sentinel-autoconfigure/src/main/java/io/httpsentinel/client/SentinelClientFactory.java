@@ -110,7 +110,8 @@ public final class SentinelClientFactory {
 				// when off, so that it costs nothing.
 				builder.filter(new ExchangeLoggingFilter(name, settings.log(), Redactor.of(settings.redaction())));
 			}
-			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics, resilience);
+			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics, resilience,
+					this.resilience.scheduler());
 		}
 		catch (RuntimeException ex) {
 			provider.dispose();

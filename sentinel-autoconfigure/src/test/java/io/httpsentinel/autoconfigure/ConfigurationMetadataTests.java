@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
 import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.RetrySettings;
+import io.httpsentinel.client.SseSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,6 +139,15 @@ class ConfigurationMetadataTests {
 		assertThat(DataSize.parse(defaultOf("log-body-limit").asString())).isEqualTo(defaults.log().bodyLimit());
 		assertThat(defaultOf("health.fail-on-open-circuit").asBoolean())
 			.isEqualTo(defaults.health().failOnOpenCircuit());
+		SseSettings sse = defaults.sse();
+		assertThat(DataSize.parse(defaultOf("sse.max-line-size").asString())).isEqualTo(sse.maxLineSize());
+		assertThat(DataSize.parse(defaultOf("sse.max-event-size").asString())).isEqualTo(sse.maxEventSize());
+		assertThat(defaultOf("sse.reconnect.enabled").asBoolean()).isEqualTo(sse.reconnect().enabled());
+		assertThat(duration("sse.reconnect.initial-delay")).isEqualTo(sse.reconnect().initialDelay());
+		assertThat(duration("sse.reconnect.max-delay")).isEqualTo(sse.reconnect().maxDelay());
+		assertThat(duration("sse.reconnect.reset-after")).isEqualTo(sse.reconnect().resetAfter());
+		assertThat(defaultOf("sse.reconnect.max-attempts").asInt()).isEqualTo(sse.reconnect().maxAttempts());
+		assertThat(duration("sse.reconnect.max-elapsed")).isEqualTo(sse.reconnect().maxElapsed());
 	}
 
 	private Duration duration(String key) {

@@ -28,7 +28,12 @@ public final class LoopbackServer implements AutoCloseable {
 		this.server = server.host("127.0.0.1").port(0).doOnChannelInit((observer, channel, remoteAddress) -> {
 			// Once per TCP connection (doOnConnection would fire once per request).
 			this.accepted.incrementAndGet();
-			channel.closeFuture().addListener((future) -> this.closed.incrementAndGet());
+			channel.closeFuture().addListener((future) -> {
+				synchronized (this.closed) {
+					this.closed.incrementAndGet();
+					this.closed.notifyAll();
+				}
+			});
 		}).bindNow(Duration.ofSeconds(10));
 	}
 
@@ -64,6 +69,27 @@ public final class LoopbackServer implements AutoCloseable {
 
 	public int closedConnections() {
 		return this.closed.get();
+	}
+
+	/**
+	 * Wait until at least the given number of connections closed.
+	 * @param count the number of closed connections to wait for
+	 * @param timeout how long to wait at most
+	 * @return whether they closed in time
+	 * @throws InterruptedException if interrupted
+	 */
+	public boolean awaitClosedConnections(int count, Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.closed) {
+			while (this.closed.get() < count) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				this.closed.wait(Math.max(1, left / 1_000_000));
+			}
+			return true;
+		}
 	}
 
 	public int openConnections() {

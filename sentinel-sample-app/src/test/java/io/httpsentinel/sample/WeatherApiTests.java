@@ -22,6 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.httpsentinel.sample.upstream.DemoUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 /**
  * End-to-end: requests go to the app's real HTTP port, and the app calls the embedded
@@ -65,6 +66,25 @@ class WeatherApiTests {
 		assertThat(weather).containsEntry("city", "Bergen");
 		// One 503, then the retry's success.
 		assertThat(this.demoUpstream.flakyRequests() - before).isEqualTo(2);
+	}
+
+	@Test
+	void readingsStreamReconnectsWithLastEventIdAndMissesNothing() {
+		int connectionsBefore = this.demoUpstream.readingConnections();
+		List<Map<String, Object>> readings = this.webTestClient.get()
+			.uri("/api/weather/Tromso/readings?count=5")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JSON_ARRAY)
+			.returnResult()
+			.getResponseBody();
+		assertThat(readings).extracting((reading) -> reading.get("id")).containsExactly("1", "2", "3", "4", "5");
+		assertThat(readings).allSatisfy((reading) -> assertThat(reading.get("weather")).asInstanceOf(MAP)
+			.containsEntry("city", "Tromso")
+			.containsKey("temperatureFahrenheit"));
+		// The upstream ends each connection after 3 readings: one reconnect.
+		assertThat(this.demoUpstream.readingConnections() - connectionsBefore).isEqualTo(2);
 	}
 
 	@Test

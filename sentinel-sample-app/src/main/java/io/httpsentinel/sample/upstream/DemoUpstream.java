@@ -1,6 +1,7 @@
 package io.httpsentinel.sample.upstream;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -13,7 +14,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -55,11 +58,17 @@ public class DemoUpstream implements DisposableBean {
 
 	private static final String HOST = "127.0.0.1";
 
+	private static final Duration READING_INTERVAL = Duration.ofMillis(200);
+
+	private static final int READINGS_PER_CONNECTION = 3;
+
 	private final JsonMapper jsonMapper;
 
 	private final DisposableServer server;
 
 	private final AtomicInteger flakyRequests = new AtomicInteger();
+
+	private final AtomicInteger readingConnections = new AtomicInteger();
 
 	public DemoUpstream(@Value("${demo.upstream.port}") int port, JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
@@ -81,7 +90,9 @@ public class DemoUpstream implements DisposableBean {
 	 * Every endpoint of the demo upstream, in one place.
 	 */
 	private void routes(HttpServerRoutes routes) {
-		routes.get("/weather/{city}", this::weather).get("/flaky/weather/{city}", this::flakyWeather);
+		routes.get("/weather/{city}", this::weather)
+			.get("/flaky/weather/{city}", this::flakyWeather)
+			.get("/weather/{city}/readings", this::readings);
 	}
 
 	/**
@@ -112,6 +123,49 @@ public class DemoUpstream implements DisposableBean {
 		String city = UriUtils.decode(Objects.requireNonNull(request.param("city")), StandardCharsets.UTF_8);
 		Instant observedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 		return json(response, new Observation(city, temperatureCelsius(city), observedAt));
+	}
+
+	/**
+	 * An SSE stream of temperature readings with ids 1, 2, 3, ... every 200ms. Like many
+	 * real streams it does not last: each connection ends after
+	 * {@value #READINGS_PER_CONNECTION} readings, and a client that comes back with
+	 * {@code Last-Event-ID} resumes after that reading. It asks clients to reconnect
+	 * after 500ms ({@code retry:}).
+	 */
+	private Publisher<Void> readings(HttpServerRequest request, HttpServerResponse response) {
+		if (!API_KEY.equals(request.requestHeaders().get(API_KEY_HEADER))) {
+			return json(response.status(HttpResponseStatus.UNAUTHORIZED),
+					Map.of("error", "missing or wrong " + API_KEY_HEADER + " header"));
+		}
+		String city = UriUtils.decode(Objects.requireNonNull(request.param("city")), StandardCharsets.UTF_8);
+		long after = parseId(request.requestHeaders().get("Last-Event-ID"));
+		this.readingConnections.incrementAndGet();
+		Flux<String> events = Flux.interval(READING_INTERVAL)
+			.take(READINGS_PER_CONNECTION)
+			.map((n) -> after + n + 1)
+			.map((id) -> "id: "
+					+ id + "\nevent: reading\ndata: " + this.jsonMapper.writeValueAsString(new Observation(city,
+							temperatureCelsius(city) + id / 10.0, Instant.now().truncatedTo(ChronoUnit.MILLIS)))
+					+ "\n\n");
+		return response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+			.sendString(Flux.concat(Mono.just("retry: 500\n\n"), events), StandardCharsets.UTF_8);
+	}
+
+	private static long parseId(@Nullable String lastEventId) {
+		try {
+			return (lastEventId != null) ? Math.max(0, Long.parseLong(lastEventId.strip())) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	/**
+	 * Connections the readings stream received so far.
+	 * @return the count
+	 */
+	public int readingConnections() {
+		return this.readingConnections.get();
 	}
 
 	/**

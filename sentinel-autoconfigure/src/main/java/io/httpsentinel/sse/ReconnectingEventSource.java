@@ -1,0 +1,279 @@
+package io.httpsentinel.sse;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.httpsentinel.client.ReadIdleTimeoutException;
+import io.httpsentinel.client.SseReconnectSettings;
+import io.httpsentinel.client.SseSettings;
+import io.httpsentinel.resilience.FailureKind;
+
+/**
+ * Reads an event stream the way a browser's {@code EventSource} does, through a client's
+ * {@link WebClient} (its pool, timeouts and resilience pipeline, which retries the
+ * request of each connection): reconnects when the stream ends or its connection breaks,
+ * sending the last event id as {@code Last-Event-ID}, after the server's {@code retry:}
+ * time or the initial delay, doubling over failures in a row. A 204 response ends the
+ * stream; a response other than 2xx or not of type {@code text/event-stream} fails it
+ * with {@link SseResponseException}, without reconnecting, as does an event over the size
+ * limits ({@link SseLimitExceededException}).
+ */
+public final class ReconnectingEventSource {
+
+	/** How much of a refused stream's body the error shows. */
+	private static final int BODY_START_BYTES = 1024;
+
+	/** Signal of the reconnect companion that ends the stream. */
+	private static final long STOP = -1;
+
+	/** Delays are stretched by up to this fraction so that clients fall out of step. */
+	private static final double JITTER = 0.2;
+
+	private final String clientName;
+
+	private final WebClient webClient;
+
+	private final SseSettings settings;
+
+	private final Supplier<Scheduler> scheduler;
+
+	/**
+	 * Create a source.
+	 * @param clientName the client name, for errors
+	 * @param webClient the client's web client
+	 * @param settings the client's resolved SSE settings
+	 * @param scheduler where reconnect delays run and the time is read (looked up per
+	 * stream, so that virtual time can replace it in tests)
+	 */
+	public ReconnectingEventSource(String clientName, WebClient webClient, SseSettings settings,
+			Supplier<Scheduler> scheduler) {
+		this.clientName = clientName;
+		this.webClient = webClient;
+		this.settings = settings;
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * Open a stream. Nothing happens until subscribed; cancelling closes the connection.
+	 * @param request builds the request of each connection from the client's web client,
+	 * e.g. {@code web -> web.get().uri("/events")}; called once per connection
+	 * @param options per-call options
+	 * @return the events
+	 */
+	public Flux<SseEvent> events(Function<WebClient, WebClient.RequestHeadersSpec<?>> request, SseOptions options) {
+		boolean reconnect = (options.reconnect() != null) ? options.reconnect()
+				: Boolean.TRUE.equals(this.settings.reconnect().enabled());
+		return Flux.defer(() -> {
+			Stream stream = new Stream(options, this.scheduler.get());
+			Flux<SseEvent> connection = Flux.defer(() -> connect(request, stream));
+			if (!reconnect) {
+				return connection;
+			}
+			// Each end of a connection asks the stream for the next one: a delay (0),
+			// the end of the stream (STOP) or its error.
+			return connection.onErrorResume(this::reconnectable, (error) -> {
+				stream.failure = error;
+				return Mono.empty();
+			}).repeatWhen((ends) -> ends.concatMap((end) -> stream.next()).takeWhile((next) -> next != STOP));
+		});
+	}
+
+	private Flux<SseEvent> connect(Function<WebClient, WebClient.RequestHeadersSpec<?>> request, Stream stream) {
+		stream.connecting();
+		return request.apply(this.webClient).headers((headers) -> {
+			if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
+				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
+			}
+			headers.setCacheControl("no-cache");
+			String lastEventId = stream.parser.lastEventId();
+			if (lastEventId.isEmpty()) {
+				headers.remove("Last-Event-ID");
+			}
+			else {
+				headers.set("Last-Event-ID", lastEventId);
+			}
+		}).exchangeToFlux((response) -> read(response, stream));
+	}
+
+	private Flux<SseEvent> read(ClientResponse response, Stream stream) {
+		int status = response.statusCode().value();
+		if (status == 204) {
+			// The server's way of saying "do not reconnect".
+			stream.stopped = true;
+			return Flux.empty();
+		}
+		String contentType = response.headers().asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+		if (status < 200 || status > 299) {
+			return bodyStart(response).flatMapMany((bodyStart) -> Flux
+				.error(new SseResponseException(this.clientName, status, contentType, bodyStart)));
+		}
+		if (!isEventStream(contentType)) {
+			return Flux.error(new SseResponseException(this.clientName, status, contentType, ""));
+		}
+		stream.connected();
+		return SseDecoder.decode(response.bodyToFlux(DataBuffer.class), stream.parser);
+	}
+
+	private static boolean isEventStream(@Nullable String contentType) {
+		try {
+			return contentType != null
+					&& MediaType.TEXT_EVENT_STREAM.equalsTypeAndSubtype(MediaType.parseMediaType(contentType));
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	private static Mono<String> bodyStart(ClientResponse response) {
+		return DataBufferUtils
+			.join(DataBufferUtils.takeUntilByteCount(response.bodyToFlux(DataBuffer.class), BODY_START_BYTES))
+			.map((buffer) -> {
+				try {
+					return buffer.toString(StandardCharsets.UTF_8);
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			})
+			.onErrorReturn("")
+			.defaultIfEmpty("");
+	}
+
+	/**
+	 * Whether an error is one a browser reconnects after: the connection broke, could not
+	 * be made, or went silent, or the request was held back locally for a while (open
+	 * breaker, rate limit, host pause). Not a refused or malformed stream, and not the
+	 * call's total timeout.
+	 */
+	private boolean reconnectable(Throwable error) {
+		if (error instanceof SseResponseException || error instanceof SseLimitExceededException) {
+			return false;
+		}
+		return error instanceof ReadIdleTimeoutException || FailureKind.of(error) != FailureKind.OTHER;
+	}
+
+	/**
+	 * State of one subscription: the parser (which keeps the last event id and the
+	 * server's reconnection time across connections) and the reconnect counters.
+	 */
+	private final class Stream {
+
+		final SseParser parser;
+
+		private final Scheduler timer;
+
+		/** Set by a 204 response. */
+		volatile boolean stopped;
+
+		/** Error that ended the latest connection, if any. */
+		volatile @Nullable Throwable failure;
+
+		/** When the latest connection got its response headers, or -1. */
+		private volatile long connectedAt = -1;
+
+		/** Reconnects since the last healthy connection. */
+		private int attempts;
+
+		/** When the current streak of reconnects started, or -1. */
+		private long streakStartedAt = -1;
+
+		Stream(SseOptions options, Scheduler timer) {
+			this.parser = new SseParser(ReconnectingEventSource.this.settings.limits(), options.retainRaw(),
+					options.keepComments());
+			this.timer = timer;
+			if (!options.lastEventId().isEmpty()) {
+				// The spec's own way to set the last event id: an id field and a blank
+				// line, which dispatch nothing.
+				byte[] seed = ("id:" + options.lastEventId() + "\n\n").getBytes(StandardCharsets.UTF_8);
+				this.parser.feed(seed, 0, seed.length);
+				this.parser.end();
+			}
+		}
+
+		void connecting() {
+			this.failure = null;
+			this.connectedAt = -1;
+		}
+
+		void connected() {
+			this.connectedAt = now();
+		}
+
+		/**
+		 * After a connection ended: the delay before the next one, or the end of the
+		 * stream ({@link #STOP}, or the last error if there was one) after a 204 or once
+		 * the limits are reached.
+		 */
+		Mono<Long> next() {
+			// A partial event of the connection that ended is discarded.
+			endParser();
+			if (this.stopped) {
+				return Mono.just(STOP);
+			}
+			SseReconnectSettings reconnect = ReconnectingEventSource.this.settings.reconnect();
+			long now = now();
+			if (this.connectedAt >= 0 && now - this.connectedAt >= reconnect.resetAfter().toMillis()) {
+				this.attempts = 0;
+				this.streakStartedAt = -1;
+			}
+			if (this.streakStartedAt < 0) {
+				this.streakStartedAt = now;
+			}
+			Duration delay = delay(reconnect, this.attempts);
+			boolean attemptsLeft = reconnect.maxAttempts() < 0 || this.attempts < reconnect.maxAttempts();
+			// Never wait past the time budget: a reconnect that cannot happen in time is
+			// pointless.
+			boolean timeLeft = reconnect.maxElapsed().isZero()
+					|| now + delay.toMillis() - this.streakStartedAt <= reconnect.maxElapsed().toMillis();
+			if (!attemptsLeft || !timeLeft) {
+				Throwable last = this.failure;
+				return (last != null) ? Mono.error(last) : Mono.just(STOP);
+			}
+			this.attempts++;
+			return Mono.delay(delay, this.timer);
+		}
+
+		private Duration delay(SseReconnectSettings reconnect, int failuresInARow) {
+			Duration serverAsked = this.parser.reconnectionTime();
+			Duration base = (serverAsked != null) ? serverAsked : reconnect.initialDelay();
+			long baseMillis = base.toMillis();
+			long grown = baseMillis << Math.min(failuresInARow, 20);
+			long capped = Math.max(baseMillis, Math.min(grown, reconnect.maxDelay().toMillis()));
+			// Upwards only: never earlier than the server asked.
+			long jitter = (long) (capped * JITTER * ThreadLocalRandom.current().nextDouble());
+			return Duration.ofMillis(capped + jitter);
+		}
+
+		private void endParser() {
+			try {
+				this.parser.end();
+			}
+			catch (SseLimitExceededException ex) {
+				// Already reported by the connection that failed.
+			}
+		}
+
+		private long now() {
+			return this.timer.now(TimeUnit.MILLISECONDS);
+		}
+
+	}
+
+}
