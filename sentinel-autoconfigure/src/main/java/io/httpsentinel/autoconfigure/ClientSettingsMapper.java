@@ -57,8 +57,7 @@ final class ClientSettingsMapper {
 					circuitBreaker(properties.getCircuitBreaker()), rateLimit(properties.getRateLimit()),
 					new LogSettings(properties.getLog(), properties.getLogBodyLimit()),
 					new RedactionSettings(properties.getRedactHeaders(), properties.getRedactQueryParameters()),
-					new HealthSettings(properties.getHealth().getFailOnOpenCircuit()),
-					sse(properties.getSse()));
+					new HealthSettings(properties.getHealth().getFailOnOpenCircuit()), sse(properties.getSse()));
 		});
 	}
 

@@ -191,42 +191,50 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 
 	public ClientSettings withPool(PoolSettings pool) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health, this.sse);
+				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health,
+				this.sse);
 	}
 
 	public ClientSettings withSsl(SslSettings ssl) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health, this.sse);
+				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health,
+				this.sse);
 	}
 
 	public ClientSettings withRetry(RetrySettings retry) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health, this.sse);
+				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health,
+				this.sse);
 	}
 
 	public ClientSettings withCircuitBreaker(CircuitBreakerSettings circuitBreaker) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit, this.log, this.redaction, this.health, this.sse);
+				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit, this.log, this.redaction, this.health,
+				this.sse);
 	}
 
 	public ClientSettings withRateLimit(RateLimitSettings rateLimit) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit, this.log, this.redaction, this.health, this.sse);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit, this.log, this.redaction, this.health,
+				this.sse);
 	}
 
 	public ClientSettings withLog(LogSettings log) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, log, this.redaction, this.health, this.sse);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, log, this.redaction, this.health,
+				this.sse);
 	}
 
 	public ClientSettings withRedaction(RedactionSettings redaction) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, redaction, this.health, this.sse);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, redaction, this.health,
+				this.sse);
 	}
 
 	public ClientSettings withHealth(HealthSettings health) {
 		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, health, this.sse);
+				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, health,
+				this.sse);
 	}
 
 	public ClientSettings withSse(SseSettings sse) {

@@ -33,7 +33,7 @@ class SettingsDescriptorTests {
 	void topLevelKeysAreThePropertyNamesInOrder() {
 		assertThat(SettingsDescriptor.describe(this.settings)).containsOnlyKeys("base-url", "default-headers", "http2",
 				"max-response-size", "timeouts", "pool", "ssl", "retry", "circuit-breaker", "rate-limit", "log",
-				"log-body-limit", "redact-headers", "redact-query-parameters", "health");
+				"log-body-limit", "redact-headers", "redact-query-parameters", "health", "sse");
 		assertThat(SettingsDescriptor.describe(this.settings).keySet()).first().isEqualTo("base-url");
 		assertThat(SettingsDescriptor.describe(this.settings).keySet()).last().isEqualTo("health");
 	}
