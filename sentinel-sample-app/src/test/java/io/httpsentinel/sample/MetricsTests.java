@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Grafana dashboard queries, and the snapshot API as the sample exposes it.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+// Generous: the first calls of a fresh context on a busy 2-core CI machine can take seconds.
+@AutoConfigureWebTestClient(timeout = "30s")
 class MetricsTests {
 
 	private static final ParameterizedTypeReference<Map<String, Map<String, Object>>> SNAPSHOTS = new ParameterizedTypeReference<>() {

@@ -106,6 +106,9 @@ class SentinelEndpointAutoConfigurationTests {
 			assertThat(weather.get("state").propertyNames()).containsExactly("pool", "circuitBreaker");
 			assertThat(json.get("clients").get("search").get("state").get("circuitBreaker").get("state").asString())
 				.isEqualTo("DISABLED");
+			assertThat(weather.get("metrics").propertyNames()).containsExactly("client", "totals", "latency", "pool",
+					"breaker", "rateLimit");
+			assertThat(weather.get("metrics").get("totals").get("requests").asLong()).isZero();
 		});
 	}
 
