@@ -1,5 +1,6 @@
 package io.httpsentinel.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import com.sun.management.OperatingSystemMXBean;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -22,11 +25,19 @@ import org.springframework.web.reactive.function.client.WebClient;
  * rounds and Sentinel-plain on odd ones, and the result is the distribution of the
  * per-round ratios: drift hits both sides of a ratio alike.
  * <p>
+ * Each phase also records the CPU time the whole process (server, client, load threads)
+ * spent per request. On a machine where the benchmark itself uses every core, throughput
+ * is the inverse of that cost, and the cost barely moves when other processes compete for
+ * the cores, so its ratio is the steadier estimate of the overhead.
+ * <p>
  * Run with {@code java -cp sentinel-benchmarks/target/benchmarks.jar
  * io.httpsentinel.benchmarks.PipelineOverheadLoadTest [threads] [warmup-s] [rounds]
  * [phase-s]} (defaults 4, 20, 12, 3).
  */
 public final class PipelineOverheadLoadTest {
+
+	private static final OperatingSystemMXBean CPU = (OperatingSystemMXBean) ManagementFactory
+		.getOperatingSystemMXBean();
 
 	private PipelineOverheadLoadTest() {
 	}
@@ -47,9 +58,11 @@ public final class PipelineOverheadLoadTest {
 			}
 			double[] ratios = new double[rounds];
 			double[] p99Ratios = new double[rounds];
+			double[] cpuRatios = new double[rounds];
 			double plainTotal = 0;
 			double sentinelTotal = 0;
-			System.out.println("round      plain/s   sentinel/s   ratio   p99 plain µs  p99 sentinel µs");
+			System.out.println(
+					"round      plain/s   sentinel/s   ratio   p99 plain µs  p99 sentinel µs  CPU plain µs  CPU sentinel µs");
 			for (int round = 0; round < rounds; round++) {
 				Phase plainPhase;
 				Phase sentinelPhase;
@@ -63,10 +76,12 @@ public final class PipelineOverheadLoadTest {
 				}
 				ratios[round] = sentinelPhase.perSecond() / plainPhase.perSecond();
 				p99Ratios[round] = (double) sentinelPhase.p99Micros() / plainPhase.p99Micros();
+				cpuRatios[round] = sentinelPhase.cpuMicrosPerCall() / plainPhase.cpuMicrosPerCall();
 				plainTotal += plainPhase.perSecond();
 				sentinelTotal += sentinelPhase.perSecond();
-				System.out.printf(Locale.ROOT, "%5d %12.0f %12.0f %7.3f %14d %16d%n", round + 1, plainPhase.perSecond(),
-						sentinelPhase.perSecond(), ratios[round], plainPhase.p99Micros(), sentinelPhase.p99Micros());
+				System.out.printf(Locale.ROOT, "%5d %12.0f %12.0f %7.3f %14d %16d %13.1f %16.1f%n", round + 1,
+						plainPhase.perSecond(), sentinelPhase.perSecond(), ratios[round], plainPhase.p99Micros(),
+						sentinelPhase.p99Micros(), plainPhase.cpuMicrosPerCall(), sentinelPhase.cpuMicrosPerCall());
 			}
 			double mean = Arrays.stream(ratios).average().orElseThrow();
 			double sd = Math.sqrt(Arrays.stream(ratios).map((r) -> (r - mean) * (r - mean)).sum() / (rounds - 1));
@@ -76,6 +91,9 @@ public final class PipelineOverheadLoadTest {
 							+ " -> overhead %.1f%% (median)%n",
 					median(ratios), mean, halfWidth, sentinelTotal / plainTotal, (1 - median(ratios)) * 100);
 			System.out.printf(Locale.ROOT, "p99: Sentinel / plain = %.3f median%n", median(p99Ratios));
+			System.out.printf(Locale.ROOT,
+					"process CPU per request: Sentinel / plain = %.3f median -> %.1f%% more CPU per request%n",
+					median(cpuRatios), (median(cpuRatios) - 1) * 100);
 			System.out.println("Sentinel client after the run: " + fixture.sentinelState());
 		}
 		finally {
@@ -106,6 +124,7 @@ public final class PipelineOverheadLoadTest {
 			}));
 		}
 		long began = System.nanoTime();
+		long cpuBefore = CPU.getProcessCpuTime();
 		end[0] = began + seconds * 1_000_000_000L;
 		start.countDown();
 		List<long[]> all = new ArrayList<>();
@@ -113,8 +132,10 @@ public final class PipelineOverheadLoadTest {
 			all.add(worker.get());
 		}
 		long elapsed = System.nanoTime() - began;
+		long cpu = CPU.getProcessCpuTime() - cpuBefore;
 		long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-		return new Phase(merged.length * 1e9 / elapsed, merged[(int) (merged.length * 0.99)] / 1000);
+		return new Phase(merged.length * 1e9 / elapsed, merged[(int) (merged.length * 0.99)] / 1000,
+				cpu / 1000.0 / merged.length);
 	}
 
 	private static double median(double[] values) {
@@ -128,7 +149,7 @@ public final class PipelineOverheadLoadTest {
 		return (args.length > index) ? Integer.parseInt(args[index]) : defaultValue;
 	}
 
-	private record Phase(double perSecond, long p99Micros) {
+	private record Phase(double perSecond, long p99Micros, double cpuMicrosPerCall) {
 	}
 
 }
