@@ -149,10 +149,12 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	 * attempt's.
 	 */
 	private Mono<ClientResponse> decide(Call call, int attempt, Mono<ClientResponse> sent) {
-		return sent.map(Outcome::new)
-			.onErrorResume((error) -> Mono.just(new Outcome(error)))
-			.flatMap((outcome) -> (outcome.response != null) ? afterResponse(call, attempt, outcome.response)
-					: afterError(call, attempt, outcome.error));
+		return new MonoAfterOutcome<>(sent, (response, error) -> {
+			if (response != null) {
+				return afterResponse(call, attempt, response);
+			}
+			return (error != null) ? afterError(call, attempt, error) : Mono.empty();
+		});
 	}
 
 	private Mono<ClientResponse> send(Call call) {
@@ -281,27 +283,6 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			}
 		}
 		return false;
-	}
-
-	/**
-	 * What an attempt produced: a response or an error.
-	 */
-	private static final class Outcome {
-
-		final @Nullable ClientResponse response;
-
-		final @Nullable Throwable error;
-
-		Outcome(ClientResponse response) {
-			this.response = response;
-			this.error = null;
-		}
-
-		Outcome(Throwable error) {
-			this.response = null;
-			this.error = error;
-		}
-
 	}
 
 	/**
