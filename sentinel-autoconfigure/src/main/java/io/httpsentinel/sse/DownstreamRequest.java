@@ -21,6 +21,12 @@ import org.springframework.web.server.ServerWebExchange;
  */
 final class DownstreamRequest {
 
+	/**
+	 * Context key of a {@link Runnable} that closes the downstream connection, set by an
+	 * adapter that writes the response itself (Spring MVC).
+	 */
+	static final String ABORT = DownstreamRequest.class.getName() + ".abort";
+
 	/** Longest {@code Last-Event-ID} passed upstream; a longer one is ignored. */
 	static final int MAX_LAST_EVENT_ID_LENGTH = 1024;
 
@@ -62,6 +68,10 @@ final class DownstreamRequest {
 	 * @return closes the connection, or {@code null} when that is not possible here
 	 */
 	static @Nullable Runnable abort(ContextView context) {
+		Runnable adapter = context.getOrDefault(ABORT, null);
+		if (adapter != null) {
+			return adapter;
+		}
 		if (!REACTOR_NETTY_PRESENT) {
 			return null;
 		}

@@ -15,7 +15,9 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SseProxySettings;
@@ -201,6 +203,27 @@ public final class SseForward {
 		return toResponse().flatMap((entity) -> ServerResponse.status(entity.getStatusCode())
 			.headers((headers) -> headers.addAll(entity.getHeaders()))
 			.body(BodyInserters.fromDataBuffers(Objects.requireNonNull(entity.getBody()))));
+	}
+
+	/**
+	 * Start forwarding, for a Spring MVC controller. MVC cannot write the
+	 * {@link #toResponse() WebFlux response}: for {@code text/event-stream} it wraps each
+	 * element of a {@code Flux} in a {@code data:} line of its own. This writes the
+	 * stream's bytes through a {@link ResponseBodyEmitter} instead, with the same status,
+	 * headers and behaviour. Servlet writes block: each write runs on the proxy's
+	 * executor ({@code applicationTaskExecutor} when there is one, so virtual threads
+	 * with {@code spring.threads.virtual.enabled=true}), one at a time per stream.
+	 * <pre class="code">
+	 * &#64;GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	 * DeferredResult&lt;ResponseEntity&lt;ResponseBodyEmitter&gt;&gt; chat() {
+	 *     return sseProxy.from(llm, (web) -&gt; web.get().uri("/v1/stream")).toResponseBodyEmitter();
+	 * }
+	 * </pre> Call it on the request's thread: the downstream {@code Last-Event-ID} is
+	 * read from the request bound to it when the forward is made.
+	 * @return the result to return from the controller
+	 */
+	public DeferredResult<ResponseEntity<ResponseBodyEmitter>> toResponseBodyEmitter() {
+		return MvcResponse.of((context) -> toResponse().contextWrite(context), this.proxy.executor());
 	}
 
 	private SseForward withHooks(EventHooks hooks) {

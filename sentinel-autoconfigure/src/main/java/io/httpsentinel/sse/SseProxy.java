@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -86,6 +87,8 @@ public final class SseProxy {
 
 	private final Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent;
 
+	private final Executor executor;
+
 	private final AtomicInteger active = new AtomicInteger();
 
 	private final Set<ProxyStream> open = ConcurrentHashMap.newKeySet();
@@ -105,6 +108,7 @@ public final class SseProxy {
 		this.listener = builder.listener;
 		this.shutdownRetry = builder.shutdownRetry;
 		this.errorEvent = builder.errorEvent;
+		this.executor = builder.executor;
 	}
 
 	/**
@@ -264,6 +268,10 @@ public final class SseProxy {
 		return this.shutdownRetry;
 	}
 
+	Executor executor() {
+		return this.executor;
+	}
+
 	/**
 	 * End every open stream and refuse new ones (with 503 and {@code Retry-After}), as
 	 * the application shuts down: a stream that is open completes cleanly after what it
@@ -314,7 +322,21 @@ public final class SseProxy {
 
 		private Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent = SseErrorEvents::standard;
 
+		private Executor executor = (task) -> Schedulers.boundedElastic().schedule(task);
+
 		private Builder() {
+		}
+
+		/**
+		 * Where the blocking writes of Spring MVC responses run
+		 * ({@link SseForward#toResponseBodyEmitter()}); by default Reactor's
+		 * {@link Schedulers#boundedElastic() bounded elastic} scheduler.
+		 * @param executor the executor
+		 * @return this builder
+		 */
+		public Builder executor(Executor executor) {
+			this.executor = Objects.requireNonNull(executor, "executor");
+			return this;
 		}
 
 		/**

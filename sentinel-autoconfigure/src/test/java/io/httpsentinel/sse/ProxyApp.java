@@ -31,6 +31,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
@@ -49,6 +51,14 @@ final class ProxyApp implements AutoCloseable {
 	interface Endpoint {
 
 		Mono<ResponseEntity<Flux<DataBuffer>>> handle(SseProxy proxy, SentinelClient client);
+
+	}
+
+	/** What the Spring MVC controller does with the proxy and the client {@code up}. */
+	@FunctionalInterface
+	interface MvcEndpoint {
+
+		DeferredResult<ResponseEntity<ResponseBodyEmitter>> handle(SseProxy proxy, SentinelClient client);
 
 	}
 
@@ -74,6 +84,9 @@ final class ProxyApp implements AutoCloseable {
 
 	private volatile Endpoint endpoint = (proxy, client) -> proxy.forward(client, (web) -> web.get().uri("/stream"));
 
+	private volatile MvcEndpoint mvcEndpoint = (proxy, client) -> proxy.from(client, (web) -> web.get().uri("/stream"))
+		.toResponseBodyEmitter();
+
 	private ProxyApp(Builder builder) {
 		this.upstream = LoopbackServer.start((routes) -> routes.route((request) -> true, (request, response) -> {
 			int index = this.upstreamRequests.getAndIncrement();
@@ -92,7 +105,7 @@ final class ProxyApp implements AutoCloseable {
 			int equals = property.indexOf('=');
 			properties.put(property.substring(0, equals), property.substring(equals + 1));
 		});
-		SpringApplicationBuilder application = new SpringApplicationBuilder(App.class).web(WebApplicationType.REACTIVE)
+		SpringApplicationBuilder application = new SpringApplicationBuilder(App.class).web(builder.web)
 			.properties(properties)
 			.initializers((context) -> {
 				context.getBeanFactory().registerSingleton("proxyApp", this);
@@ -124,9 +137,20 @@ final class ProxyApp implements AutoCloseable {
 		return this;
 	}
 
+	ProxyApp mvcEndpoint(MvcEndpoint endpoint) {
+		this.mvcEndpoint = endpoint;
+		return this;
+	}
+
+	/**
+	 * URL of the WebFlux controller's endpoint (in a WebFlux app) or of the Spring MVC
+	 * controller's (in a servlet app).
+	 */
 	URI url() {
 		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
-		return URI.create("http://127.0.0.1:" + port + "/proxy");
+		String path = (this.context.getEnvironment().getProperty("test.mvc", Boolean.class, false)) ? "/mvc-proxy"
+				: "/proxy";
+		return URI.create("http://127.0.0.1:" + port + path);
 	}
 
 	SseProxy proxy() {
@@ -172,6 +196,15 @@ final class ProxyApp implements AutoCloseable {
 		private final List<String> properties = new ArrayList<>();
 
 		private final Map<String, Object> beans = new LinkedHashMap<>();
+
+		private WebApplicationType web = WebApplicationType.REACTIVE;
+
+		/** A Spring MVC application on Tomcat instead. */
+		Builder servlet() {
+			this.web = WebApplicationType.SERVLET;
+			this.properties.add("test.mvc=true");
+			return this;
+		}
 
 		Builder properties(String... properties) {
 			this.properties.addAll(List.of(properties));
@@ -233,6 +266,11 @@ final class ProxyApp implements AutoCloseable {
 		@GetMapping(path = "/proxy", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 		Mono<ResponseEntity<Flux<DataBuffer>>> proxy() {
 			return this.app.endpoint.handle(this.proxy, this.client);
+		}
+
+		@GetMapping(path = "/mvc-proxy", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		DeferredResult<ResponseEntity<ResponseBodyEmitter>> mvcProxy() {
+			return this.app.mvcEndpoint.handle(this.proxy, this.client);
 		}
 
 	}
