@@ -2,12 +2,9 @@ package io.httpsentinel.sse;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.apache.commons.logging.Log;
@@ -17,12 +14,10 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
-import reactor.util.context.ContextView;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -30,27 +25,31 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.reactive.function.client.ClientResponse;
 
 import io.httpsentinel.client.SlowClientPolicy;
+import io.httpsentinel.client.SseResumeSettings;
 import io.httpsentinel.sse.SseProxyListener.ResumeOutcome;
 import io.httpsentinel.sse.SseProxyListener.SlowClientAction;
 import io.httpsentinel.sse.SseProxyListener.StreamEnd;
+import io.httpsentinel.sse.UpstreamConnection.Head;
 
 /**
- * One forwarded stream: reads its upstream one chunk at a time, relays the events into a
- * bounded outbox, hands the outbox to the downstream as it asks for it, sends heartbeats,
- * resumes a failed upstream, and applies the slow-client policy.
+ * One forwarded stream: reads its upstream one chunk at a time, relays the events into
+ * its {@link Outbox}, hands the outbox to the downstream as it asks for it, sends
+ * heartbeats, resumes a failed upstream, and applies the slow-client policy.
  * <p>
  * Every signal (upstream chunks and ends, downstream demand and cancellation, buffer
  * releases, timers, shutdown) only records what happened and calls {@link #drain()},
  * which runs the state machine on one thread at a time: no locks, and no operator with a
  * prefetch of its own between the upstream and the downstream. What a stream holds is
  * bounded by {@code sse.buffer-size} plus one upstream chunk (and a partial event of at
- * most {@code sse.max-event-size} in the parser): the next chunk is requested only while
+ * most {@code sse.max-event-size} in the parser): the next chunk is asked for only while
  * the bytes not yet written to the downstream connection are under the buffer size.
+ * <p>
+ * One timer per stream covers heartbeats, the slow-client timeout and a body that is
+ * never subscribed; it is rescheduled when it fires, not on every event.
  */
-final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListener {
+final class ProxyStream implements Subscription {
 
 	private static final Log logger = LogFactory.getLog(SseProxy.class);
 
@@ -62,9 +61,6 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	/** A response whose body is never subscribed is given up after this long. */
 	private static final long BODY_SUBSCRIBE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-	private static final Object COMPLETE = new Object();
-
-	@SuppressWarnings("rawtypes")
 	private static final AtomicIntegerFieldUpdater<ProxyStream> WIP = AtomicIntegerFieldUpdater
 		.newUpdater(ProxyStream.class, "wip");
 
@@ -96,17 +92,21 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 
 	private final StreamOptions options;
 
+	private final String name;
+
 	private final Scheduler timer;
 
 	private final MonoSink<ResponseEntity<Flux<DataBuffer>>> head;
 
-	private final ContextView context;
+	private final Context context;
 
 	private final SseProxyStatistics statistics;
 
 	private final SseProxyListener listener;
 
 	private final EventRelay relay;
+
+	private final Outbox outbox = new Outbox(this::drain);
 
 	private final long startedAt;
 
@@ -126,11 +126,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 
 	private volatile boolean resumeDue;
 
-	private volatile boolean awaitingCredit;
-
 	private volatile @Nullable Runnable abortDownstream;
-
-	private final AtomicLong released = new AtomicLong();
 
 	// State owned by the drain loop.
 
@@ -138,17 +134,11 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 
 	private boolean connectPending = true;
 
-	private @Nullable Connection upstream;
+	private @Nullable UpstreamConnection upstream;
 
 	private boolean bodyStarted;
 
-	private final ArrayDeque<DataBuffer> outbox = new ArrayDeque<>();
-
-	private long outboxBytes;
-
-	private long emittedBytes;
-
-	private long committedAt;
+	private long committedAt = -1;
 
 	private long lastWriteAt;
 
@@ -176,10 +166,11 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 			String lastEventId) {
 		this.proxy = proxy;
 		this.options = options;
+		this.name = options.client().name();
 		this.timer = timer;
 		this.head = head;
-		this.context = head.contextView();
-		this.statistics = proxy.statistics(options.client().name());
+		this.context = Context.of(head.contextView());
+		this.statistics = proxy.statistics(this.name);
 		this.listener = proxy.listener();
 		this.relay = new EventRelay(options.limits(), options.hooks(), options.resume(), lastEventId);
 		this.startedAt = now();
@@ -187,7 +178,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	}
 
 	String clientName() {
-		return this.options.client().name();
+		return this.name;
 	}
 
 	/**
@@ -214,27 +205,21 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 		this.abortDownstream = abort;
 	}
 
-	/**
-	 * The downstream response body; one subscriber only.
-	 */
-	Flux<DataBuffer> body() {
+	private Flux<DataBuffer> body() {
 		return new Flux<>() {
 
 			@Override
 			public void subscribe(CoreSubscriber<? super DataBuffer> actual) {
-				attach(actual);
+				if (!BODY.compareAndSet(ProxyStream.this, null, actual)) {
+					Operators.error(actual,
+							new IllegalStateException("A forwarded SSE stream allows one subscriber only"));
+					return;
+				}
+				actual.onSubscribe(ProxyStream.this);
+				drain();
 			}
 
 		};
-	}
-
-	private void attach(CoreSubscriber<? super DataBuffer> actual) {
-		if (!BODY.compareAndSet(this, null, actual)) {
-			Operators.error(actual, new IllegalStateException("A forwarded SSE stream allows one subscriber only"));
-			return;
-		}
-		actual.onSubscribe(this);
-		drain();
 	}
 
 	@Override
@@ -251,14 +236,6 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 		drain();
 	}
 
-	@Override
-	public void released(int bytes) {
-		this.released.addAndGet(bytes);
-		if (this.awaitingCredit) {
-			drain();
-		}
-	}
-
 	private void drain() {
 		if (WIP.getAndIncrement(this) != 0) {
 			return;
@@ -269,7 +246,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 				drainOnce();
 			}
 			catch (RuntimeException | Error ex) {
-				logger.error("SSE stream of client '" + this.options.client().name() + "' failed", ex);
+				logger.error("SSE stream of client '" + this.name + "' failed", ex);
 				failInternally(ex);
 			}
 			missed = WIP.addAndGet(this, -missed);
@@ -295,7 +272,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 			this.connectPending = false;
 			connect();
 		}
-		Connection connection = this.upstream;
+		UpstreamConnection connection = this.upstream;
 		if (connection != null) {
 			fromUpstream(connection);
 		}
@@ -313,8 +290,9 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 			return;
 		}
 		toDownstream();
-		if (this.phase == Phase.ENDING && this.bodyStarted && this.outbox.isEmpty()) {
-			this.body.onComplete();
+		CoreSubscriber<? super DataBuffer> subscriber = this.body;
+		if (this.phase == Phase.ENDING && this.bodyStarted && this.outbox.isEmpty() && subscriber != null) {
+			subscriber.onComplete();
 			close(this.end);
 			return;
 		}
@@ -324,53 +302,27 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	// Upstream
 
 	private void connect() {
-		boolean first = this.phase == Phase.CONNECTING;
-		String lastEventId = this.relay.lastEventId();
-		Connection connection = new Connection();
-		this.upstream = connection;
-		Flux.defer(
-				() -> this.options.request().apply(this.proxy.webClient(this.options.client())).headers((headers) -> {
-					if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
-						headers.setAccept(java.util.List.of(MediaType.TEXT_EVENT_STREAM));
-					}
-					headers.setCacheControl("no-cache");
-					if (!lastEventId.isEmpty()) {
-						headers.set(SseProxy.LAST_EVENT_ID, lastEventId);
-					}
-					else if (!first) {
-						headers.remove(SseProxy.LAST_EVENT_ID);
-					}
-				}).exchangeToFlux(ProxyStream::response))
-			.subscribe(connection);
+		this.upstream = UpstreamConnection.open(this.proxy.webClient(this.options.client()), this.options.request(),
+				this.relay.lastEventId(), this.phase == Phase.CONNECTING, this.context, this::drain);
 	}
 
-	private static Flux<Object> response(ClientResponse response) {
-		Head head = new Head(response.statusCode().value(), response.headers().asHttpHeaders());
-		// A response that is not a stream is left to Spring to release (and pool).
-		return head.isEventStream() ? Flux.concat(Mono.just(head), response.bodyToFlux(DataBuffer.class))
-				: Flux.just(head);
-	}
-
-	private void fromUpstream(Connection connection) {
-		Object ended = connection.end;
-		Object item = connection.item.getAndSet(null);
-		if (item != null) {
-			connection.outstanding = false;
-			if (item instanceof Head received) {
-				connection.headSeen = true;
-				onHead(connection, received);
-			}
-			else {
-				onChunk((DataBuffer) item);
-			}
+	private void fromUpstream(UpstreamConnection connection) {
+		Object ended = connection.end();
+		Object item = connection.take();
+		if (item instanceof Head received) {
+			connection.headSeen = true;
+			onHead(received);
+		}
+		else if (item != null) {
+			onChunk((DataBuffer) item);
 		}
 		if (ended != null && this.upstream == connection) {
 			this.upstream = null;
-			onUpstreamEnd((ended != COMPLETE) ? (Throwable) ended : null);
+			onUpstreamEnd((ended != UpstreamConnection.COMPLETE) ? (Throwable) ended : null);
 		}
 	}
 
-	private void onHead(Connection connection, Head received) {
+	private void onHead(Head received) {
 		if (!received.isEventStream()) {
 			// Detached, not cancelled: the exchange ends by itself once Spring released
 			// the
@@ -390,14 +342,14 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 				finish(StreamEnd.COMPLETED, null);
 			}
 			else if (!received.isEventStream()) {
-				resumeFailed(new SseResponseException(this.options.client().name(), received.status(),
+				resumeFailed(new SseResponseException(this.name, received.status(),
 						received.headers().getFirst(HttpHeaders.CONTENT_TYPE), ""));
 			}
 			else {
 				this.phase = Phase.STREAMING;
 				this.relay.resumed();
 				this.statistics.resumes.increment();
-				this.listener.resume(this.options.client().name(), ResumeOutcome.RESUMED);
+				this.listener.resume(this.name, ResumeOutcome.RESUMED);
 			}
 		}
 	}
@@ -413,7 +365,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 		this.committedAt = now;
 		this.lastWriteAt = now;
 		this.statistics.opened.increment();
-		this.listener.streamOpened(this.options.client().name(), Duration.ofNanos(now - this.startedAt));
+		this.listener.streamOpened(this.name, Duration.ofNanos(now - this.startedAt));
 		scheduleTick(now);
 		this.head.success(new ResponseEntity<>(body(), headers, HttpStatus.OK));
 	}
@@ -435,11 +387,11 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 			enqueue(relayed);
 			if (count > 0) {
 				if (this.events == 0) {
-					this.listener.firstEvent(this.options.client().name(), Duration.ofNanos(now() - this.startedAt));
+					this.listener.firstEvent(this.name, Duration.ofNanos(now() - this.startedAt));
 				}
 				this.events += count;
 				this.statistics.events.add(count);
-				// A new event: the resume streak (if any) is over.
+				// A new event: a streak of resumes, if any, is over.
 				this.resumeAttempts = 0;
 				this.resumeStreakStart = -1;
 			}
@@ -452,11 +404,6 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 
 	/** Stop reading the upstream because of what it sent, and end the stream. */
 	private void endUpstream(Throwable error) {
-		Connection connection = this.upstream;
-		this.upstream = null;
-		if (connection != null) {
-			connection.cancel();
-		}
 		this.relay.connectionEnded();
 		finish(StreamEnd.UPSTREAM_FAILED, error);
 	}
@@ -480,42 +427,37 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 				}
 			}
 			case RESUMING -> resumeFailed((error != null) ? error
-					: new SseResponseException(this.options.client().name(), 200, null, "ended before any event"));
+					: new SseResponseException(this.name, HttpStatus.BAD_GATEWAY.value(), null, "no response"));
 			default -> {
 			}
 		}
 	}
 
 	private void readMore() {
-		Connection connection = this.upstream;
+		UpstreamConnection connection = this.upstream;
 		if (connection == null || !connection.headSeen || connection.outstanding || this.phase != Phase.STREAMING) {
 			return;
 		}
-		if (buffered() < this.options.bufferSize()) {
+		if (this.outbox.held() < this.options.bufferSize()) {
 			if (this.fullSince >= 0) {
 				this.fullSince = -1;
-				this.awaitingCredit = false;
+				this.outbox.awaitRoom(false);
 			}
 			connection.requestNext();
 			return;
 		}
-		// Full: the next release wakes the stream up (set before the check above is
-		// repeated by that wake-up, so none is lost).
-		this.awaitingCredit = true;
+		// Full: the next release wakes the stream up, and this runs again.
+		this.outbox.awaitRoom(true);
 		if (this.fullSince < 0) {
 			this.fullSince = now();
 			this.statistics.slowClientPauses.increment();
-			this.listener.slowClient(this.options.client().name(), SlowClientAction.PAUSED);
+			this.listener.slowClient(this.name, SlowClientAction.PAUSED);
 			if (this.options.slowClientPolicy() == SlowClientPolicy.DROP) {
 				dropSlowClient();
 				return;
 			}
 			ensureTickBy(this.fullSince + this.options.slowClientTimeoutNanos());
 		}
-	}
-
-	private long buffered() {
-		return this.outboxBytes + this.emittedBytes - this.released.get();
 	}
 
 	// Resume
@@ -526,24 +468,27 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 		if (this.resumeStreakStart < 0) {
 			this.resumeStreakStart = now();
 		}
-		logger.debug("SSE stream of client '" + this.options.client().name() + "' lost its upstream, resuming after "
-				+ this.relay.lastEventId() + ": " + error);
+		if (logger.isDebugEnabled()) {
+			logger.debug("SSE stream of client '" + this.name + "' lost its upstream; resuming after event id '"
+					+ this.relay.lastEventId() + "': " + error);
+		}
 		scheduleResume();
 	}
 
 	private void resumeFailed(Throwable error) {
 		this.statistics.resumeAttemptsFailed.increment();
-		this.listener.resume(this.options.client().name(), ResumeOutcome.ATTEMPT_FAILED);
+		this.listener.resume(this.name, ResumeOutcome.ATTEMPT_FAILED);
 		this.resumeFailure = error;
-		if (!Resumable.attemptError(error)) {
-			giveUpResume();
-			return;
+		if (Resumable.attemptError(error)) {
+			scheduleResume();
 		}
-		scheduleResume();
+		else {
+			giveUpResume();
+		}
 	}
 
 	private void scheduleResume() {
-		io.httpsentinel.client.SseResumeSettings settings = this.options.resumeSettings();
+		SseResumeSettings settings = this.options.resumeSettings();
 		Duration delay = ReconnectDelay.next(this.relay.reconnectionTime(), settings.initialDelay(),
 				settings.maxDelay(), this.resumeAttempts);
 		boolean attemptsLeft = settings.maxAttempts() < 0 || this.resumeAttempts < settings.maxAttempts();
@@ -562,7 +507,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 
 	private void giveUpResume() {
 		this.statistics.resumesGivenUp.increment();
-		this.listener.resume(this.options.client().name(), ResumeOutcome.GAVE_UP);
+		this.listener.resume(this.name, ResumeOutcome.GAVE_UP);
 		Throwable failure = this.resumeFailure;
 		finish(StreamEnd.UPSTREAM_FAILED, (failure != null) ? failure : new IllegalStateException("resume failed"));
 	}
@@ -570,8 +515,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	// Downstream
 
 	private void enqueue(byte[] bytes) {
-		this.outbox.add(DownstreamBuffers.wrap(bytes, this));
-		this.outboxBytes += bytes.length;
+		this.outbox.add(bytes);
 		this.bytes += bytes.length;
 		this.statistics.bytes.add(bytes.length);
 		this.lastWriteAt = now();
@@ -590,15 +534,15 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 				enqueue(OPEN);
 			}
 		}
-		while (!this.outbox.isEmpty() && !this.cancelled) {
+		while (!this.cancelled) {
 			long demand = this.requested;
 			if (demand == 0) {
 				return;
 			}
-			DataBuffer next = this.outbox.poll();
-			int size = next.readableByteCount();
-			this.outboxBytes -= size;
-			this.emittedBytes += size;
+			DataBuffer next = this.outbox.next();
+			if (next == null) {
+				return;
+			}
 			if (demand != Long.MAX_VALUE) {
 				REQUESTED.decrementAndGet(this);
 			}
@@ -607,20 +551,16 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	}
 
 	/**
-	 * End the stream after the upstream's end or failure: the error event (if any), then
-	 * completion once the outbox is written.
+	 * End the stream after the upstream's end or failure (or at shutdown): the error
+	 * event, if any, then completion once the outbox is written.
 	 */
 	private void finish(StreamEnd how, @Nullable Throwable error) {
-		Connection connection = this.upstream;
-		this.upstream = null;
-		if (connection != null) {
-			connection.cancel();
-		}
+		cancelUpstream();
 		disposeResumeTask();
 		this.end = how;
 		this.phase = Phase.ENDING;
 		if (error != null) {
-			logger.warn("SSE stream of client '" + this.options.client().name() + "' failed after " + this.events
+			logger.warn("SSE stream of client '" + this.name + "' failed after " + this.events
 					+ " events; ending it with an error event: " + error);
 			SseEvent event = this.options.errorEvent().apply(error);
 			if (event != null) {
@@ -631,7 +571,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 		if (how == StreamEnd.SHUTDOWN && !this.proxy.shutdownRetry().isZero()) {
 			enqueue(SseWriter.encode(SseEvent.builder().retry(this.proxy.shutdownRetry()).build()));
 		}
-		if (!this.outbox.isEmpty() && this.fullSince < 0) {
+		if (this.fullSince < 0) {
 			// What is left must be written within the slow-client timeout.
 			this.fullSince = now();
 			ensureTickBy(this.fullSince + this.options.slowClientTimeoutNanos());
@@ -639,16 +579,16 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	}
 
 	private void refuse(UpstreamRefusal refusal, @Nullable Throwable error) {
-		String name = this.options.client().name();
-		if (error != null) {
-			logger.warn("SSE stream of client '" + name + "' refused with " + refusal.status().value() + ": " + error);
+		int status = refusal.status().value();
+		if (status == HttpStatus.NO_CONTENT.value()) {
+			logger.debug("SSE stream of client '" + this.name + "': the upstream answered 204, no stream");
 		}
 		else {
-			logger.warn("SSE stream of client '" + name + "' refused with " + refusal.status().value() + ": "
-					+ refusal.detail());
+			logger.warn("SSE stream of client '" + this.name + "' refused with " + status + ": "
+					+ ((error != null) ? error : refusal.detail()));
 		}
 		this.statistics.refused.increment();
-		this.listener.streamRefused(name, refusal.status().value());
+		this.listener.streamRefused(this.name, status);
 		close(null);
 		this.head.success(refusal.toResponse());
 	}
@@ -656,7 +596,7 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	private void onShutdown() {
 		if (this.phase == Phase.CONNECTING) {
 			this.statistics.refused.increment();
-			this.listener.streamRefused(this.options.client().name(), HttpStatus.SERVICE_UNAVAILABLE.value());
+			this.listener.streamRefused(this.name, HttpStatus.SERVICE_UNAVAILABLE.value());
 			close(null);
 			this.head.success(UpstreamRefusal.shuttingDown().toResponse());
 		}
@@ -666,19 +606,21 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	}
 
 	private void dropSlowClient() {
-		String name = this.options.client().name();
-		logger.warn("SSE stream of client '" + name + "': dropping a downstream client that read nothing for "
-				+ Duration.ofNanos(now() - this.fullSince) + " with " + buffered() + " bytes buffered");
+		logger.warn("SSE stream of client '" + this.name + "': dropping a downstream client that read nothing for "
+				+ Duration.ofNanos(now() - this.fullSince).toMillis() + "ms with " + this.outbox.held()
+				+ " bytes waiting");
 		this.statistics.slowClientDrops.increment();
-		this.listener.slowClient(name, SlowClientAction.DROPPED);
+		this.listener.slowClient(this.name, SlowClientAction.DROPPED);
 		Runnable abort = this.abortDownstream;
 		CoreSubscriber<? super DataBuffer> subscriber = this.body;
 		close(StreamEnd.SLOW_CLIENT_DROPPED);
 		if (abort != null) {
+			// Closing the connection is the only way out when writes are stuck: the
+			// writer would deliver an error only after its pending writes.
 			abort.run();
 		}
 		else if (subscriber != null) {
-			subscriber.onError(new SlowClientException(name));
+			subscriber.onError(new SlowClientException(this.name));
 		}
 	}
 
@@ -699,37 +641,36 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 	/**
 	 * Release everything: the upstream connection, timers, buffers not written, the
 	 * stream's permits.
-	 * @param how how it ended, or {@code null} if it never opened
+	 * @param how how it ended, or {@code null} if it was refused
 	 */
 	private void close(@Nullable StreamEnd how) {
 		if (this.phase == Phase.DONE) {
 			return;
 		}
 		this.phase = Phase.DONE;
-		this.awaitingCredit = false;
-		Connection connection = this.upstream;
-		this.upstream = null;
-		if (connection != null) {
-			connection.cancel();
-		}
+		cancelUpstream();
 		disposeResumeTask();
 		if (this.tick != null) {
 			this.tick.dispose();
 			this.tick = null;
 		}
-		DataBuffer buffer;
-		while ((buffer = this.outbox.poll()) != null) {
-			DataBufferUtils.release(buffer);
-		}
-		this.outboxBytes = 0;
+		this.outbox.clear();
 		this.proxy.closed(this);
-		if (how != null) {
-			String name = this.options.client().name();
+		if (how != null && this.committedAt >= 0) {
 			if (logger.isDebugEnabled()) {
-				logger.debug("SSE stream of client '" + name + "' ended (" + how + ") after " + this.events
+				logger.debug("SSE stream of client '" + this.name + "' ended (" + how + ") after " + this.events
 						+ " events, " + this.bytes + " bytes");
 			}
-			this.listener.streamClosed(name, how, Duration.ofNanos(now() - this.startedAt), this.events, this.bytes);
+			this.listener.streamClosed(this.name, how, Duration.ofNanos(now() - this.startedAt), this.events,
+					this.bytes);
+		}
+	}
+
+	private void cancelUpstream() {
+		UpstreamConnection connection = this.upstream;
+		this.upstream = null;
+		if (connection != null) {
+			connection.cancel();
 		}
 	}
 
@@ -740,20 +681,18 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 		}
 	}
 
-	// Timer: one per stream, for heartbeats, the slow-client timeout and a body that is
-	// never subscribed. It is rescheduled when it fires, not on every event.
+	// Timer
 
 	private void onTick() {
 		this.tick = null;
 		long now = now();
-		if (this.fullSince >= 0 && now - this.fullSince >= this.options.slowClientTimeoutNanos() && buffered() > 0) {
+		if (this.fullSince >= 0 && now - this.fullSince >= this.options.slowClientTimeoutNanos()
+				&& this.outbox.held() > 0) {
 			dropSlowClient();
 			return;
 		}
-		if (!this.bodyStarted && this.phase != Phase.CONNECTING
-				&& now - this.committedAt >= BODY_SUBSCRIBE_TIMEOUT_NANOS) {
-			logger.warn("SSE stream of client '" + this.options.client().name()
-					+ "': the response body was never subscribed; closing it");
+		if (!this.bodyStarted && this.committedAt >= 0 && now - this.committedAt >= BODY_SUBSCRIBE_TIMEOUT_NANOS) {
+			logger.warn("SSE stream of client '" + this.name + "': the response body was never subscribed; closing it");
 			close(StreamEnd.CLIENT_LEFT);
 			return;
 		}
@@ -803,106 +742,6 @@ final class ProxyStream implements Subscription, DownstreamBuffers.ReleaseListen
 
 	private long now() {
 		return this.timer.now(TimeUnit.NANOSECONDS);
-	}
-
-	/**
-	 * Response headers of an upstream connection.
-	 */
-	private record Head(int status, HttpHeaders headers) {
-
-		boolean isEventStream() {
-			if (this.status < 200 || this.status > 299 || this.status == 204) {
-				return false;
-			}
-			String type = this.headers.getFirst(HttpHeaders.CONTENT_TYPE);
-			try {
-				return type != null && MediaType.TEXT_EVENT_STREAM.equalsTypeAndSubtype(MediaType.parseMediaType(type));
-			}
-			catch (IllegalArgumentException ex) {
-				return false;
-			}
-		}
-
-	}
-
-	/**
-	 * Subscriber of one upstream connection: its head, then its chunks, each requested by
-	 * the stream when it has room, one at a time.
-	 */
-	private final class Connection implements CoreSubscriber<Object> {
-
-		@SuppressWarnings("rawtypes")
-		private static final AtomicReferenceFieldUpdater<Connection, Subscription> SUBSCRIPTION = AtomicReferenceFieldUpdater
-			.newUpdater(Connection.class, Subscription.class, "subscription");
-
-		private volatile @Nullable Subscription subscription;
-
-		final AtomicReference<@Nullable Object> item = new AtomicReference<>();
-
-		volatile @Nullable Object end;
-
-		private volatile boolean cancelled;
-
-		/** A request is outstanding (the head's is made on subscribe); drain-owned. */
-		boolean outstanding = true;
-
-		/** Drain-owned. */
-		boolean headSeen;
-
-		@Override
-		public Context currentContext() {
-			return Context.of(ProxyStream.this.context);
-		}
-
-		@Override
-		public void onSubscribe(Subscription subscription) {
-			if (Operators.setOnce(SUBSCRIPTION, this, subscription)) {
-				subscription.request(1);
-			}
-		}
-
-		@Override
-		public void onNext(Object next) {
-			this.item.set(next);
-			if (this.cancelled) {
-				discard(this.item.getAndSet(null));
-				return;
-			}
-			drain();
-		}
-
-		@Override
-		public void onError(Throwable error) {
-			this.end = error;
-			drain();
-		}
-
-		@Override
-		public void onComplete() {
-			this.end = COMPLETE;
-			drain();
-		}
-
-		void requestNext() {
-			this.outstanding = true;
-			Subscription current = this.subscription;
-			if (current != null) {
-				current.request(1);
-			}
-		}
-
-		void cancel() {
-			this.cancelled = true;
-			Operators.terminate(SUBSCRIPTION, this);
-			discard(this.item.getAndSet(null));
-		}
-
-		private static void discard(@Nullable Object item) {
-			if (item instanceof DataBuffer buffer) {
-				DataBufferUtils.release(buffer);
-			}
-		}
-
 	}
 
 }

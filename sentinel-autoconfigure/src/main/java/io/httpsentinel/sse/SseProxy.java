@@ -169,8 +169,16 @@ public final class SseProxy {
 			if (lastEventId == null) {
 				lastEventId = DownstreamRequest.lastEventId(sink.contextView());
 			}
-			ProxyStream stream = new ProxyStream(this, options, this.scheduler.get(), sink,
-					(lastEventId != null) ? lastEventId : "");
+			ProxyStream stream;
+			try {
+				stream = new ProxyStream(this, options, this.scheduler.get(), sink,
+						(lastEventId != null) ? lastEventId : "");
+			}
+			catch (RuntimeException ex) {
+				this.active.decrementAndGet();
+				statistics(client).active.decrementAndGet();
+				throw ex;
+			}
 			Runnable abort = DownstreamRequest.abort(sink.contextView());
 			if (abort != null) {
 				stream.abortDownstreamWith(abort);
@@ -236,8 +244,14 @@ public final class SseProxy {
 					.build());
 	}
 
-	SseProxyStatistics statistics(String client) {
-		return this.statistics.computeIfAbsent(client, SseProxyStatistics::new);
+	/**
+	 * Live counters of one client's streams (created on first use, so that a meter binder
+	 * can bind every configured client at startup).
+	 * @param clientName the client name
+	 * @return the statistics
+	 */
+	public SseProxyStatistics statistics(String clientName) {
+		return this.statistics.computeIfAbsent(clientName, SseProxyStatistics::new);
 	}
 
 	/**
