@@ -1,6 +1,8 @@
 package io.httpsentinel.sse;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +116,67 @@ class SseProxyIntegrationTests {
 			assertThat(downstream.awaitEnd()).isNull();
 		}
 		assertThat(this.app.lastEventIds).containsExactly("41", "-");
+	}
+
+	@Test
+	void anExplicitLastEventIdWinsAndAnUnfitOneIsNotPassedOn() throws Exception {
+		this.app.upstream(eventStream("data: a\n\n"));
+		this.app
+			.endpoint((proxy, client) -> proxy.from(client, (web) -> web.get().uri("/")).lastEventId("7").toResponse());
+		try (Downstream downstream = Downstream.get(this.app.url(), "Last-Event-ID", "41")) {
+			downstream.awaitEnd();
+		}
+		this.app.endpoint((proxy, client) -> proxy.forward(client, (web) -> web.get().uri("/")));
+		try (Downstream downstream = Downstream.get(this.app.url(), "Last-Event-ID",
+				"x".repeat(DownstreamRequest.MAX_LAST_EVENT_ID_LENGTH + 1))) {
+			downstream.awaitEnd();
+		}
+		assertThat(this.app.lastEventIds).containsExactly("7", "-");
+	}
+
+	@Test
+	void theListenerIsToldAboutEachStream() throws Exception {
+		List<String> told = new CopyOnWriteArrayList<>();
+		this.app.close();
+		this.app = ProxyApp.builder().bean("recordingListener", new SseProxyListener() {
+
+			@Override
+			public void streamOpened(String client, Duration timeToOpen) {
+				told.add("opened " + client);
+			}
+
+			@Override
+			public void firstEvent(String client, Duration timeToFirstEvent) {
+				told.add("first event");
+			}
+
+			@Override
+			public void streamClosed(String client, StreamEnd end, Duration duration, long events, long bytes) {
+				told.add("closed " + end + " " + events + " events " + bytes + " bytes");
+			}
+
+			@Override
+			public void streamRefused(String client, int status) {
+				told.add("refused " + status);
+			}
+
+		}).start();
+		this.app.upstream(eventStream("data: a\n\ndata: b\n\n"), (request,
+				response) -> response.status(io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY).send());
+		try (Downstream downstream = Downstream.get(this.app.url())) {
+			downstream.awaitEnd();
+		}
+		try (Downstream downstream = Downstream.get(this.app.url())) {
+			downstream.awaitEnd();
+		}
+		assertThat(told).containsExactly("opened up", "first event", "closed COMPLETED 2 events 21 bytes",
+				"refused 502");
+		SseProxyStatistics statistics = this.app.proxy().statistics("up");
+		assertThat(statistics.streamsOpened()).isOne();
+		assertThat(statistics.streamsRefused()).isOne();
+		assertThat(statistics.eventsForwarded()).isEqualTo(2);
+		assertThat(statistics.bytesForwarded()).isEqualTo(21);
+		assertThat(statistics.activeStreams()).isZero();
 	}
 
 }
