@@ -32,6 +32,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 import io.httpsentinel.client.SentinelClient;
@@ -238,6 +242,12 @@ final class ProxyApp implements AutoCloseable {
 						}
 
 					}));
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> functionalProxy(SseProxy proxy, SentinelClients clients) {
+			return RouterFunctions.route(RequestPredicates.GET("/fn-proxy"),
+					(request) -> proxy.from(clients.get("up"), (web) -> web.get().uri("/stream")).toServerResponse());
 		}
 
 		@Bean
