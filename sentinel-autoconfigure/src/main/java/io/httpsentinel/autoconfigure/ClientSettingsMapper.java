@@ -15,7 +15,9 @@ import io.httpsentinel.client.PoolSettings;
 import io.httpsentinel.client.RateLimitSettings;
 import io.httpsentinel.client.RedactionSettings;
 import io.httpsentinel.client.RetrySettings;
+import io.httpsentinel.client.SseProxySettings;
 import io.httpsentinel.client.SseReconnectSettings;
+import io.httpsentinel.client.SseResumeSettings;
 import io.httpsentinel.client.SseSettings;
 import io.httpsentinel.client.SslSettings;
 import io.httpsentinel.client.TimeoutSettings;
@@ -84,7 +86,16 @@ final class ClientSettingsMapper {
 		SseProperties.Reconnect reconnect = sse.getReconnect();
 		return new SseSettings(sse.getMaxLineSize(), sse.getMaxEventSize(),
 				new SseReconnectSettings(reconnect.getEnabled(), reconnect.getInitialDelay(), reconnect.getMaxDelay(),
-						reconnect.getResetAfter(), reconnect.getMaxAttempts(), reconnect.getMaxElapsed()));
+						reconnect.getResetAfter(), reconnect.getMaxAttempts(), reconnect.getMaxElapsed()),
+				sseProxy(sse));
+	}
+
+	private static SseProxySettings sseProxy(SseProperties sse) {
+		SseProperties.Resume resume = sse.getResume();
+		return new SseProxySettings(sse.getHeartbeat(), sse.getBufferSize(), sse.getSlowClientPolicy(),
+				sse.getSlowClientTimeout(), sse.getMaxStreams(),
+				new SseResumeSettings(resume.getEnabled(), resume.getMaxAttempts(), resume.getMaxElapsed(),
+						resume.getInitialDelay(), resume.getMaxDelay()));
 	}
 
 	/**

@@ -24,12 +24,22 @@ public class SentinelProperties {
 	 */
 	private final Map<String, ClientProperties> clients = new LinkedHashMap<>();
 
+	/**
+	 * Forwarding of SSE streams with SseProxy, over all clients.
+	 */
+	@NestedConfigurationProperty
+	private final SseProxyProperties sse = new SseProxyProperties();
+
 	public ClientProperties getDefaults() {
 		return this.defaults;
 	}
 
 	public Map<String, ClientProperties> getClients() {
 		return this.clients;
+	}
+
+	public SseProxyProperties getSse() {
+		return this.sse;
 	}
 
 }

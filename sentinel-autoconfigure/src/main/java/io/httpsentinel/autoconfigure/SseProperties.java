@@ -7,8 +7,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.client.SlowClientPolicy;
+
 /**
- * Server-Sent Event streams read with SentinelClient.sse: parser limits and reconnection.
+ * Server-Sent Event streams read with SentinelClient.sse: parser limits and reconnection;
+ * and streams forwarded with SseProxy: heartbeats, buffer, slow clients, limits, resume.
  */
 public class SseProperties {
 
@@ -26,6 +29,42 @@ public class SseProperties {
 
 	@NestedConfigurationProperty
 	private final Reconnect reconnect = new Reconnect();
+
+	/**
+	 * Silence after which SseProxy sends a comment line to the downstream client, so that
+	 * proxies and load balancers keep the connection open. 0 for none.
+	 */
+	private @Nullable Duration heartbeat;
+
+	/**
+	 * Most bytes a forwarded stream holds for its downstream client: received from the
+	 * upstream and not yet written to the client's connection. When it is full,
+	 * 'slow-client-policy' applies.
+	 */
+	private @Nullable DataSize bufferSize;
+
+	/**
+	 * What a forwarded stream does when its buffer is full: 'backpressure' stops reading
+	 * the upstream (TCP flow control slows it down) and drops the client after
+	 * 'slow-client-timeout' without progress; 'drop' drops the client at once.
+	 */
+	private @Nullable SlowClientPolicy slowClientPolicy;
+
+	/**
+	 * How long a forwarded stream's buffer may stay full, with the client reading
+	 * nothing, before the client is dropped (policy 'backpressure').
+	 */
+	private @Nullable Duration slowClientTimeout;
+
+	/**
+	 * Most streams of this client that SseProxy forwards at the same time; more are
+	 * answered with 503 and Retry-After without contacting the upstream. -1 for no limit
+	 * of the client's own ('sentinel.sse.max-streams' still applies).
+	 */
+	private @Nullable Integer maxStreams;
+
+	@NestedConfigurationProperty
+	private final Resume resume = new Resume();
 
 	public @Nullable DataSize getMaxLineSize() {
 		return this.maxLineSize;
@@ -45,6 +84,50 @@ public class SseProperties {
 
 	public Reconnect getReconnect() {
 		return this.reconnect;
+	}
+
+	public @Nullable Duration getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public void setHeartbeat(@Nullable Duration heartbeat) {
+		this.heartbeat = heartbeat;
+	}
+
+	public @Nullable DataSize getBufferSize() {
+		return this.bufferSize;
+	}
+
+	public void setBufferSize(@Nullable DataSize bufferSize) {
+		this.bufferSize = bufferSize;
+	}
+
+	public @Nullable SlowClientPolicy getSlowClientPolicy() {
+		return this.slowClientPolicy;
+	}
+
+	public void setSlowClientPolicy(@Nullable SlowClientPolicy slowClientPolicy) {
+		this.slowClientPolicy = slowClientPolicy;
+	}
+
+	public @Nullable Duration getSlowClientTimeout() {
+		return this.slowClientTimeout;
+	}
+
+	public void setSlowClientTimeout(@Nullable Duration slowClientTimeout) {
+		this.slowClientTimeout = slowClientTimeout;
+	}
+
+	public @Nullable Integer getMaxStreams() {
+		return this.maxStreams;
+	}
+
+	public void setMaxStreams(@Nullable Integer maxStreams) {
+		this.maxStreams = maxStreams;
+	}
+
+	public Resume getResume() {
+		return this.resume;
 	}
 
 	/**
@@ -137,6 +220,84 @@ public class SseProperties {
 
 		public void setMaxElapsed(@Nullable Duration maxElapsed) {
 			this.maxElapsed = maxElapsed;
+		}
+
+	}
+
+	/**
+	 * Resuming a forwarded stream's upstream after it failed, while the downstream client
+	 * stays connected: SseProxy reconnects with Last-Event-ID and skips the events the
+	 * upstream sends again. Needs an id on every event.
+	 */
+	public static class Resume {
+
+		/**
+		 * Whether SseProxy resumes a failed upstream stream. Off by default: POST-based
+		 * LLM streams cannot be resumed. A call may opt in or out.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Most reconnects in a row without a new event before the stream ends with the
+		 * error event. -1 for no limit.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/**
+		 * Longest time spent resuming in a row, from the failure: a reconnect whose delay
+		 * would end past it is not made. 0 for no limit.
+		 */
+		private @Nullable Duration maxElapsed;
+
+		/**
+		 * Delay before the first reconnect, unless the upstream sent a 'retry:' field,
+		 * whose value then takes its place. Doubles on failed reconnects in a row.
+		 */
+		private @Nullable Duration initialDelay;
+
+		/**
+		 * Cap of the doubling delay. An upstream's 'retry:' above it is still honoured.
+		 */
+		private @Nullable Duration maxDelay;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public @Nullable Duration getMaxElapsed() {
+			return this.maxElapsed;
+		}
+
+		public void setMaxElapsed(@Nullable Duration maxElapsed) {
+			this.maxElapsed = maxElapsed;
+		}
+
+		public @Nullable Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(@Nullable Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public @Nullable Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(@Nullable Duration maxDelay) {
+			this.maxDelay = maxDelay;
 		}
 
 	}

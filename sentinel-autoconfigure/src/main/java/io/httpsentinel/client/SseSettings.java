@@ -15,25 +15,38 @@ import io.httpsentinel.sse.SseLimits;
  * @param maxEventSize largest event (all its lines); a larger one fails the stream the
  * same way
  * @param reconnect how a stream reconnects
+ * @param proxy how {@code SseProxy} forwards the client's streams
  */
 public record SseSettings(@Nullable DataSize maxLineSize, @Nullable DataSize maxEventSize,
-		SseReconnectSettings reconnect) {
+		SseReconnectSettings reconnect, SseProxySettings proxy) {
 
 	/**
-	 * Built-in defaults: the parser's {@link SseLimits#DEFAULTS limits} and the default
-	 * {@link SseReconnectSettings reconnection}.
+	 * Built-in defaults: the parser's {@link SseLimits#DEFAULTS limits}, the default
+	 * {@link SseReconnectSettings reconnection} and {@link SseProxySettings forwarding}.
 	 */
 	public static final SseSettings DEFAULTS = new SseSettings(SseLimits.DEFAULTS.maxLineSize(),
-			SseLimits.DEFAULTS.maxEventSize(), SseReconnectSettings.DEFAULTS);
+			SseLimits.DEFAULTS.maxEventSize(), SseReconnectSettings.DEFAULTS, SseProxySettings.DEFAULTS);
 
 	/**
 	 * Settings that inherit everything.
 	 */
-	public static final SseSettings INHERIT = new SseSettings(null, null, SseReconnectSettings.INHERIT);
+	public static final SseSettings INHERIT = new SseSettings(null, null, SseReconnectSettings.INHERIT,
+			SseProxySettings.INHERIT);
 
 	public SseSettings {
 		SettingChecks.positive(SseLimits.MAX_LINE_SIZE_KEY, maxLineSize);
 		SettingChecks.positive(SseLimits.MAX_EVENT_SIZE_KEY, maxEventSize);
+	}
+
+	/**
+	 * Settings whose forwarding settings are all inherited.
+	 * @param maxLineSize longest line of an event stream
+	 * @param maxEventSize largest event
+	 * @param reconnect how a stream reconnects
+	 */
+	public SseSettings(@Nullable DataSize maxLineSize, @Nullable DataSize maxEventSize,
+			SseReconnectSettings reconnect) {
+		this(maxLineSize, maxEventSize, reconnect, SseProxySettings.INHERIT);
 	}
 
 	/**
@@ -43,7 +56,8 @@ public record SseSettings(@Nullable DataSize maxLineSize, @Nullable DataSize max
 	 */
 	public SseSettings orElse(SseSettings other) {
 		return new SseSettings(SettingChecks.pick(this.maxLineSize, other.maxLineSize),
-				SettingChecks.pick(this.maxEventSize, other.maxEventSize), this.reconnect.orElse(other.reconnect));
+				SettingChecks.pick(this.maxEventSize, other.maxEventSize), this.reconnect.orElse(other.reconnect),
+				this.proxy.orElse(other.proxy));
 	}
 
 	/**
@@ -53,6 +67,7 @@ public record SseSettings(@Nullable DataSize maxLineSize, @Nullable DataSize max
 	public void checkConsistent() {
 		limits();
 		this.reconnect.checkConsistent();
+		this.proxy.checkConsistent();
 	}
 
 	/**
@@ -65,11 +80,15 @@ public record SseSettings(@Nullable DataSize maxLineSize, @Nullable DataSize max
 	}
 
 	public SseSettings withLimits(@Nullable DataSize maxLineSize, @Nullable DataSize maxEventSize) {
-		return new SseSettings(maxLineSize, maxEventSize, this.reconnect);
+		return new SseSettings(maxLineSize, maxEventSize, this.reconnect, this.proxy);
 	}
 
 	public SseSettings withReconnect(SseReconnectSettings reconnect) {
-		return new SseSettings(this.maxLineSize, this.maxEventSize, reconnect);
+		return new SseSettings(this.maxLineSize, this.maxEventSize, reconnect, this.proxy);
+	}
+
+	public SseSettings withProxy(SseProxySettings proxy) {
+		return new SseSettings(this.maxLineSize, this.maxEventSize, this.reconnect, proxy);
 	}
 
 }

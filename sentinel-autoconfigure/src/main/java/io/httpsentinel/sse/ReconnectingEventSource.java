@@ -3,7 +3,6 @@ package io.httpsentinel.sse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,9 +41,6 @@ public final class ReconnectingEventSource {
 
 	/** Signal of the reconnect companion that ends the stream. */
 	private static final long STOP = -1;
-
-	/** Delays are stretched by up to this fraction so that clients fall out of step. */
-	private static final double JITTER = 0.2;
 
 	private final String clientName;
 
@@ -236,7 +232,8 @@ public final class ReconnectingEventSource {
 			if (this.streakStartedAt < 0) {
 				this.streakStartedAt = now;
 			}
-			Duration delay = delay(reconnect, this.attempts);
+			Duration delay = ReconnectDelay.next(this.parser.reconnectionTime(), reconnect.initialDelay(),
+					reconnect.maxDelay(), this.attempts);
 			boolean attemptsLeft = reconnect.maxAttempts() < 0 || this.attempts < reconnect.maxAttempts();
 			// Never wait past the time budget: a reconnect that cannot happen in time is
 			// pointless.
@@ -248,17 +245,6 @@ public final class ReconnectingEventSource {
 			}
 			this.attempts++;
 			return Mono.delay(delay, this.timer);
-		}
-
-		private Duration delay(SseReconnectSettings reconnect, int failuresInARow) {
-			Duration serverAsked = this.parser.reconnectionTime();
-			Duration base = (serverAsked != null) ? serverAsked : reconnect.initialDelay();
-			long baseMillis = base.toMillis();
-			long grown = baseMillis << Math.min(failuresInARow, 20);
-			long capped = Math.max(baseMillis, Math.min(grown, reconnect.maxDelay().toMillis()));
-			// Upwards only: never earlier than the server asked.
-			long jitter = (long) (capped * JITTER * ThreadLocalRandom.current().nextDouble());
-			return Duration.ofMillis(capped + jitter);
 		}
 
 		private void endParser() {

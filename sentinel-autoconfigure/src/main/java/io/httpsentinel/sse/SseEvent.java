@@ -174,6 +174,14 @@ public final class SseEvent {
 		return (this.raw != null) ? ByteBuffer.wrap(this.raw).asReadOnlyBuffer() : null;
 	}
 
+	/**
+	 * The raw bytes themselves, for forwarding them without a copy; never modified.
+	 * @return the raw bytes, or {@code null}
+	 */
+	byte @Nullable [] rawBytes() {
+		return this.raw;
+	}
+
 	@Override
 	public boolean equals(@Nullable Object other) {
 		if (this == other) {

@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
 import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.RetrySettings;
+import io.httpsentinel.client.SseProxySettings;
 import io.httpsentinel.client.SseSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,6 +149,28 @@ class ConfigurationMetadataTests {
 		assertThat(duration("sse.reconnect.reset-after")).isEqualTo(sse.reconnect().resetAfter());
 		assertThat(defaultOf("sse.reconnect.max-attempts").asInt()).isEqualTo(sse.reconnect().maxAttempts());
 		assertThat(duration("sse.reconnect.max-elapsed")).isEqualTo(sse.reconnect().maxElapsed());
+		SseProxySettings proxy = sse.proxy();
+		assertThat(duration("sse.heartbeat")).isEqualTo(proxy.heartbeat());
+		assertThat(DataSize.parse(defaultOf("sse.buffer-size").asString())).isEqualTo(proxy.bufferSize());
+		assertThat(defaultOf("sse.slow-client-policy").asString())
+			.isEqualToIgnoringCase(proxy.slowClientPolicy().name());
+		assertThat(duration("sse.slow-client-timeout")).isEqualTo(proxy.slowClientTimeout());
+		assertThat(defaultOf("sse.max-streams").asInt()).isEqualTo(proxy.maxStreams());
+		assertThat(defaultOf("sse.resume.enabled").asBoolean()).isEqualTo(proxy.resume().enabled());
+		assertThat(defaultOf("sse.resume.max-attempts").asInt()).isEqualTo(proxy.resume().maxAttempts());
+		assertThat(duration("sse.resume.max-elapsed")).isEqualTo(proxy.resume().maxElapsed());
+		assertThat(duration("sse.resume.initial-delay")).isEqualTo(proxy.resume().initialDelay());
+		assertThat(duration("sse.resume.max-delay")).isEqualTo(proxy.resume().maxDelay());
+	}
+
+	@Test
+	void advertisedGlobalSseDefaultsAreThePropertyDefaults() {
+		SseProxyProperties defaults = new SseProxyProperties();
+		assertThat(this.properties.get("sentinel.sse.max-streams").get("defaultValue").asInt())
+			.isEqualTo(defaults.getMaxStreams());
+		assertThat(DurationStyle
+			.detectAndParse(this.properties.get("sentinel.sse.shutdown-retry").get("defaultValue").asString()))
+			.isEqualTo(defaults.getShutdownRetry());
 	}
 
 	private Duration duration(String key) {
