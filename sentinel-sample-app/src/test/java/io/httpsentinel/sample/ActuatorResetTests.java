@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoint.sentinel.access=unrestricted")
-// Generous: the first calls of a fresh context on a busy 2-core CI machine can take seconds.
+// Generous: the first calls of a fresh context on a busy 2-core CI machine can take
+// seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
 class ActuatorResetTests {
 

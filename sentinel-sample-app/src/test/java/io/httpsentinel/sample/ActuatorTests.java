@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * exchange log, with the demo API key never showing.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-// Generous: the first calls of a fresh context on a busy 2-core CI machine can take seconds.
+// Generous: the first calls of a fresh context on a busy 2-core CI machine can take
+// seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
 @ExtendWith(OutputCaptureExtension.class)
 class ActuatorTests {

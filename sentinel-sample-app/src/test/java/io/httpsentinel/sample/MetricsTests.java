@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Grafana dashboard queries, and the snapshot API as the sample exposes it.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-// Generous: the first calls of a fresh context on a busy 2-core CI machine can take seconds.
+// Generous: the first calls of a fresh context on a busy 2-core CI machine can take
+// seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
 class MetricsTests {
 
@@ -64,6 +65,8 @@ class MetricsTests {
 			.isEqualTo(1);
 		assertThat(scrape).contains("resilience4j_circuitbreaker_not_permitted_calls_total{",
 				"resilience4j_circuitbreaker_failure_rate{");
+		assertThat(scrape).contains("sentinel_sse_streams_active_streams{client=\"weather\"}",
+				"sentinel_sse_events_total{client=\"weather\"}");
 	}
 
 	@Test

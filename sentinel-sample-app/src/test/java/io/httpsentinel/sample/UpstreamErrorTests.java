@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "sentinel.clients.weather.default-headers.x-api-key=wrong-key")
-// Generous: the first calls of a fresh context on a busy 2-core CI machine can take seconds.
+// Generous: the first calls of a fresh context on a busy 2-core CI machine can take
+// seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
 class UpstreamErrorTests {
 

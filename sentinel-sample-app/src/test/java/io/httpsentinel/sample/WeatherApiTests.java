@@ -29,7 +29,8 @@ import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
  * demo upstream over a real socket through the Sentinel client {@code weather}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-// Generous: the first calls of a fresh context on a busy 2-core CI machine can take seconds.
+// Generous: the first calls of a fresh context on a busy 2-core CI machine can take
+// seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
 class WeatherApiTests {
 
