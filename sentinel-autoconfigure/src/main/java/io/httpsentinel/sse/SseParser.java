@@ -63,6 +63,9 @@ public final class SseParser {
 
 	private final boolean blocksWithoutData;
 
+	// False for a relay that forwards raw bytes only: data is neither kept nor decoded.
+	private final boolean keepData;
+
 	// Line state: a line not yet ended, carried across chunks.
 	private final ByteSink line = new ByteSink();
 
@@ -83,6 +86,9 @@ public final class SseParser {
 	private final ByteSink data = new ByteSink();
 
 	private boolean dataAscii = true;
+
+	// Whether the block had a data line (its data may still be empty).
+	private boolean blockHasData;
 
 	private final ByteSink type = new ByteSink(32);
 
@@ -136,12 +142,14 @@ public final class SseParser {
 	 * ({@link SseEvent#comments()})
 	 */
 	public SseParser(SseLimits limits, boolean retainRaw, boolean keepComments) {
-		this(limits, retainRaw, keepComments, false);
+		this(limits, retainRaw, keepComments, false, true);
 	}
 
-	private SseParser(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData) {
+	private SseParser(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
+			boolean keepData) {
 		this.limits = limits;
 		this.blocksWithoutData = blocksWithoutData;
+		this.keepData = keepData;
 		this.maxLine = (int) limits.maxLineSize().toBytes();
 		this.maxEvent = (int) limits.maxEventSize().toBytes();
 		this.retainRaw = retainRaw;
@@ -161,7 +169,19 @@ public final class SseParser {
 	 * @return the parser
 	 */
 	public static SseParser forPassThrough(SseLimits limits) {
-		return new SseParser(limits, true, true, true);
+		return new SseParser(limits, true, true, true, true);
+	}
+
+	/**
+	 * A {@link #forPassThrough pass-through} parser for a relay that forwards the raw
+	 * bytes of what it returns and never reads the data: the events have
+	 * {@link SseEvent#hasData()} as usual but an empty {@link SseEvent#data()}, which
+	 * saves keeping and decoding the data of every event.
+	 * @param limits the bounds on lines and events
+	 * @return the parser
+	 */
+	static SseParser forRawRelay(SseLimits limits) {
+		return new SseParser(limits, true, true, true, false);
 	}
 
 	/**
@@ -483,9 +503,12 @@ public final class SseParser {
 		}
 		else if (nameLength == 4 && b[offset] == 'd' && b[offset + 1] == 'a' && b[offset + 2] == 't'
 				&& b[offset + 3] == 'a') {
-			this.data.append(b, valueOffset, valueLength);
-			this.data.append(LF);
-			this.dataAscii &= ascii;
+			this.blockHasData = true;
+			if (this.keepData) {
+				this.data.append(b, valueOffset, valueLength);
+				this.data.append(LF);
+				this.dataAscii &= ascii;
+			}
 		}
 		else if (nameLength == 5 && b[offset] == 'e' && b[offset + 1] == 'v' && b[offset + 2] == 'e'
 				&& b[offset + 3] == 'n' && b[offset + 4] == 't') {
@@ -546,13 +569,14 @@ public final class SseParser {
 			this.lastEventId = Utf8.decode(this.idBuffer.array(), 0, this.idBuffer.length(), this.idAscii);
 			this.idChanged = false;
 		}
-		boolean hasData = this.data.length() > 0;
+		boolean hasData = this.blockHasData;
 		if (!hasData && !(this.blocksWithoutData && this.blockHasLines)) {
 			resetBlock();
 			return;
 		}
 		// The data buffer always ends with the LF its last data line appended.
-		String text = hasData ? Utf8.decode(this.data.array(), 0, this.data.length() - 1, this.dataAscii) : "";
+		String text = (hasData && this.keepData)
+				? Utf8.decode(this.data.array(), 0, this.data.length() - 1, this.dataAscii) : "";
 		List<String> blockComments = (this.comments != null) ? List.copyOf(this.comments) : List.of();
 		byte[] rawBytes = (this.raw != null) ? this.raw.toByteArray() : null;
 		SseEvent event = new SseEvent(typeString(), text, hasData, this.lastEventId,
@@ -592,6 +616,7 @@ public final class SseParser {
 		this.blockHasLines = false;
 		this.data.clear();
 		this.dataAscii = true;
+		this.blockHasData = false;
 		this.type.clear();
 		this.typeAscii = true;
 		this.blockHasId = false;
