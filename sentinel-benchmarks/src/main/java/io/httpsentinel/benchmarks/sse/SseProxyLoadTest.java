@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,7 +169,7 @@ public final class SseProxyLoadTest {
 		int rounds = 3;
 		double[][] cpuPerEvent = new double[2][rounds];
 		double[][] rates = new double[2][rounds];
-		System.out.println("round  relay   events/s   app CPU µs/event");
+		System.out.println("round  relay   events/s   app CPU µs/event   app writes per 1,000 events");
 		for (int round = 0; round < rounds; round++) {
 			for (int i = 0; i < 2; i++) {
 				// raw-proxy on even rounds, proxy-raw on odd ones: drift hits both alike.
@@ -176,8 +177,8 @@ public final class SseProxyLoadTest {
 				double[] result = throughputPhase(RELAYS[relay], seconds);
 				rates[relay][round] = result[0];
 				cpuPerEvent[relay][round] = result[1];
-				System.out.printf(Locale.ROOT, "%5d  %-6s %10.0f %12.2f%n", round + 1, RELAYS[relay], result[0],
-						result[1]);
+				System.out.printf(Locale.ROOT, "%5d  %-6s %10.0f %12.2f %17.1f%n", round + 1, RELAYS[relay], result[0],
+						result[1], result[2]);
 			}
 		}
 		double raw = median(cpuPerEvent[0]);
@@ -189,7 +190,8 @@ public final class SseProxyLoadTest {
 	}
 
 	/**
-	 * @return events per second, app CPU µs per event
+	 * @return events per second, app CPU µs per event, the app's write system calls per
+	 * 1,000 events (its flushes, both connections together)
 	 */
 	private double[] throughputPhase(String relay, int seconds) throws Exception {
 		StreamReader reader = new StreamReader();
@@ -200,12 +202,15 @@ public final class SseProxyLoadTest {
 			Thread.sleep(500);
 			long events = reader.events();
 			long cpu = this.app.cpuNanos();
+			long syscalls = this.app.writeSyscalls();
 			long start = System.nanoTime();
 			Thread.sleep(seconds * 1000L);
 			long elapsed = System.nanoTime() - start;
 			long cpuUsed = this.app.cpuNanos() - cpu;
+			long syscallsAfter = this.app.writeSyscalls();
 			long received = reader.events() - events;
-			return new double[] { received * 1e9 / elapsed, cpuUsed / 1000.0 / received };
+			return new double[] { received * 1e9 / elapsed, cpuUsed / 1000.0 / received,
+					(syscallsAfter - syscalls) * 1000.0 / received };
 		}
 		finally {
 			stream.dispose();
@@ -406,8 +411,7 @@ public final class SseProxyLoadTest {
 
 	private static String loadAverage() {
 		try {
-			return new String(java.nio.file.Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII)
-				.trim();
+			return new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII).trim();
 		}
 		catch (IOException ex) {
 			return "unknown";
@@ -484,6 +488,24 @@ public final class SseProxyLoadTest {
 				process.destroyForcibly();
 				throw ex;
 			}
+		}
+
+		/**
+		 * @return the app's write system calls so far ({@code syscw} of
+		 * {@code /proc/<pid>/io}), or 0 where that is not available
+		 */
+		long writeSyscalls() {
+			try {
+				for (String line : Files.readAllLines(Paths.get("/proc/" + this.process.pid() + "/io"))) {
+					if (line.startsWith("syscw:")) {
+						return Long.parseLong(line.substring(6).trim());
+					}
+				}
+			}
+			catch (IOException ex) {
+				// Not Linux.
+			}
+			return 0;
 		}
 
 		long cpuNanos() throws Exception {
