@@ -450,13 +450,13 @@ final class ProxyStream implements Subscription {
 		this.outbox.awaitRoom(true);
 		if (this.fullSince < 0) {
 			this.fullSince = now();
-			this.statistics.slowClientPauses.increment();
-			this.listener.slowClient(this.name, SlowClientAction.PAUSED);
 			if (this.options.slowClientPolicy() == SlowClientPolicy.DROP) {
 				dropSlowClient();
 				return;
 			}
 			ensureTickBy(this.fullSince + this.options.slowClientTimeoutNanos());
+			this.statistics.slowClientPauses.increment();
+			this.listener.slowClient(this.name, SlowClientAction.PAUSED);
 		}
 	}
 

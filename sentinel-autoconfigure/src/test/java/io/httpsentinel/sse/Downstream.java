@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A downstream client reading a response body as raw bytes, on a connection of its own
@@ -31,8 +32,12 @@ final class Downstream implements AutoCloseable {
 
 	private final Disposable subscription;
 
+	private final LoopResources loops;
+
 	private Downstream(URI url, String... headers) {
-		this.subscription = HttpClient.newConnection().headers((h) -> {
+		// Event loops of its own, which the application under test cannot dispose.
+		this.loops = LoopResources.create("downstream", 1, true);
+		this.subscription = HttpClient.newConnection().runOn(this.loops).headers((h) -> {
 			for (int i = 0; i < headers.length; i += 2) {
 				h.set(headers[i], headers[i + 1]);
 			}
@@ -138,6 +143,7 @@ final class Downstream implements AutoCloseable {
 	@Override
 	public void close() {
 		this.subscription.dispose();
+		this.loops.disposeLater(Duration.ZERO, TIMEOUT).block(TIMEOUT);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.httpsentinel.sse;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +15,10 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -32,6 +35,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 import io.httpsentinel.client.SentinelClient;
@@ -78,6 +85,8 @@ final class ProxyApp implements AutoCloseable {
 
 	final LoopbackServer upstream;
 
+	private final LoopResources upstreamLoops;
+
 	private final ConfigurableApplicationContext context;
 
 	private final List<UpstreamScript> scripts = new CopyOnWriteArrayList<>();
@@ -88,12 +97,17 @@ final class ProxyApp implements AutoCloseable {
 		.toResponseBodyEmitter();
 
 	private ProxyApp(Builder builder) {
-		this.upstream = LoopbackServer.start((routes) -> routes.route((request) -> true, (request, response) -> {
-			int index = this.upstreamRequests.getAndIncrement();
-			String lastEventId = request.requestHeaders().get("Last-Event-ID");
-			this.lastEventIds.add((lastEventId != null) ? lastEventId : "-");
-			return this.scripts.get(Math.min(index, this.scripts.size() - 1)).apply(request, response);
-		}));
+		// Event loops of its own: closing the application disposes Reactor Netty's
+		// global ones, which would leave the upstream's connections unclosed.
+		this.upstreamLoops = LoopResources.create("upstream", 1, true);
+		this.upstream = LoopbackServer.start(HttpServer.create()
+			.runOn(this.upstreamLoops)
+			.route((routes) -> routes.route((request) -> true, (request, response) -> {
+				int index = this.upstreamRequests.getAndIncrement();
+				String lastEventId = request.requestHeaders().get("Last-Event-ID");
+				this.lastEventIds.add((lastEventId != null) ? lastEventId : "-");
+				return this.scripts.get(Math.min(index, this.scripts.size() - 1)).apply(request, response);
+			})), "http");
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.port", 0);
 		// Stop the event loops at once when the test ends.
@@ -189,6 +203,7 @@ final class ProxyApp implements AutoCloseable {
 	public void close() {
 		this.context.close();
 		this.upstream.close();
+		this.upstreamLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(10)).block(Duration.ofSeconds(10));
 	}
 
 	static final class Builder {
@@ -238,6 +253,12 @@ final class ProxyApp implements AutoCloseable {
 						}
 
 					}));
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> functionalProxy(SseProxy proxy, SentinelClients clients) {
+			return RouterFunctions.route(RequestPredicates.GET("/fn-proxy"),
+					(request) -> proxy.from(clients.get("up"), (web) -> web.get().uri("/stream")).toServerResponse());
 		}
 
 		@Bean

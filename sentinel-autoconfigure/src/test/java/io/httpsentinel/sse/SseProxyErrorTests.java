@@ -143,6 +143,23 @@ class SseProxyErrorTests {
 	}
 
 	@Test
+	void aRateLimitThatWouldWaitTooLongBecomes503WithTheWait() throws Exception {
+		this.app = ProxyApp.builder()
+			.properties("sentinel.clients.up.rate-limit.requests-per-minute=1",
+					"sentinel.clients.up.rate-limit.max-wait=1ms")
+			.start()
+			.upstream(eventStream("data: a\n\n"));
+		try (Downstream downstream = Downstream.get(this.app.url())) {
+			assertThat(downstream.status()).isEqualTo(200);
+		}
+		try (Downstream downstream = Downstream.get(this.app.url())) {
+			assertThat(downstream.status()).isEqualTo(503);
+			assertThat(Integer.parseInt(downstream.headers().get("Retry-After"))).isBetween(55, 60);
+		}
+		assertThat(this.app.upstreamRequests).hasValue(1);
+	}
+
+	@Test
 	void anOpenCircuitBreakerBecomes503WithItsWaitInOpen() throws Exception {
 		this.app = ProxyApp.builder().properties("sentinel.clients.up.circuit-breaker.wait-in-open=45s").start();
 		this.app.upstream(eventStream("data: a\n\n"));

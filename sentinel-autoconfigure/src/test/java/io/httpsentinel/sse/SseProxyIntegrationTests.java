@@ -1,5 +1,6 @@
 package io.httpsentinel.sse;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +45,19 @@ class SseProxyIntegrationTests {
 			// The comment the proxy opens the stream with, then the upstream's bytes.
 			assertThat(downstream.text()).isEqualTo(":\n\n" + upstream);
 		}
+	}
+
+	@Test
+	void worksFromAFunctionalEndpoint() throws Exception {
+		String upstream = "id: 1\ndata: a\n\n";
+		this.app.upstream(eventStream(upstream));
+		URI functional = URI.create(this.app.url().toString().replace("/proxy", "/fn-proxy"));
+		try (Downstream downstream = Downstream.get(functional, "Last-Event-ID", "0")) {
+			assertThat(downstream.awaitEnd()).isNull();
+			assertThat(downstream.headers().get("Content-Type")).isEqualTo("text/event-stream");
+			assertThat(downstream.text()).isEqualTo(":\n\n" + upstream);
+		}
+		assertThat(this.app.lastEventIds).containsExactly("0");
 	}
 
 	@Test

@@ -89,11 +89,15 @@ class SseProxyTimingTests {
 			assertThat(statistics().slowClientDrops()).isZero();
 			this.time.advanceTimeBy(Duration.ofSeconds(29));
 			assertThat(statistics().slowClientDrops()).isZero();
-			this.time.advanceTimeBy(Duration.ofSeconds(1));
+			// While the socket buffers fill up, the client still takes a little now and
+			// then: each time the stream has room again and fills up again, its 30s start
+			// afresh. Once they are full, the next 30s without progress drop the client.
+			for (int seconds = 30; seconds <= 120
+					&& !this.app.upstream.awaitClosedConnections(1, Duration.ofMillis(50)); seconds++) {
+				this.time.advanceTimeBy(Duration.ofSeconds(1));
+			}
 			assertThat(statistics().slowClientDrops()).isOne();
-			assertThat(this.app.upstream.awaitClosedConnections(1, Duration.ofSeconds(5)))
-				.as("upstream connection closed")
-				.isTrue();
+			assertThat(this.app.upstream.closedConnections()).as("upstream connection closed").isOne();
 			assertThat(readsToTheEnd(client)).as("client connection closed").isTrue();
 		}
 		assertThat(this.app.proxy().activeStreams()).isZero();
