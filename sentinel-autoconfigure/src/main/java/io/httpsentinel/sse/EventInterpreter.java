@@ -24,6 +24,12 @@ final class EventInterpreter implements LineReader.Lines {
 
 	private final boolean blocksWithoutData;
 
+	// False for a relay that forwards raw bytes only: data is neither kept nor decoded.
+	private final boolean keepData;
+
+	// Whether the block had a data line (its data may still be empty).
+	private boolean blockHasData;
+
 	// Block state: everything since the last blank line.
 	private long blockSize;
 
@@ -66,7 +72,9 @@ final class EventInterpreter implements LineReader.Lines {
 
 	private @Nullable ArrayList<SseEvent> more;
 
-	EventInterpreter(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData) {
+	EventInterpreter(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
+			boolean keepData) {
+		this.keepData = keepData;
 		this.limits = limits;
 		this.maxEvent = (int) limits.maxEventSize().toBytes();
 		this.keepComments = keepComments;
@@ -181,9 +189,12 @@ final class EventInterpreter implements LineReader.Lines {
 		}
 		else if (nameLength == 4 && b[offset] == 'd' && b[offset + 1] == 'a' && b[offset + 2] == 't'
 				&& b[offset + 3] == 'a') {
-			this.data.append(b, valueOffset, valueLength);
-			this.data.append(LF);
-			this.dataAscii &= ascii;
+			this.blockHasData = true;
+			if (this.keepData) {
+				this.data.append(b, valueOffset, valueLength);
+				this.data.append(LF);
+				this.dataAscii &= ascii;
+			}
 		}
 		else if (nameLength == 5 && b[offset] == 'e' && b[offset + 1] == 'v' && b[offset + 2] == 'e'
 				&& b[offset + 3] == 'n' && b[offset + 4] == 't') {
@@ -244,13 +255,14 @@ final class EventInterpreter implements LineReader.Lines {
 			this.lastEventId = Utf8.decode(this.idBuffer.array(), 0, this.idBuffer.length(), this.idAscii);
 			this.idChanged = false;
 		}
-		boolean hasData = this.data.length() > 0;
+		boolean hasData = this.blockHasData;
 		if (!hasData && !(this.blocksWithoutData && this.blockHasLines)) {
 			discardBlock();
 			return;
 		}
 		// The data buffer always ends with the LF its last data line appended.
-		String text = hasData ? Utf8.decode(this.data.array(), 0, this.data.length() - 1, this.dataAscii) : "";
+		String text = (hasData && this.keepData)
+				? Utf8.decode(this.data.array(), 0, this.data.length() - 1, this.dataAscii) : "";
 		List<String> blockComments = (this.comments != null) ? List.copyOf(this.comments) : List.of();
 		byte[] rawBytes = (this.raw != null) ? this.raw.toByteArray() : null;
 		SseEvent event = new SseEvent(typeString(), text, hasData, this.lastEventId,
@@ -289,6 +301,7 @@ final class EventInterpreter implements LineReader.Lines {
 		this.blockHasLines = false;
 		this.data.clear();
 		this.dataAscii = true;
+		this.blockHasData = false;
 		this.type.clear();
 		this.typeAscii = true;
 		this.blockHasId = false;

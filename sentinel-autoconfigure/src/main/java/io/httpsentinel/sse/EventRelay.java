@@ -60,7 +60,8 @@ final class EventRelay {
 	 * with, {@code ""} for none
 	 */
 	EventRelay(SseLimits limits, EventHooks hooks, boolean rememberIds, String lastEventId) {
-		this.parser = SseParser.forPassThrough(limits);
+		// Without hooks nothing reads the data: only the raw bytes are forwarded.
+		this.parser = hooks.isEmpty() ? SseParser.forRawRelay(limits) : SseParser.forPassThrough(limits);
 		this.hooks = hooks;
 		this.forwardedIds = rememberIds ? new LinkedHashMap<>(32, 0.75f, false) {
 

@@ -52,12 +52,13 @@ public final class SseParser {
 	 * ({@link SseEvent#comments()})
 	 */
 	public SseParser(SseLimits limits, boolean retainRaw, boolean keepComments) {
-		this(limits, retainRaw, keepComments, false);
+		this(limits, retainRaw, keepComments, false, true);
 	}
 
-	private SseParser(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData) {
+	private SseParser(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
+			boolean keepData) {
 		this.limits = limits;
-		this.interpreter = new EventInterpreter(limits, retainRaw, keepComments, blocksWithoutData);
+		this.interpreter = new EventInterpreter(limits, retainRaw, keepComments, blocksWithoutData, keepData);
 		this.reader = new LineReader(limits, this.interpreter);
 	}
 
@@ -73,7 +74,19 @@ public final class SseParser {
 	 * @return the parser
 	 */
 	public static SseParser forPassThrough(SseLimits limits) {
-		return new SseParser(limits, true, true, true);
+		return new SseParser(limits, true, true, true, true);
+	}
+
+	/**
+	 * A {@link #forPassThrough pass-through} parser for a relay that forwards the raw
+	 * bytes of what it returns and never reads the data: the events have
+	 * {@link SseEvent#hasData()} as usual but an empty {@link SseEvent#data()}, which
+	 * saves keeping and decoding the data of every event.
+	 * @param limits the bounds on lines and events
+	 * @return the parser
+	 */
+	static SseParser forRawRelay(SseLimits limits) {
+		return new SseParser(limits, true, true, true, false);
 	}
 
 	/**

@@ -130,13 +130,17 @@ class WeatherApiTests {
 			.expectBody(JSON_ARRAY)
 			.returnResult()
 			.getResponseBody();
-		assertThat(clients).singleElement().satisfies((client) -> {
-			assertThat(client).containsEntry("name", "weather")
-				.containsEntry("baseUrl", "http://127.0.0.1:" + this.demoUpstream.port())
-				.containsEntry("maxConnections", 20);
-			assertThat(client.get("pool")).asInstanceOf(InstanceOfAssertFactories.MAP)
-				.containsOnlyKeys("active", "idle", "pending", "total");
-		});
+		assertThat(clients).extracting((client) -> client.get("name"))
+			.containsExactlyInAnyOrder("weather", "llm", "flaky-llm", "sensors");
+		assertThat(clients).filteredOn((client) -> "weather".equals(client.get("name")))
+			.singleElement()
+			.satisfies((client) -> {
+				assertThat(client).containsEntry("name", "weather")
+					.containsEntry("baseUrl", "http://127.0.0.1:" + this.demoUpstream.port())
+					.containsEntry("maxConnections", 20);
+				assertThat(client.get("pool")).asInstanceOf(InstanceOfAssertFactories.MAP)
+					.containsOnlyKeys("active", "idle", "pending", "total");
+			});
 	}
 
 	@Test

@@ -70,8 +70,11 @@ public class DemoUpstream implements DisposableBean {
 
 	private final AtomicInteger readingConnections = new AtomicInteger();
 
+	private final DemoStreams streams;
+
 	public DemoUpstream(@Value("${demo.upstream.port}") int port, JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
+		this.streams = new DemoStreams(jsonMapper);
 		this.server = bind(port);
 		logger.info("Demo upstream listening on http://" + HOST + ":" + this.server.port());
 	}
@@ -92,7 +95,17 @@ public class DemoUpstream implements DisposableBean {
 	private void routes(HttpServerRoutes routes) {
 		routes.get("/weather/{city}", this::weather)
 			.get("/flaky/weather/{city}", this::flakyWeather)
-			.get("/weather/{city}/readings", this::readings);
+			.get("/weather/{city}/readings", this::readings)
+			.get("/v1/messages/stream", this.streams::chat)
+			.get("/sensors/{sensor}/temperature", this.streams::temperature);
+	}
+
+	/**
+	 * The LLM-style token stream and the temperature stream, with their fault knobs.
+	 * @return the streams
+	 */
+	public DemoStreams streams() {
+		return this.streams;
 	}
 
 	/**

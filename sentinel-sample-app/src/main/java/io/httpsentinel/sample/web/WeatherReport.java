@@ -14,8 +14,17 @@ import java.time.Instant;
 public record WeatherReport(String city, double temperatureCelsius, double temperatureFahrenheit, Instant observedAt) {
 
 	static WeatherReport from(UpstreamWeather upstream) {
-		double fahrenheit = Math.round((upstream.temperatureCelsius() * 9 / 5 + 32) * 10) / 10.0;
-		return new WeatherReport(upstream.city(), upstream.temperatureCelsius(), fahrenheit, upstream.observedAt());
+		return new WeatherReport(upstream.city(), upstream.temperatureCelsius(),
+				fahrenheit(upstream.temperatureCelsius()), upstream.observedAt());
+	}
+
+	/**
+	 * Convert a temperature to Fahrenheit, rounded to one decimal.
+	 * @param celsius degrees Celsius
+	 * @return degrees Fahrenheit
+	 */
+	static double fahrenheit(double celsius) {
+		return Math.round((celsius * 9 / 5 + 32) * 10) / 10.0;
 	}
 
 }
