@@ -80,7 +80,7 @@ class MetricsTests {
 			.expectBody(SNAPSHOTS)
 			.returnResult()
 			.getResponseBody();
-		assertThat(snapshots).containsOnlyKeys("weather");
+		assertThat(snapshots).containsOnlyKeys("weather", "llm", "flaky-llm", "sensors");
 		assertThat(snapshots.get("weather")).containsKeys("totals", "latency", "pool", "breaker", "rateLimit");
 		assertThat(snapshots.get("weather").get("breaker")).isEqualTo(Map.of("state", "CLOSED", "failureRate", -1.0));
 	}
