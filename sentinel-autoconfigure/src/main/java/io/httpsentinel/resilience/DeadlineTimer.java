@@ -10,6 +10,7 @@ import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -31,6 +32,17 @@ public interface DeadlineTimer {
 	Mono<Long> after(Duration delay);
 
 	/**
+	 * Run a task after the given delay, unless disposed first. Cheaper than subscribing
+	 * to {@link #after} where an operator needs only a callback.
+	 * @param task the task
+	 * @param delayNanos the delay in nanoseconds
+	 * @return disposes the timer
+	 */
+	default Disposable schedule(Runnable task, long delayNanos) {
+		return after(Duration.ofNanos(delayNanos)).subscribe((fired) -> task.run());
+	}
+
+	/**
 	 * The shared wheel timer (one daemon thread for the whole JVM, 10ms ticks).
 	 * @return the timer
 	 */
@@ -44,7 +56,19 @@ public interface DeadlineTimer {
 	 * @return the timer
 	 */
 	static DeadlineTimer on(Supplier<Scheduler> scheduler) {
-		return (delay) -> Mono.delay(delay, scheduler.get());
+		return new DeadlineTimer() {
+
+			@Override
+			public Mono<Long> after(Duration delay) {
+				return Mono.delay(delay, scheduler.get());
+			}
+
+			@Override
+			public Disposable schedule(Runnable task, long delayNanos) {
+				return scheduler.get().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+			}
+
+		};
 	}
 
 	/**
@@ -68,6 +92,12 @@ public interface DeadlineTimer {
 		@Override
 		public Mono<Long> after(Duration delay) {
 			return new WheelDelay(this.timer, delay.toNanos());
+		}
+
+		@Override
+		public Disposable schedule(Runnable task, long delayNanos) {
+			Timeout timeout = this.timer.newTimeout((fired) -> task.run(), delayNanos, TimeUnit.NANOSECONDS);
+			return timeout::cancel;
 		}
 
 	}

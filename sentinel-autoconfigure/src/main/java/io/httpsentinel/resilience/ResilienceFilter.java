@@ -328,11 +328,13 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 
 		@Override
 		public <T> Mono<T> mono(Mono<T> body) {
-			Mono<T> guarded = body.onErrorMap(this::bodyFailed);
 			if (this.stream && !ResilienceFilter.this.totalIncludesStreams) {
-				return guarded;
+				return body.onErrorMap(this::bodyFailed);
 			}
-			return guarded.timeout(ResilienceFilter.this.deadlines.after(remaining()), Mono.error(this::timeout));
+			// One operator for the deadline and the error mapping: this runs for every
+			// buffered body.
+			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this.call.remainingNanos(), this::timeout,
+					this::bodyFailed);
 		}
 
 		@Override

@@ -1,0 +1,113 @@
+package io.httpsentinel.resilience;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MonoDeadline}, on virtual time.
+ */
+class MonoDeadlineTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+	private final DeadlineTimer timer = DeadlineTimer.on(() -> this.time);
+
+	@AfterEach
+	void stop() {
+		this.time.dispose();
+	}
+
+	@Test
+	void aValueBeforeTheDeadlinePassesAndStopsTheTimer() {
+		StepVerifier.create(bounded(Mono.just("body"), Duration.ofSeconds(10)))
+			.expectNext("body")
+			.expectComplete()
+			.verify(TIMEOUT);
+		this.time.advanceTimeBy(Duration.ofSeconds(20));
+	}
+
+	@Test
+	void theDeadlineCancelsTheSourceAndFailsWithTheTimeoutError() {
+		TestPublisher<String> body = TestPublisher.create();
+		StepVerifier.create(bounded(body.mono(), Duration.ofSeconds(10)))
+			.expectSubscription()
+			.then(() -> this.time.advanceTimeBy(Duration.ofMillis(9_999)))
+			.expectNoEvent(Duration.ZERO)
+			.then(() -> this.time.advanceTimeBy(Duration.ofMillis(1)))
+			.expectErrorMessage("deadline")
+			.verify(TIMEOUT);
+		body.assertCancelled();
+		// A late value is dropped, never a second terminal signal.
+		body.emit("late");
+	}
+
+	@Test
+	void errorsOfTheSourceAreMapped() {
+		StepVerifier.create(bounded(Mono.error(new IllegalStateException("reset")), Duration.ofSeconds(10)))
+			.expectErrorMessage("mapped reset")
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void anEmptySourceCompletes() {
+		StepVerifier.create(bounded(Mono.empty(), Duration.ofSeconds(10))).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void aDeadlineAlreadyPassedFailsAtOnce() {
+		TestPublisher<String> body = TestPublisher.create();
+		StepVerifier.create(bounded(body.mono(), Duration.ofSeconds(-1)))
+			.then(() -> this.time.advanceTimeBy(Duration.ZERO))
+			.expectErrorMessage("deadline")
+			.verify(TIMEOUT);
+		body.assertCancelled();
+	}
+
+	@Test
+	void cancellingStopsTheTimer() {
+		AtomicBoolean stopped = new AtomicBoolean();
+		DeadlineTimer recording = new DeadlineTimer() {
+
+			@Override
+			public Mono<Long> after(Duration delay) {
+				return MonoDeadlineTests.this.timer.after(delay);
+			}
+
+			@Override
+			public Disposable schedule(Runnable task, long delayNanos) {
+				Disposable scheduled = MonoDeadlineTests.this.timer.schedule(task, delayNanos);
+				return () -> {
+					stopped.set(true);
+					scheduled.dispose();
+				};
+			}
+
+		};
+		TestPublisher<String> body = TestPublisher.create();
+		StepVerifier
+			.create(new MonoDeadline<>(body.mono(), recording, Duration.ofSeconds(10).toNanos(),
+					() -> new IllegalStateException("deadline"), (error) -> error))
+			.thenCancel()
+			.verify(TIMEOUT);
+		body.assertCancelled();
+		assertThat(stopped).isTrue();
+	}
+
+	private Mono<String> bounded(Mono<String> source, Duration left) {
+		return new MonoDeadline<>(source, this.timer, left.toNanos(), () -> new IllegalStateException("deadline"),
+				(error) -> new IllegalStateException("mapped " + error.getMessage()));
+	}
+
+}
