@@ -36,7 +36,7 @@ import io.httpsentinel.client.SentinelClient;
  * </ul>
  * Each benchmark runs in a fresh JVM with a server and clients of its own, one after the
  * other, so drift on a busy machine shows up as overhead;
- * {@link PipelineOverheadLoadTest} alternates the two in one JVM and is the steadier
+ * {@link PipelineOverheadLoadBenchmark} alternates the two in one JVM and is the steadier
  * comparison.
  */
 @BenchmarkMode(Mode.Throughput)

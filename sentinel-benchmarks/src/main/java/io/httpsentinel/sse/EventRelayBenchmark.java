@@ -20,7 +20,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 /**
  * CPU cost of {@code SseProxy}'s pass-through relay ({@link EventRelay} without hooks)
  * per upstream read, next to copying the same bytes once: 16 events of 1 KiB in one 16
- * KiB read, as {@code SseProxyLoadTest} streams them. In this package to reach the
+ * KiB read, as {@code SseProxyLoadBenchmark} streams them. In this package to reach the
  * package-private relay. Scores are ns per read (divide by 16 for an event).
  */
 @State(Scope.Thread)

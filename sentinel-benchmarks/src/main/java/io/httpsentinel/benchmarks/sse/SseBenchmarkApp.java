@@ -31,9 +31,9 @@ import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.sse.SseProxy;
 
 /**
- * The application under test, run in a process of its own by {@link SseProxyLoadTest}: a
- * Spring Boot WebFlux app with the Sentinel starter and a client {@code upstream}, with
- * two ways to relay a stream of the upstream:
+ * The application under test, run in a process of its own by
+ * {@link SseProxyLoadBenchmark}: a Spring Boot WebFlux app with the Sentinel starter and
+ * a client {@code upstream}, with two ways to relay a stream of the upstream:
  * <ul>
  * <li>{@code /proxy/{stream}}: {@link SseProxy#forward}, pass-through (no hooks);</li>
  * <li>{@code /raw/{stream}}: the baseline, the controller a user would write without

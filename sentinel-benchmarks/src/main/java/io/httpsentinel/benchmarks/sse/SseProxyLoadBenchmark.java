@@ -46,7 +46,7 @@ import reactor.netty.resources.LoopResources;
  * its own and it cannot borrow the load generator's core; this process (upstream and
  * clients) pins itself to CPU 1. The latency phase runs the app with ZGC (see
  * {@link #main}). Run with {@code java -cp sentinel-benchmarks/target/benchmarks.jar
- * io.httpsentinel.benchmarks.sse.SseProxyLoadTest}; system properties:
+ * io.httpsentinel.benchmarks.sse.SseProxyLoadBenchmark}; system properties:
  * {@code -Dphases=throughput,latency,idle}, {@code -Dseconds=6} (measurement of one
  * throughput round, half a latency phase), {@code -Dstreams=1000}, {@code -Didle=5000},
  * {@code -DthroughputGc=}, {@code -DlatencyGc=-XX:+UseZGC}, {@code -DidleGc=} (the app's
@@ -55,7 +55,7 @@ import reactor.netty.resources.LoopResources;
  * {@code -Djfr=app.jfr} (a Java Flight Recording of the app, one file per phase),
  * {@code -Dpin=false}.
  */
-public final class SseProxyLoadTest {
+public final class SseProxyLoadBenchmark {
 
 	private static final String[] RELAYS = { "raw", "proxy" };
 
@@ -80,7 +80,7 @@ public final class SseProxyLoadTest {
 
 	private final boolean pin;
 
-	private SseProxyLoadTest(BenchUpstream upstream, boolean pin) {
+	private SseProxyLoadBenchmark(BenchUpstream upstream, boolean pin) {
 		this.upstream = upstream;
 		this.pin = pin;
 	}
@@ -96,7 +96,7 @@ public final class SseProxyLoadTest {
 		System.out.printf(Locale.ROOT, "SseProxy load test: %s; app %s; load average before: %s%n", phases,
 				pin ? "pinned to CPU 0, load generator to CPU 1" : "not pinned", loadAverage());
 		try (BenchUpstream upstream = new BenchUpstream()) {
-			SseProxyLoadTest test = new SseProxyLoadTest(upstream, pin);
+			SseProxyLoadBenchmark test = new SseProxyLoadBenchmark(upstream, pin);
 			try {
 				if (phases.contains("throughput")) {
 					// The JVM's own choice on one CPU: the serial collector, the cheapest

@@ -31,15 +31,15 @@ import org.springframework.web.reactive.function.client.WebClient;
  * the cores, so its ratio is the steadier estimate of the overhead.
  * <p>
  * Run with {@code java -cp sentinel-benchmarks/target/benchmarks.jar
- * io.httpsentinel.benchmarks.PipelineOverheadLoadTest [threads] [warmup-s] [rounds]
+ * io.httpsentinel.benchmarks.PipelineOverheadLoadBenchmark [threads] [warmup-s] [rounds]
  * [phase-s]} (defaults 4, 20, 12, 3).
  */
-public final class PipelineOverheadLoadTest {
+public final class PipelineOverheadLoadBenchmark {
 
 	private static final OperatingSystemMXBean CPU = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
 
-	private PipelineOverheadLoadTest() {
+	private PipelineOverheadLoadBenchmark() {
 	}
 
 	public static void main(String[] args) throws Exception {
