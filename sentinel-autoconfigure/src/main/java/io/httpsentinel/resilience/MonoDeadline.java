@@ -2,6 +2,7 @@ package io.httpsentinel.resilience;
 
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -25,7 +26,7 @@ final class MonoDeadline<T> extends MonoOperator<T, T> {
 
 	private final DeadlineTimer timer;
 
-	private final long delayNanos;
+	private final LongSupplier timeLeftNanos;
 
 	private final Supplier<Throwable> timeout;
 
@@ -35,15 +36,16 @@ final class MonoDeadline<T> extends MonoOperator<T, T> {
 	 * Bound a source.
 	 * @param source the source
 	 * @param timer schedules the deadline
-	 * @param delayNanos time left until the deadline
+	 * @param timeLeftNanos time left until the deadline, read when subscribed (a body may
+	 * be subscribed to well after it was asked for)
 	 * @param timeout the error when the deadline passes
 	 * @param errors maps the source's error
 	 */
-	MonoDeadline(Mono<T> source, DeadlineTimer timer, long delayNanos, Supplier<Throwable> timeout,
+	MonoDeadline(Mono<T> source, DeadlineTimer timer, LongSupplier timeLeftNanos, Supplier<Throwable> timeout,
 			Function<Throwable, Throwable> errors) {
 		super(source);
 		this.timer = timer;
-		this.delayNanos = delayNanos;
+		this.timeLeftNanos = timeLeftNanos;
 		this.timeout = timeout;
 		this.errors = errors;
 	}
@@ -83,7 +85,7 @@ final class MonoDeadline<T> extends MonoOperator<T, T> {
 		public void onSubscribe(Subscription subscription) {
 			this.upstream = subscription;
 			this.actual.onSubscribe(this);
-			Disposable scheduled = this.parent.timer.schedule(this, Math.max(0, this.parent.delayNanos));
+			Disposable scheduled = this.parent.timer.schedule(this, Math.max(0, this.parent.timeLeftNanos.getAsLong()));
 			this.deadline = scheduled;
 			if (this.done != 0) {
 				// Ended while the deadline was being scheduled.

@@ -333,7 +333,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 			}
 			// One operator for the deadline and the error mapping: this runs for every
 			// buffered body.
-			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this.call.remainingNanos(), this::timeout,
+			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this.call::remainingNanos, this::timeout,
 					this::bodyFailed);
 		}
 

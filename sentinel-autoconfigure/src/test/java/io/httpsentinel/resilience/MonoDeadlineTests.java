@@ -97,7 +97,7 @@ class MonoDeadlineTests {
 		};
 		TestPublisher<String> body = TestPublisher.create();
 		StepVerifier
-			.create(new MonoDeadline<>(body.mono(), recording, Duration.ofSeconds(10).toNanos(),
+			.create(new MonoDeadline<>(body.mono(), recording, Duration.ofSeconds(10)::toNanos,
 					() -> new IllegalStateException("deadline"), (error) -> error))
 			.thenCancel()
 			.verify(TIMEOUT);
@@ -106,7 +106,7 @@ class MonoDeadlineTests {
 	}
 
 	private Mono<String> bounded(Mono<String> source, Duration left) {
-		return new MonoDeadline<>(source, this.timer, left.toNanos(), () -> new IllegalStateException("deadline"),
+		return new MonoDeadline<>(source, this.timer, left::toNanos, () -> new IllegalStateException("deadline"),
 				(error) -> new IllegalStateException("mapped " + error.getMessage()));
 	}
 
