@@ -9,6 +9,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 // Generous: the first calls of a fresh context on a busy 2-core CI machine can take
 // seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
+@Import(OneRequestPerConnection.class)
 class ActuatorResetTests {
 
 	@Autowired

@@ -9,6 +9,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 // Generous: the first calls of a fresh context on a busy 2-core CI machine can take
 // seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
+@Import(OneRequestPerConnection.class)
 @ExtendWith(OutputCaptureExtension.class)
 class ActuatorTests {
 

@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 // Generous: the first calls of a fresh context on a busy 2-core CI machine can take
 // seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
+@Import(OneRequestPerConnection.class)
 class MetricsTests {
 
 	private static final ParameterizedTypeReference<Map<String, Map<String, Object>>> SNAPSHOTS = new ParameterizedTypeReference<>() {

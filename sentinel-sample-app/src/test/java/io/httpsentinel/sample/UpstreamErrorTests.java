@@ -8,6 +8,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 // Generous: the first calls of a fresh context on a busy 2-core CI machine can take
 // seconds.
 @AutoConfigureWebTestClient(timeout = "30s")
+@Import(OneRequestPerConnection.class)
 class UpstreamErrorTests {
 
 	@Autowired
