@@ -7,7 +7,10 @@ import java.util.Arrays;
  */
 final class ByteSink {
 
-	private static final int INITIAL = 256;
+	private static final byte[] EMPTY = {};
+
+	// The least a sink grows to: a few appends of short values take one allocation.
+	private static final int MIN_GROWTH = 64;
 
 	// Larger buffers are dropped after use so that an idle stream does not keep a
 	// one-off large event's memory.
@@ -17,8 +20,12 @@ final class ByteSink {
 
 	private int length;
 
+	/**
+	 * An empty sink that allocates on first use: a stream that never needs it (a relay
+	 * without hooks never keeps data) costs no array.
+	 */
 	ByteSink() {
-		this.bytes = new byte[INITIAL];
+		this.bytes = EMPTY;
 	}
 
 	ByteSink(int capacity) {
@@ -40,7 +47,8 @@ final class ByteSink {
 	void ensureSpace(int extra) {
 		int needed = this.length + extra;
 		if (needed > this.bytes.length) {
-			int grown = Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 16, this.bytes.length * 2L));
+			int grown = Math.max(Math.max(needed, MIN_GROWTH),
+					(int) Math.min(Integer.MAX_VALUE - 16, this.bytes.length * 2L));
 			this.bytes = Arrays.copyOf(this.bytes, grown);
 		}
 	}
@@ -75,7 +83,7 @@ final class ByteSink {
 	void clear() {
 		this.length = 0;
 		if (this.bytes.length > RETAINED) {
-			this.bytes = new byte[INITIAL];
+			this.bytes = EMPTY;
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.httpsentinel.sse;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -24,8 +25,11 @@ final class EventInterpreter implements LineReader.Lines {
 
 	private final boolean blocksWithoutData;
 
-	// False for a relay that forwards raw bytes only: data is neither kept nor decoded.
+	// False for a relay that forwards raw bytes only: data is neither kept nor decoded,
+	// and no events are made, only blocks recorded.
 	private final boolean keepData;
+
+	private final boolean decodeIds;
 
 	// Whether the block had a data line (its data may still be empty).
 	private boolean blockHasData;
@@ -39,7 +43,7 @@ final class EventInterpreter implements LineReader.Lines {
 
 	private boolean dataAscii = true;
 
-	private final ByteSink type = new ByteSink(32);
+	private final ByteSink type = new ByteSink();
 
 	private boolean typeAscii = true;
 
@@ -52,7 +56,7 @@ final class EventInterpreter implements LineReader.Lines {
 	private final @Nullable ByteSink raw;
 
 	// Stream state.
-	private final ByteSink idBuffer = new ByteSink(32);
+	private final ByteSink idBuffer = new ByteSink();
 
 	private boolean idAscii = true;
 
@@ -60,12 +64,34 @@ final class EventInterpreter implements LineReader.Lines {
 
 	private String lastEventId = "";
 
+	// Without events: the bytes of the last event id, decoded when asked for.
+	private final ByteSink lastIdBytes = new ByteSink();
+
+	private boolean lastIdAscii = true;
+
+	private boolean lastIdStale;
+
 	private @Nullable Duration reconnectionTime;
 
 	// The last type decoded, reused while the type stays the same.
-	private final ByteSink cachedTypeBytes = new ByteSink(32);
+	private final ByteSink cachedTypeBytes = new ByteSink();
 
 	private String cachedType = SseEvent.DEFAULT_TYPE;
+
+	// Where the block in progress starts in the stream.
+	private long blockStart;
+
+	// For a raw relay: the blocks dispatched since the last clearBlocks(), three longs
+	// each: where they start and end in the stream, and HAS_DATA | HAS_ID.
+	private long[] blocks = new long[0];
+
+	private @Nullable String[] blockIds = new String[0];
+
+	private int blockCount;
+
+	private static final long HAS_DATA = 1;
+
+	private static final long HAS_ID = 2;
 
 	// Events dispatched since they were last taken.
 	private @Nullable SseEvent first;
@@ -74,7 +100,23 @@ final class EventInterpreter implements LineReader.Lines {
 
 	EventInterpreter(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
 			boolean keepData) {
+		this(limits, retainRaw, keepComments, blocksWithoutData, keepData, false);
+	}
+
+	/**
+	 * An interpreter.
+	 * @param limits the bounds
+	 * @param retainRaw whether events keep their raw bytes
+	 * @param keepComments whether events keep their comments
+	 * @param blocksWithoutData whether blocks without data are returned too
+	 * @param keepData whether data is kept and events are made; without, only where each
+	 * block is and what it has is recorded (a raw relay), see {@link #blocks()}
+	 * @param decodeIds for a raw relay, whether the id of each block is decoded
+	 */
+	EventInterpreter(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
+			boolean keepData, boolean decodeIds) {
 		this.keepData = keepData;
+		this.decodeIds = decodeIds;
 		this.limits = limits;
 		this.maxEvent = (int) limits.maxEventSize().toBytes();
 		this.keepComments = keepComments;
@@ -83,6 +125,10 @@ final class EventInterpreter implements LineReader.Lines {
 	}
 
 	String lastEventId() {
+		if (this.lastIdStale) {
+			this.lastEventId = Utf8.decode(this.lastIdBytes.array(), 0, this.lastIdBytes.length(), this.lastIdAscii);
+			this.lastIdStale = false;
+		}
 		return this.lastEventId;
 	}
 
@@ -118,15 +164,59 @@ final class EventInterpreter implements LineReader.Lines {
 			// The buffer may hold an id of the discarded block: carry over the last event
 			// id that was set.
 			this.idBuffer.length(0);
-			Utf8.encode(this.lastEventId, 0, this.lastEventId.length(), this.idBuffer);
+			String last = lastEventId();
+			Utf8.encode(last, 0, last.length(), this.idBuffer);
 			this.idAscii = false;
 			this.idChanged = false;
 		}
 	}
 
+	/**
+	 * Where the block in progress started, if one is.
+	 * @return the position in the stream, or -1 if no block is in progress
+	 */
+	long blockStart() {
+		return this.blockHasLines ? this.blockStart : -1;
+	}
+
+	/**
+	 * For a raw relay: the number of blocks dispatched since {@link #clearBlocks()}.
+	 * @return the count
+	 */
+	int blocks() {
+		return this.blockCount;
+	}
+
+	long start(int index) {
+		return this.blocks[3 * index];
+	}
+
+	long end(int index) {
+		return this.blocks[3 * index + 1];
+	}
+
+	boolean hasData(int index) {
+		return (this.blocks[3 * index + 2] & HAS_DATA) != 0;
+	}
+
+	boolean hasId(int index) {
+		return (this.blocks[3 * index + 2] & HAS_ID) != 0;
+	}
+
+	@Nullable String id(int index) {
+		return this.blockIds[index];
+	}
+
+	void clearBlocks() {
+		this.blockCount = 0;
+	}
+
 	@Override
 	public void line(byte[] bytes, int offset, int length, boolean ascii, byte[] ending, int endingOffset,
-			int endingLength) {
+			int endingLength, long end) {
+		if (length > 0 && !this.blockHasLines) {
+			this.blockStart = end - length - endingLength;
+		}
 		if (length > 0) {
 			// The blank line ending a block does not count: its LF may arrive with the
 			// next chunk, after the event was dispatched.
@@ -139,7 +229,7 @@ final class EventInterpreter implements LineReader.Lines {
 			this.raw.append(ending, endingOffset, endingLength);
 		}
 		if (length == 0) {
-			dispatch();
+			dispatch(end);
 		}
 		else {
 			this.blockHasLines = true;
@@ -250,7 +340,11 @@ final class EventInterpreter implements LineReader.Lines {
 		this.blockRetry = retry;
 	}
 
-	private void dispatch() {
+	private void dispatch(long end) {
+		if (!this.keepData) {
+			recordBlock(end);
+			return;
+		}
 		if (this.idChanged) {
 			this.lastEventId = Utf8.decode(this.idBuffer.array(), 0, this.idBuffer.length(), this.idAscii);
 			this.idChanged = false;
@@ -278,6 +372,29 @@ final class EventInterpreter implements LineReader.Lines {
 			}
 			this.more.add(event);
 		}
+	}
+
+	private void recordBlock(long end) {
+		if (this.idChanged) {
+			// Decoded only when asked for: a relay without resume never needs it.
+			this.lastIdBytes.set(this.idBuffer.array(), 0, this.idBuffer.length());
+			this.lastIdAscii = this.idAscii;
+			this.lastIdStale = true;
+			this.idChanged = false;
+		}
+		if (this.blockHasLines) {
+			int index = 3 * this.blockCount;
+			if (index + 3 > this.blocks.length) {
+				this.blocks = Arrays.copyOf(this.blocks, Math.max(24, 2 * this.blocks.length));
+				this.blockIds = Arrays.copyOf(this.blockIds, this.blocks.length / 3);
+			}
+			this.blocks[index] = this.blockStart;
+			this.blocks[index + 1] = end;
+			this.blocks[index + 2] = (this.blockHasData ? HAS_DATA : 0) | (this.blockHasId ? HAS_ID : 0);
+			this.blockIds[this.blockCount] = (this.decodeIds && this.blockHasId) ? lastEventId() : null;
+			this.blockCount++;
+		}
+		discardBlock();
 	}
 
 	private String typeString() {

@@ -33,9 +33,11 @@ final class LineReader {
 		 * @param ending where its line end is
 		 * @param endingOffset start of the line end
 		 * @param endingLength 1 or 2
+		 * @param end position in the stream just after the line end (bytes since the
+		 * start of the stream, a skipped byte order mark included)
 		 */
 		void line(byte[] bytes, int offset, int length, boolean ascii, byte[] ending, int endingOffset,
-				int endingLength);
+				int endingLength, long end);
 
 		/**
 		 * The LF of a CRLF whose CR ended the previous chunk: the line was already
@@ -53,13 +55,10 @@ final class LineReader {
 
 	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-	private static final long ONES = 0x0101010101010101L;
-
 	private static final long HIGHS = 0x8080808080808080L;
 
-	private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
-
-	private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+	// Every byte 0x0E: a byte below it is a control byte, among them LF and CR.
+	private static final long BELOW_CR = 0x0E0E0E0E0E0E0E0EL;
 
 	private static final byte CR = '\r';
 
@@ -88,6 +87,12 @@ final class LineReader {
 	private int bom;
 
 	private boolean scanAscii;
+
+	// Position in the stream of the first byte of the bytes being read.
+	private long position;
+
+	// Position in the stream where the line not ended yet starts.
+	private long lineStart;
 
 	LineReader(SseLimits limits, Lines lines) {
 		this.limits = limits;
@@ -123,7 +128,7 @@ final class LineReader {
 	}
 
 	// Reactor Netty's buffers, read without allocating.
-	private void read(ByteBuf chunk) {
+	void read(ByteBuf chunk) {
 		int start = chunk.readerIndex();
 		int end = chunk.writerIndex();
 		if (chunk.hasArray()) {
@@ -140,15 +145,22 @@ final class LineReader {
 	}
 
 	void read(byte[] bytes, int from, int to) {
+		// Stream position of bytes[index] is base + index.
+		long base = this.position - from;
+		this.position += to - from;
 		int i = from;
 		if (this.bom >= 0) {
 			i = skipBom(bytes, i, to);
+			if (this.bom < 0 && this.line.length() == 0) {
+				this.lineStart = base + i;
+			}
 		}
 		if (this.afterCr && i < to) {
 			this.afterCr = false;
 			if (bytes[i] == LF) {
 				this.lines.lineEndContinued();
 				i++;
+				this.lineStart = base + i;
 			}
 		}
 		while (i < to) {
@@ -168,14 +180,16 @@ final class LineReader {
 			}
 			if (this.line.length() == 0) {
 				checkLine(end - i);
-				this.lines.line(bytes, i, end - i, this.scanAscii, bytes, end, next - end);
+				this.lines.line(bytes, i, end - i, this.scanAscii, bytes, end, next - end, base + next);
 			}
 			else {
 				append(bytes, i, end - i, this.scanAscii);
-				this.lines.line(this.line.array(), 0, this.line.length(), this.lineAscii, bytes, end, next - end);
+				this.lines.line(this.line.array(), 0, this.line.length(), this.lineAscii, bytes, end, next - end,
+						base + next);
 				clear();
 			}
 			i = next;
+			this.lineStart = base + i;
 		}
 	}
 
@@ -194,6 +208,16 @@ final class LineReader {
 		clear();
 		this.afterCr = false;
 		this.bom = 0;
+		this.position = 0;
+		this.lineStart = 0;
+	}
+
+	/**
+	 * Where the line not ended yet starts (also when nothing of it was read yet).
+	 * @return the position in the stream
+	 */
+	long lineStart() {
+		return this.lineStart;
 	}
 
 	private int skipBom(byte[] bytes, int from, int to) {
@@ -222,18 +246,35 @@ final class LineReader {
 	private int findLineEnd(byte[] bytes, int from, int to) {
 		long seen = 0;
 		int i = from;
-		// Eight bytes at a time: flag bytes equal to LF or CR (SWAR zero-byte test; the
-		// lowest flagged byte is exact).
-		for (int last = to - 8; i <= last; i += 8) {
-			long word = (long) LONGS.get(bytes, i);
-			seen |= word;
-			long lf = word ^ LFS;
-			long cr = word ^ CRS;
-			long found = (((lf - ONES) & ~lf) | ((cr - ONES) & ~cr)) & HIGHS;
-			if (found != 0) {
-				this.scanAscii = (seen & HIGHS) == 0;
-				return i + (Long.numberOfTrailingZeros(found) >>> 3);
+		// Sixteen bytes at a time while no byte is below 0x0E (CR): data lines are
+		// mostly text, so most words have no control byte at all.
+		for (int last = to - 16; i <= last; i += 16) {
+			long first = (long) LONGS.get(bytes, i);
+			long second = (long) LONGS.get(bytes, i + 8);
+			if (((((first - BELOW_CR) & ~first) | ((second - BELOW_CR) & ~second)) & HIGHS) != 0) {
+				break;
 			}
+			seen |= first | second;
+		}
+		// Eight bytes at a time: flag bytes below 0x0E (SWAR "has less than" test; the
+		// lowest flagged byte is exact), then check whether it is LF or CR.
+		for (int last = to - 8; i <= last;) {
+			long word = (long) LONGS.get(bytes, i);
+			long found = (word - BELOW_CR) & ~word & HIGHS;
+			if (found == 0) {
+				seen |= word;
+				i += 8;
+				continue;
+			}
+			int at = i + (Long.numberOfTrailingZeros(found) >>> 3);
+			byte b = bytes[at];
+			seen |= word;
+			if (b == LF || b == CR) {
+				this.scanAscii = (seen & HIGHS) == 0;
+				return at;
+			}
+			// Another control byte, a tab say: go on after it.
+			i = at + 1;
 		}
 		for (; i < to; i++) {
 			byte b = bytes[i];

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 
+import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -57,9 +58,13 @@ public final class SseParser {
 
 	private SseParser(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
 			boolean keepData) {
+		this(new EventInterpreter(limits, retainRaw, keepComments, blocksWithoutData, keepData), limits);
+	}
+
+	private SseParser(EventInterpreter interpreter, SseLimits limits) {
 		this.limits = limits;
-		this.interpreter = new EventInterpreter(limits, retainRaw, keepComments, blocksWithoutData, keepData);
-		this.reader = new LineReader(limits, this.interpreter);
+		this.interpreter = interpreter;
+		this.reader = new LineReader(limits, interpreter);
 	}
 
 	/**
@@ -78,15 +83,92 @@ public final class SseParser {
 	}
 
 	/**
-	 * A {@link #forPassThrough pass-through} parser for a relay that forwards the raw
-	 * bytes of what it returns and never reads the data: the events have
-	 * {@link SseEvent#hasData()} as usual but an empty {@link SseEvent#data()}, which
-	 * saves keeping and decoding the data of every event.
+	 * A parser for a relay that forwards the bytes of the upstream's own buffers and
+	 * never reads the data: {@link #feedBlocks} records the blocks the
+	 * {@link #forPassThrough pass-through} parser would return, as where each is in the
+	 * stream and whether it has data and an id, without making events, keeping or
+	 * decoding data, comments or types, or copying bytes. The last event id is decoded
+	 * only when asked for.
 	 * @param limits the bounds on lines and events
+	 * @param decodeIds whether the id of each block is decoded ({@link #blockId})
 	 * @return the parser
 	 */
-	static SseParser forRawRelay(SseLimits limits) {
-		return new SseParser(limits, true, true, true, false);
+	static SseParser forRawRelay(SseLimits limits, boolean decodeIds) {
+		return new SseParser(new EventInterpreter(limits, false, false, true, false, decodeIds), limits);
+	}
+
+	/**
+	 * For a {@link #forRawRelay raw relay}: feed the next chunk of the stream and record
+	 * the blocks it completes. The buffer is read, not consumed and not released.
+	 * @param chunk the chunk
+	 * @return the number of blocks completed
+	 * @throws SseLimitExceededException as for {@link #feed(DataBuffer)}
+	 */
+	int feedBlocks(ByteBuf chunk) {
+		feed(chunk);
+		return this.interpreter.blocks();
+	}
+
+	/**
+	 * For a {@link #forRawRelay raw relay}: where the {@code index}th block the last
+	 * {@link #feedBlocks} completed starts, in bytes since the start of the stream (a
+	 * skipped byte order mark included; {@link #end()} starts a new stream at 0).
+	 * @param index the block's index
+	 * @return the position of its first byte
+	 */
+	long blockStart(int index) {
+		return this.interpreter.start(index);
+	}
+
+	/**
+	 * For a {@link #forRawRelay raw relay}: where the {@code index}th block ends.
+	 * @param index the block's index
+	 * @return the position just after its last byte (its blank line included)
+	 */
+	long blockEnd(int index) {
+		return this.interpreter.end(index);
+	}
+
+	/**
+	 * For a {@link #forRawRelay raw relay}: whether the {@code index}th block has data,
+	 * so that it is an event (possibly with empty data).
+	 * @param index the block's index
+	 * @return whether it has data
+	 */
+	boolean blockHasData(int index) {
+		return this.interpreter.hasData(index);
+	}
+
+	/**
+	 * For a {@link #forRawRelay raw relay}: whether the {@code index}th block sets the
+	 * last event id.
+	 * @param index the block's index
+	 * @return whether it has a valid {@code id} field
+	 */
+	boolean blockHasId(int index) {
+		return this.interpreter.hasId(index);
+	}
+
+	/**
+	 * For a {@link #forRawRelay raw relay} that decodes ids: the id of the
+	 * {@code index}th block.
+	 * @param index the block's index
+	 * @return the id, or {@code null} if it has none
+	 */
+	@Nullable String blockId(int index) {
+		return this.interpreter.id(index);
+	}
+
+	/**
+	 * Where the bytes start that are not part of a block returned yet and may still be:
+	 * the start of the block in progress, or of the line in progress. Bytes before it are
+	 * either in returned blocks or in nothing that will be returned (blank lines between
+	 * blocks, a byte order mark).
+	 * @return the position in the stream
+	 */
+	long pendingStart() {
+		long block = this.interpreter.blockStart();
+		return (block >= 0) ? block : this.reader.lineStart();
 	}
 
 	/**
@@ -99,14 +181,18 @@ public final class SseParser {
 	 * call of {@code feed} or {@link #end()}
 	 */
 	public List<SseEvent> feed(DataBuffer chunk) {
-		checkNotFailed();
-		try {
-			this.reader.read(chunk);
-		}
-		catch (SseLimitExceededException ex) {
-			fail(ex);
-		}
-		return this.interpreter.takeDispatched();
+		return read(chunk, 0, 0);
+	}
+
+	/**
+	 * Feed the next chunk of the stream. The buffer is read, not consumed and not
+	 * released.
+	 * @param chunk the chunk
+	 * @return the events completed by this chunk, possibly none
+	 * @throws SseLimitExceededException as for {@link #feed(DataBuffer)}
+	 */
+	List<SseEvent> feed(ByteBuf chunk) {
+		return read(chunk, 0, 0);
 	}
 
 	/**
@@ -116,14 +202,7 @@ public final class SseParser {
 	 * @throws SseLimitExceededException as for {@link #feed(DataBuffer)}
 	 */
 	public List<SseEvent> feed(ByteBuffer chunk) {
-		checkNotFailed();
-		try {
-			this.reader.read(chunk);
-		}
-		catch (SseLimitExceededException ex) {
-			fail(ex);
-		}
-		return this.interpreter.takeDispatched();
+		return read(chunk, 0, 0);
 	}
 
 	/**
@@ -135,14 +214,7 @@ public final class SseParser {
 	 * @throws SseLimitExceededException as for {@link #feed(DataBuffer)}
 	 */
 	public List<SseEvent> feed(byte[] bytes, int offset, int length) {
-		checkNotFailed();
-		try {
-			this.reader.read(bytes, offset, offset + length);
-		}
-		catch (SseLimitExceededException ex) {
-			fail(ex);
-		}
-		return this.interpreter.takeDispatched();
+		return read(bytes, offset, length);
 	}
 
 	/**
@@ -187,6 +259,30 @@ public final class SseParser {
 	 */
 	public SseLimits limits() {
 		return this.limits;
+	}
+
+	// One place for every kind of chunk: the limit failure is handled the same way.
+	private List<SseEvent> read(Object chunk, int offset, int length) {
+		checkNotFailed();
+		this.interpreter.clearBlocks();
+		try {
+			if (chunk instanceof ByteBuf buffer) {
+				this.reader.read(buffer);
+			}
+			else if (chunk instanceof byte[] bytes) {
+				this.reader.read(bytes, offset, offset + length);
+			}
+			else if (chunk instanceof ByteBuffer buffer) {
+				this.reader.read(buffer);
+			}
+			else {
+				this.reader.read((DataBuffer) chunk);
+			}
+		}
+		catch (SseLimitExceededException ex) {
+			fail(ex);
+		}
+		return this.interpreter.takeDispatched();
 	}
 
 	private void checkNotFailed() {

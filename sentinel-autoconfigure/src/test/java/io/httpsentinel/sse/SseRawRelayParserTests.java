@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import static io.httpsentinel.sse.ChunkedParsing.utf8;
@@ -12,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the parser of a relay without hooks ({@link SseParser#forRawRelay}): the same
- * blocks, ids, types and raw bytes as the {@link SseParser#forPassThrough pass-through}
- * parser, without the data text, which nothing reads there.
+ * blocks, ids, last event id and bytes as the {@link SseParser#forPassThrough
+ * pass-through} parser, recorded as positions in the stream instead of events.
  */
 class SseRawRelayParserTests {
 
@@ -21,48 +24,84 @@ class SseRawRelayParserTests {
 			+ "id: 5\n\ndata: y\rdata: z\r\rid: 6\ndata\n\ndata: é\n\n: c\ndata: w\n\r\nid: 7\n\ndata: cut";
 
 	@Test
-	void returnsTheBlocksOfThePassThroughParserWithoutTheirData() {
+	void recordsTheBlocksOfThePassThroughParserWithWhereTheirBytesAre() {
 		byte[] input = utf8(STREAM);
 		Random random = new Random(7);
 		for (int round = 0; round < 200; round++) {
 			int[] chunks = chunks(input.length, random);
-			List<SseEvent> passThrough = ChunkedParsing
-				.parse(input, () -> SseParser.forPassThrough(SseLimits.DEFAULTS), chunks)
-				.events();
-			List<SseEvent> rawRelay = ChunkedParsing
-				.parse(input, () -> SseParser.forRawRelay(SseLimits.DEFAULTS), chunks)
-				.events();
-			assertThat(rawRelay).hasSameSizeAs(passThrough);
-			for (int i = 0; i < passThrough.size(); i++) {
-				SseEvent expected = passThrough.get(i);
-				SseEvent actual = rawRelay.get(i);
-				assertThat(actual.hasData()).isEqualTo(expected.hasData());
-				assertThat(actual.data()).isEmpty();
-				assertThat(actual.type()).isEqualTo(expected.type());
-				assertThat(actual.id()).isEqualTo(expected.id());
-				assertThat(actual.lastEventId()).isEqualTo(expected.lastEventId());
-				assertThat(actual.retry()).isEqualTo(expected.retry());
-				assertThat(actual.comments()).isEqualTo(expected.comments());
-				assertThat(bytes(actual.raw())).isEqualTo(bytes(expected.raw()));
+			boolean decodeIds = random.nextBoolean();
+			ChunkedParsing.Result passThrough = ChunkedParsing.parse(input,
+					() -> SseParser.forPassThrough(SseLimits.DEFAULTS), chunks);
+			List<SseEvent> expected = passThrough.events();
+			SseParser parser = SseParser.forRawRelay(SseLimits.DEFAULTS, decodeIds);
+			int offset = 0;
+			int index = 0;
+			for (int size : chunks) {
+				int count = parser.feedBlocks(Unpooled.wrappedBuffer(input, offset, size));
+				for (int i = 0; i < count; i++, index++) {
+					String description = "block " + index + " with chunks " + Arrays.toString(chunks);
+					assertThat(index).as(description).isLessThan(expected.size());
+					SseEvent block = expected.get(index);
+					assertThat(parser.blockHasData(i)).as(description).isEqualTo(block.hasData());
+					assertThat(parser.blockHasId(i)).as(description).isEqualTo(block.id() != null);
+					assertThat(parser.blockId(i)).as(description).isEqualTo(decodeIds ? block.id() : null);
+					assertThat(Arrays.copyOfRange(input, (int) parser.blockStart(i), (int) parser.blockEnd(i)))
+						.as(description)
+						.isEqualTo(bytes(block.raw()));
+				}
+				offset += size;
+				// Nothing before the pending start is part of a block still to come.
+				assertThat(parser.pendingStart()).isBetween(0L, (long) offset);
 			}
+			parser.end();
+			assertThat(index).isEqualTo(expected.size());
+			assertThat(parser.lastEventId()).isEqualTo(passThrough.lastEventId());
+			assertThat(parser.reconnectionTime()).isEqualTo(passThrough.reconnectionTime());
 		}
 	}
 
 	@Test
+	void theLastEventIdIsTheLastDispatchedOneNotTheOneOfTheBlockInProgress() {
+		SseParser parser = SseParser.forRawRelay(SseLimits.DEFAULTS, false);
+		assertThat(parser.feedBlocks(Unpooled.wrappedBuffer(utf8("id: 1\ndata: a\n\nid: 2\ndata: b\n")))).isOne();
+		assertThat(parser.lastEventId()).isEqualTo("1");
+		assertThat(parser.feedBlocks(Unpooled.wrappedBuffer(utf8("\nid: é\n\n")))).isEqualTo(2);
+		assertThat(parser.lastEventId()).isEqualTo("é");
+		parser.feedBlocks(Unpooled.wrappedBuffer(utf8("id: 4\ndata: cut")));
+		parser.end();
+		assertThat(parser.lastEventId()).isEqualTo("é");
+	}
+
+	@Test
+	void theBlockInProgressStartsAtOrAfterThePendingStart() {
+		byte[] input = utf8("\uFEFFdata: a\n\n\n\ndata: b\r");
+		SseParser parser = SseParser.forRawRelay(SseLimits.DEFAULTS, false);
+		parser.feedBlocks(Unpooled.wrappedBuffer(input, 0, 3));
+		// After the byte order mark.
+		assertThat(parser.pendingStart()).isEqualTo(3);
+		parser.feedBlocks(Unpooled.wrappedBuffer(input, 3, 6));
+		assertThat(parser.pendingStart()).isEqualTo(3);
+		parser.feedBlocks(Unpooled.wrappedBuffer(input, 9, input.length - 9));
+		// After the blank lines, at the block in progress ("data: b" ended by a CR).
+		assertThat(parser.pendingStart()).isEqualTo(input.length - 8);
+	}
+
+	@Test
 	void anEmptyDataLineStillMakesAnEvent() {
-		byte[] input = utf8("data:\n\nid: 1\n\ndata\n\n");
-		List<SseEvent> blocks = ChunkedParsing.everySplit(input, () -> SseParser.forRawRelay(SseLimits.DEFAULTS))
-			.events();
-		assertThat(blocks).extracting(SseEvent::hasData).containsExactly(true, false, true);
+		SseParser parser = SseParser.forRawRelay(SseLimits.DEFAULTS, false);
+		assertThat(parser.feedBlocks(Unpooled.wrappedBuffer(utf8("data:\n\nid: 1\n\ndata\n\n")))).isEqualTo(3);
+		assertThat(List.of(parser.blockHasData(0), parser.blockHasData(1), parser.blockHasData(2)))
+			.containsExactly(true, false, true);
 	}
 
 	@Test
 	void relayWithoutHooksForwardsTheStreamUnchanged() {
 		byte[] input = utf8(STREAM.substring(1, STREAM.lastIndexOf("data: cut")));
 		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
-		byte[] forwarded = relay
+		ByteBuf forwarded = relay
 			.relay(org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance.wrap(input));
-		assertThat(forwarded).isEqualTo(input);
+		assertThat(ByteBufUtil.getBytes(forwarded)).isEqualTo(input);
+		forwarded.release();
 		assertThat(relay.events()).isEqualTo(5);
 		assertThat(relay.lastEventId()).isEqualTo("7");
 	}
