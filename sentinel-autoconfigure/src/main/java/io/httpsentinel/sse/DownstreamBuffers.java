@@ -1,5 +1,8 @@
 package io.httpsentinel.sse;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
 
@@ -31,6 +34,31 @@ final class DownstreamBuffers {
 	}
 
 	/**
+	 * A new empty buffer to gather slices of the upstream's buffers in.
+	 * @param alloc the allocator of the upstream's buffers
+	 * @param listener told the byte count once the buffer is released
+	 * @return the buffer
+	 */
+	static CompositeByteBuf newTracked(ByteBufAllocator alloc, ReleaseListener listener) {
+		return new TrackedComposite(alloc, listener);
+	}
+
+	/**
+	 * Wrap a buffer for the downstream.
+	 * @param bytes a buffer from {@link #newTracked}, or another, which is then tracked
+	 * too; owned by the returned buffer
+	 * @param listener told the byte count once the buffer is released (for a buffer from
+	 * {@link #newTracked}, the one it was made with)
+	 * @return the buffer
+	 */
+	static DataBuffer track(ByteBuf bytes, ReleaseListener listener) {
+		if (bytes instanceof TrackedComposite) {
+			return FACTORY.wrap(bytes);
+		}
+		return FACTORY.wrap(new TrackedComposite(bytes.alloc(), listener).addComponent(true, bytes));
+	}
+
+	/**
 	 * Told when a buffer was released.
 	 */
 	@FunctionalInterface
@@ -56,6 +84,29 @@ final class DownstreamBuffers {
 		protected void deallocate() {
 			super.deallocate();
 			this.listener.released(this.size);
+		}
+
+	}
+
+	/**
+	 * Slices of the upstream's (direct) buffers stay direct, so they are written with a
+	 * gathering write and no copy; the release is seen.
+	 */
+	private static final class TrackedComposite extends CompositeByteBuf {
+
+		private final ReleaseListener listener;
+
+		TrackedComposite(ByteBufAllocator alloc, ReleaseListener listener) {
+			super(alloc, true, Integer.MAX_VALUE);
+			this.listener = listener;
+		}
+
+		@Override
+		protected void deallocate() {
+			// Writing moves the reader index, never the writer index: all bytes added.
+			int size = writerIndex();
+			super.deallocate();
+			this.listener.released(size);
 		}
 
 	}

@@ -3,6 +3,9 @@ package io.httpsentinel.sse;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -40,6 +43,26 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	void add(byte[] bytes) {
 		this.queue.add(DownstreamBuffers.wrap(bytes, this));
 		this.queuedBytes += bytes.length;
+	}
+
+	/**
+	 * A new empty buffer for bytes to queue, tracked by this outbox.
+	 * @param alloc the allocator of the bytes it will hold
+	 * @return the buffer
+	 */
+	CompositeByteBuf newBuffer(ByteBufAllocator alloc) {
+		return DownstreamBuffers.newTracked(alloc, this);
+	}
+
+	/**
+	 * Queue bytes for the downstream.
+	 * @param bytes the bytes, preferably in a buffer from {@link #newBuffer}; owned by
+	 * the outbox from now on
+	 */
+	void add(ByteBuf bytes) {
+		int size = bytes.readableBytes();
+		this.queue.add(DownstreamBuffers.track(bytes, this));
+		this.queuedBytes += size;
 	}
 
 	boolean isEmpty() {

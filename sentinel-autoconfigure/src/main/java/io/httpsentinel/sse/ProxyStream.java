@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
+import io.netty.buffer.ByteBuf;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +21,6 @@ import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -42,9 +42,10 @@ import io.httpsentinel.sse.UpstreamConnection.Head;
  * releases, timers, shutdown) only records what happened and calls {@link #drain()},
  * which runs the state machine on one thread at a time: no locks, and no operator with a
  * prefetch of its own between the upstream and the downstream. What a stream holds is
- * bounded by {@code sse.buffer-size} plus one upstream chunk (and a partial event of at
- * most {@code sse.max-event-size} in the parser): the next chunk is asked for only while
- * the bytes not yet written to the downstream connection are under the buffer size.
+ * bounded by {@code sse.buffer-size} plus the few upstream chunks asked for at once
+ * ({@link UpstreamConnection#BATCH}) and a partial event of at most
+ * {@code sse.max-event-size}: more chunks are asked for only while the bytes not yet
+ * written to the downstream connection are under the buffer size.
  * <p>
  * One timer per stream covers heartbeats, the slow-client timeout and a body that is
  * never subscribed; it is rescheduled when it fires, not on every event.
@@ -172,7 +173,8 @@ final class ProxyStream implements Subscription {
 		this.context = Context.of(head.contextView());
 		this.statistics = proxy.statistics(this.name);
 		this.listener = proxy.listener();
-		this.relay = new EventRelay(options.limits(), options.hooks(), options.resume(), lastEventId);
+		this.relay = new EventRelay(options.limits(), options.hooks(), options.resume(), lastEventId,
+				this.outbox::newBuffer);
 		this.startedAt = now();
 		head.onCancel(this::cancel);
 	}
@@ -307,18 +309,24 @@ final class ProxyStream implements Subscription {
 	}
 
 	private void fromUpstream(UpstreamConnection connection) {
-		Object ended = connection.end();
-		Object item = connection.take();
-		if (item instanceof Head received) {
-			connection.headSeen = true;
-			onHead(received);
-		}
-		else if (item != null) {
-			onChunk((DataBuffer) item);
-		}
-		if (ended != null && this.upstream == connection) {
-			this.upstream = null;
-			onUpstreamEnd((ended != UpstreamConnection.COMPLETE) ? (Throwable) ended : null);
+		// Everything that arrived: several wake-ups may have led to one pass.
+		while (this.upstream == connection) {
+			Object ended = connection.end();
+			Object item = connection.take();
+			if (item instanceof Head received) {
+				connection.headSeen = true;
+				onHead(received);
+			}
+			else if (item != null) {
+				onChunk((DataBuffer) item);
+			}
+			else {
+				if (ended != null) {
+					this.upstream = null;
+					onUpstreamEnd((ended != UpstreamConnection.COMPLETE) ? (Throwable) ended : null);
+				}
+				return;
+			}
 		}
 	}
 
@@ -371,16 +379,13 @@ final class ProxyStream implements Subscription {
 	}
 
 	private void onChunk(DataBuffer chunk) {
-		byte[] relayed;
+		ByteBuf relayed;
 		try {
 			relayed = this.relay.relay(chunk);
 		}
 		catch (SseLimitExceededException ex) {
 			endUpstream(ex);
 			return;
-		}
-		finally {
-			DataBufferUtils.release(chunk);
 		}
 		if (relayed != null) {
 			int count = this.relay.events();
@@ -435,7 +440,7 @@ final class ProxyStream implements Subscription {
 
 	private void readMore() {
 		UpstreamConnection connection = this.upstream;
-		if (connection == null || !connection.headSeen || connection.outstanding || this.phase != Phase.STREAMING) {
+		if (connection == null || !connection.headSeen || connection.outstanding() || this.phase != Phase.STREAMING) {
 			return;
 		}
 		if (this.outbox.held() < this.options.bufferSize()) {
@@ -516,8 +521,18 @@ final class ProxyStream implements Subscription {
 
 	private void enqueue(byte[] bytes) {
 		this.outbox.add(bytes);
-		this.bytes += bytes.length;
-		this.statistics.bytes.add(bytes.length);
+		counted(bytes.length);
+	}
+
+	private void enqueue(ByteBuf bytes) {
+		int size = bytes.readableBytes();
+		this.outbox.add(bytes);
+		counted(size);
+	}
+
+	private void counted(int size) {
+		this.bytes += size;
+		this.statistics.bytes.add(size);
 		this.lastWriteAt = now();
 	}
 
@@ -655,6 +670,7 @@ final class ProxyStream implements Subscription {
 			this.tick = null;
 		}
 		this.outbox.clear();
+		this.relay.release();
 		this.proxy.closed(this);
 		if (how != null && this.committedAt >= 0) {
 			if (logger.isDebugEnabled()) {

@@ -1,7 +1,8 @@
 package io.httpsentinel.sse;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Function;
 
@@ -22,15 +23,19 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * One upstream connection of a forwarded stream: its request, and the subscriber of its
- * response, which receives the response's {@link Head} and then its chunks, each asked
- * for by the stream when it has room, one at a time. Signals are kept for the stream's
- * drain loop, which the connection wakes up; it holds at most one item, since at most one
- * is asked for.
+ * response, which receives the response's {@link Head} and then its chunks, asked for by
+ * the stream when it has room, {@link #BATCH} at a time (one request through the
+ * response's operators for several chunks). Signals are kept for the stream's drain loop,
+ * which the connection wakes up; it holds at most {@link #BATCH} items, since no more are
+ * asked for.
  */
 final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	/** The end of a connection that completed. */
 	static final Object COMPLETE = new Object();
+
+	/** Chunks asked for at a time. */
+	static final int BATCH = 4;
 
 	@SuppressWarnings("rawtypes")
 	private static final AtomicReferenceFieldUpdater<UpstreamConnection, Subscription> SUBSCRIPTION = AtomicReferenceFieldUpdater
@@ -42,14 +47,15 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	private volatile @Nullable Subscription subscription;
 
-	private final AtomicReference<@Nullable Object> item = new AtomicReference<>();
+	// The response adds, the stream's drain loop takes (and a late onNext discards).
+	private final Queue<Object> items = new ConcurrentLinkedQueue<>();
 
 	private volatile @Nullable Object end;
 
 	private volatile boolean cancelled;
 
-	/** Whether an item was asked for and has not arrived; owned by the stream. */
-	boolean outstanding = true;
+	// Items asked for and not taken yet (the head at first); owned by the stream.
+	private int pending = 1;
 
 	/** Whether the head arrived; owned by the stream. */
 	boolean headSeen;
@@ -100,11 +106,19 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	 * @return the {@link Head} or a {@link DataBuffer}, or {@code null}
 	 */
 	@Nullable Object take() {
-		Object taken = this.item.getAndSet(null);
+		Object taken = this.items.poll();
 		if (taken != null) {
-			this.outstanding = false;
+			this.pending--;
 		}
 		return taken;
+	}
+
+	/**
+	 * Whether items were asked for that were not taken yet.
+	 * @return whether more are coming (or waiting to be taken)
+	 */
+	boolean outstanding() {
+		return this.pending > 0;
 	}
 
 	/**
@@ -121,10 +135,10 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	 * Ask for the next chunk.
 	 */
 	void requestNext() {
-		this.outstanding = true;
+		this.pending += BATCH;
 		Subscription current = this.subscription;
 		if (current != null) {
-			current.request(1);
+			current.request(BATCH);
 		}
 	}
 
@@ -134,7 +148,7 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	void cancel() {
 		this.cancelled = true;
 		Operators.terminate(SUBSCRIPTION, this);
-		discard(this.item.getAndSet(null));
+		discardItems();
 	}
 
 	@Override
@@ -151,9 +165,13 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	@Override
 	public void onNext(Object next) {
-		this.item.set(next);
 		if (this.cancelled) {
-			discard(this.item.getAndSet(null));
+			discard(next);
+			return;
+		}
+		this.items.offer(next);
+		if (this.cancelled) {
+			discardItems();
 			return;
 		}
 		this.wakeUp.run();
@@ -169,6 +187,13 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	public void onComplete() {
 		this.end = COMPLETE;
 		this.wakeUp.run();
+	}
+
+	private void discardItems() {
+		Object item;
+		while ((item = this.items.poll()) != null) {
+			discard(item);
+		}
 	}
 
 	private static void discard(@Nullable Object item) {

@@ -1,11 +1,17 @@
 package io.httpsentinel.sse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,10 +107,103 @@ class EventRelayTests {
 		assertThat(relay.takeFailure()).isNull();
 	}
 
+	@Test
+	void forwardsSlicesOfTheUpstreamsBuffersAndReleasesEveryOne() {
+		String stream = "\uFEFFid: 1\ndata: a\n\n\n: c\r\n\r\nretry: 5\r\rdata: é\ndata: b\n\nid: 2\ndata: c\n\n";
+		byte[] input = stream.getBytes(StandardCharsets.UTF_8);
+		Random random = new Random(11);
+		for (int round = 0; round < 300; round++) {
+			int[] sizes = chunkSizes(input.length, random);
+			// The bytes of every block the pass-through parser returns: the stream
+			// without its byte order mark, the blank line between blocks, and the LF of
+			// a CRLF blank line when it arrives in the next chunk.
+			StringBuilder expected = new StringBuilder();
+			ChunkedParsing.parse(input, () -> SseParser.forPassThrough(SseLimits.DEFAULTS), sizes)
+				.events()
+				.forEach((block) -> expected.append(StandardCharsets.UTF_8.decode(block.raw())));
+			EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+			List<ByteBuf> chunks = new ArrayList<>();
+			StringBuilder forwarded = new StringBuilder();
+			int events = 0;
+			for (int offset = 0, i = 0; offset < input.length; i++) {
+				int size = sizes[i];
+				ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(size).writeBytes(input, offset, size);
+				chunks.add(chunk);
+				ByteBuf out = relay.relay(new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT).wrap(chunk));
+				events += relay.events();
+				if (out != null) {
+					assertThat(out.isDirect()).isTrue();
+					forwarded.append(out.toString(StandardCharsets.UTF_8));
+					out.release();
+				}
+				offset += size;
+			}
+			relay.connectionEnded();
+			assertThat(escaped(forwarded.toString())).isEqualTo(escaped(expected.toString()));
+			assertThat(events).isEqualTo(3);
+			assertThat(chunks).allSatisfy((chunk) -> assertThat(chunk.refCnt()).isZero());
+		}
+	}
+
+	@Test
+	void releasesAPartialBlockWhenTheStreamCloses() {
+		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		ByteBuf first = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(utf8("data: a\n\ndata: "));
+		ByteBuf out = relay.relay(new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT).wrap(first));
+		assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("data: a\n\n");
+		out.release();
+		// The partial block keeps the chunk.
+		assertThat(first.refCnt()).isOne();
+		relay.release();
+		assertThat(first.refCnt()).isZero();
+	}
+
+	@Test
+	void mergesAPartialBlockThatArrivesInManySmallReads() {
+		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		List<ByteBuf> reads = new ArrayList<>();
+		String event = "data: " + "x".repeat(40) + "\n\n";
+		for (char c : event.substring(0, event.length() - 1).toCharArray()) {
+			ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(1).writeByte(c);
+			reads.add(read);
+			assertThat(relay.relay(new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT).wrap(read))).isNull();
+		}
+		// Merged as they come: not one buffer held per read.
+		assertThat(reads).filteredOn((read) -> read.refCnt() > 0).hasSizeLessThanOrEqualTo(HeldChunks.MAX_CHUNKS + 1);
+		ByteBuf out = relay.relay(DefaultDataBufferFactory.sharedInstance.wrap(utf8("\n")));
+		assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(event);
+		out.release();
+		relay.release();
+		assertThat(reads).allSatisfy((read) -> assertThat(read.refCnt()).isZero());
+	}
+
+	private static int[] chunkSizes(int length, Random random) {
+		List<Integer> sizes = new ArrayList<>();
+		for (int left = length; left > 0;) {
+			int size = Math.min(left, 1 + random.nextInt(10));
+			sizes.add(size);
+			left -= size;
+		}
+		return sizes.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	private static String escaped(String text) {
+		return text.replace("\r", "\\r").replace("\n", "\\n");
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
 	private static @Nullable String relay(String chunk, EventRelay relay) {
-		byte[] bytes = relay
+		ByteBuf bytes = relay
 			.relay(DefaultDataBufferFactory.sharedInstance.wrap(chunk.getBytes(StandardCharsets.UTF_8)));
-		return (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : null;
+		if (bytes == null) {
+			return null;
+		}
+		String text = bytes.toString(StandardCharsets.UTF_8);
+		bytes.release();
+		return text;
 	}
 
 }
