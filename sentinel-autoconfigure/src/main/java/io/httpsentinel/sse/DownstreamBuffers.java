@@ -94,10 +94,14 @@ final class DownstreamBuffers {
 	 */
 	private static final class TrackedComposite extends CompositeByteBuf {
 
+		private static final int MAX_PIECES = 4;
+
 		private final ReleaseListener listener;
 
 		TrackedComposite(ByteBufAllocator alloc, ReleaseListener listener) {
-			super(alloc, true, Integer.MAX_VALUE);
+			// Usually one or two pieces; more are merged into one (a copy), which only
+			// an event spread over many reads needs.
+			super(alloc, true, MAX_PIECES);
 			this.listener = listener;
 		}
 

@@ -55,8 +55,12 @@ final class HeldChunks {
 			if (chunkEnd > from) {
 				long sliceStart = Math.max(from, chunkStart);
 				long sliceEnd = Math.min(to, chunkEnd);
-				out.addComponent(true, chunk.retainedSlice(chunk.readerIndex() + (int) (sliceStart - chunkStart),
-						(int) (sliceEnd - sliceStart)));
+				// A whole chunk goes in as it is (it is dropped next, never changed
+				// again):
+				// typically an upstream writes one event per chunk.
+				out.addComponent(true,
+						(sliceStart == chunkStart && sliceEnd == chunkEnd) ? chunk.retain() : chunk.retainedSlice(
+								chunk.readerIndex() + (int) (sliceStart - chunkStart), (int) (sliceEnd - sliceStart)));
 				if (chunkEnd >= to) {
 					return;
 				}
