@@ -70,6 +70,18 @@ class StreamEndpointsTests {
 	}
 
 	@Test
+	void rawChatStreamIsTheProvidersStreamAsItIs() {
+		EventStreamResponse proxied = get("/api/chat/stream/raw?interval=0");
+		EventStreamResponse direct = EventStreamResponse
+			.get(URI.create("http://127.0.0.1:" + this.demoUpstream.port() + "/v1/messages/stream?interval=0"));
+		assertThat(proxied.status()).isEqualTo(200);
+		assertThat(proxied.headers().get("Content-Type")).isEqualTo("text/event-stream");
+		assertThat(direct.text()).contains("event: content_block_delta");
+		// Byte for byte, after the comment the proxy opens the response with.
+		assertThat(proxied.text()).isIn(direct.text(), ":\n\n" + direct.text());
+	}
+
+	@Test
 	void chatStreamPassesTheLastEventIdOfAReconnectingClientUpstream() {
 		DemoStreams streams = this.demoUpstream.streams();
 		int after = streams.firstTokenId() + 9;

@@ -59,6 +59,20 @@ public class ChatStreamController {
 	}
 
 	/**
+	 * The provider's stream as it is: {@link SseProxy#forward} without hooks passes the
+	 * events through without decoding, re-encoding or copying them (the cheapest way to
+	 * forward a stream whose format the caller understands). Same fault knobs as
+	 * {@link #chat}.
+	 * @param faults fault knobs for the demo upstream
+	 * @return the stream
+	 */
+	@GetMapping(path = "/api/chat/stream/raw", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	public Mono<ResponseEntity<Flux<DataBuffer>>> chatAsIs(DemoFaults faults) {
+		return this.sseProxy.forward(this.llm,
+				(web) -> web.get().uri((uri) -> faults.addTo(uri.path(MESSAGES)).build()));
+	}
+
+	/**
 	 * The same reply, resumed: the upstream connection drops every
 	 * {@value #RESUMABLE_DROP_AFTER} events, and the proxy reconnects it with
 	 * {@code Last-Event-ID} while the caller's connection stays open, so the caller sees
