@@ -294,8 +294,10 @@ final class ProxyStream implements Subscription {
 		toDownstream();
 		CoreSubscriber<? super DataBuffer> subscriber = this.body;
 		if (this.phase == Phase.ENDING && this.bodyStarted && this.outbox.isEmpty() && subscriber != null) {
-			subscriber.onComplete();
+			// Closed first: whoever sees the body complete sees the stream's permits,
+			// metrics and listener calls done.
 			close(this.end);
+			subscriber.onComplete();
 			return;
 		}
 		readMore();
