@@ -98,11 +98,6 @@ final class EventInterpreter implements LineReader.Lines {
 
 	private @Nullable ArrayList<SseEvent> more;
 
-	EventInterpreter(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
-			boolean keepData) {
-		this(limits, retainRaw, keepComments, blocksWithoutData, keepData, false);
-	}
-
 	/**
 	 * An interpreter.
 	 * @param limits the bounds

@@ -53,12 +53,7 @@ public final class SseParser {
 	 * ({@link SseEvent#comments()})
 	 */
 	public SseParser(SseLimits limits, boolean retainRaw, boolean keepComments) {
-		this(limits, retainRaw, keepComments, false, true);
-	}
-
-	private SseParser(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
-			boolean keepData) {
-		this(new EventInterpreter(limits, retainRaw, keepComments, blocksWithoutData, keepData), limits);
+		this(new EventInterpreter(limits, retainRaw, keepComments, false, true, false), limits);
 	}
 
 	private SseParser(EventInterpreter interpreter, SseLimits limits) {
@@ -79,7 +74,7 @@ public final class SseParser {
 	 * @return the parser
 	 */
 	public static SseParser forPassThrough(SseLimits limits) {
-		return new SseParser(limits, true, true, true, true);
+		return new SseParser(new EventInterpreter(limits, true, true, true, true, false), limits);
 	}
 
 	/**
