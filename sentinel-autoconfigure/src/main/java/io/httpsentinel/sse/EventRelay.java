@@ -132,10 +132,16 @@ final class EventRelay {
 			bytes.release();
 			return null;
 		}
-		// Held from now on, also when the parser fails: released with the connection.
-		chunks.add(bytes);
 		SseParser blocks = this.parser;
-		int count = blocks.feedBlocks(bytes);
+		int count;
+		try {
+			count = blocks.feedBlocks(bytes);
+		}
+		finally {
+			// Held from now on (also when the parser failed: released with the
+			// connection); read before, since it may be copied and released.
+			chunks.add(bytes);
+		}
 		for (int i = 0; i < count; i++) {
 			boolean hasData = blocks.blockHasData(i);
 			if (forward(blocks.blockHasId(i), blocks.blockId(i), hasData)) {

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The chunks of one upstream connection whose bytes may still be forwarded, addressed by
@@ -13,8 +14,9 @@ import io.netty.buffer.CompositeByteBuf;
  * what it no longer needs. Owns the chunks it holds. Not thread-safe.
  * <p>
  * What it holds is the block in progress, at most {@code sse.max-event-size}; when that
- * arrives in many small reads, they are copied into one buffer ({@link #MAX_CHUNKS}) so
- * that a trickling upstream cannot pin many buffers.
+ * arrives in many small reads, they are copied into one buffer ({@link #MAX_CHUNKS}) with
+ * room for as much again, which takes the next small reads, so that a trickling upstream
+ * can pin neither many buffers nor much CPU (each byte is copied a few times at most).
  */
 final class HeldChunks {
 
@@ -29,8 +31,14 @@ final class HeldChunks {
 	// Stream position just after the last chunk.
 	private long end;
 
+	// The last chunk when it was merged from small reads: it has room for more, and the
+	// next small reads are copied into it, so that merging stays linear in the bytes of
+	// an event however small its reads.
+	private @Nullable ByteBuf merged;
+
 	/**
-	 * Hold the next chunk of the stream.
+	 * Hold the next chunk of the stream. It may be copied into a chunk held already and
+	 * released at once: read it before.
 	 * @param chunk the chunk, not empty, owned from now on
 	 */
 	void add(ByteBuf chunk) {
@@ -38,8 +46,16 @@ final class HeldChunks {
 		if (this.chunks.isEmpty()) {
 			this.start = this.end;
 		}
-		this.chunks.add(chunk);
 		this.end += size;
+		ByteBuf last = this.merged;
+		if (last != null && last.writableBytes() >= size) {
+			last.writeBytes(chunk);
+			chunk.release();
+			return;
+		}
+		// Bytes after it now: the merged chunk takes no more.
+		this.merged = null;
+		this.chunks.add(chunk);
 	}
 
 	/**
@@ -55,8 +71,7 @@ final class HeldChunks {
 			if (chunkEnd > from) {
 				long sliceStart = Math.max(from, chunkStart);
 				long sliceEnd = Math.min(to, chunkEnd);
-				// A whole chunk goes in as it is (it is dropped next, never changed
-				// again):
+				// A whole chunk goes in as it is (dropped next, never written again):
 				// typically an upstream writes one event per chunk.
 				out.addComponent(true,
 						(sliceStart == chunkStart && sliceEnd == chunkEnd) ? chunk.retain() : chunk.retainedSlice(
@@ -94,7 +109,7 @@ final class HeldChunks {
 				this.start = position;
 				break;
 			}
-			this.chunks.pollFirst().release();
+			release(this.chunks.pollFirst());
 			chunkStart = chunkEnd;
 			this.start = chunkEnd;
 		}
@@ -104,21 +119,23 @@ final class HeldChunks {
 	}
 
 	private void merge() {
-		ByteBuf merged = this.chunks.peekFirst().alloc().buffer((int) (this.end - this.start));
+		int size = (int) (this.end - this.start);
+		// Room for as much again: the next merge comes after the bytes held doubled.
+		ByteBuf into = this.chunks.peekFirst().alloc().buffer(Math.max(size * 2, 4096));
 		ByteBuf chunk;
 		while ((chunk = this.chunks.pollFirst()) != null) {
-			merged.writeBytes(chunk);
-			chunk.release();
+			into.writeBytes(chunk);
+			release(chunk);
 		}
-		this.chunks.add(merged);
+		this.chunks.add(into);
+		this.merged = into;
 	}
 
-	/**
-	 * Number of chunks held.
-	 * @return the count
-	 */
-	int size() {
-		return this.chunks.size();
+	private void release(ByteBuf chunk) {
+		if (chunk == this.merged) {
+			this.merged = null;
+		}
+		chunk.release();
 	}
 
 	/**
@@ -127,7 +144,7 @@ final class HeldChunks {
 	void clear() {
 		ByteBuf chunk;
 		while ((chunk = this.chunks.pollFirst()) != null) {
-			chunk.release();
+			release(chunk);
 		}
 		this.start = 0;
 		this.end = 0;

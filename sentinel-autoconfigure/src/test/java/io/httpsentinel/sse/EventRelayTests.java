@@ -177,6 +177,31 @@ class EventRelayTests {
 		assertThat(reads).allSatisfy((read) -> assertThat(read.refCnt()).isZero());
 	}
 
+	@Test
+	void aLargeEventInTinyReadsIsForwardedWholeWithFewReadsHeldAtOnce() {
+		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		String event = "id: 9\ndata: " + "y".repeat(20_000) + "\n\n";
+		byte[] bytes = utf8(event + "data: next");
+		List<ByteBuf> reads = new ArrayList<>();
+		StringBuilder forwarded = new StringBuilder();
+		for (int offset = 0; offset < bytes.length; offset += 5) {
+			int size = Math.min(5, bytes.length - offset);
+			ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(size).writeBytes(bytes, offset, size);
+			reads.add(read);
+			ByteBuf out = relay.relay(new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT).wrap(read));
+			if (out != null) {
+				forwarded.append(out.toString(StandardCharsets.UTF_8));
+				out.release();
+			}
+			assertThat(reads).filteredOn((held) -> held.refCnt() > 0)
+				.hasSizeLessThanOrEqualTo(HeldChunks.MAX_CHUNKS + 1);
+		}
+		assertThat(forwarded.toString()).isEqualTo(event);
+		assertThat(relay.lastEventId()).isEqualTo("9");
+		relay.release();
+		assertThat(reads).allSatisfy((read) -> assertThat(read.refCnt()).isZero());
+	}
+
 	private static int[] chunkSizes(int length, Random random) {
 		List<Integer> sizes = new ArrayList<>();
 		for (int left = length; left > 0;) {
