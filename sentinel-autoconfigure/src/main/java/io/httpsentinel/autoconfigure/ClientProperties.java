@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.client.ExchangeLogLevel;
-import io.httpsentinel.client.LeasingStrategy;
+import io.httpsentinel.client.pool.LeasingStrategy;
 
 /**
  * Settings of one client, or of every client under {@code sentinel.defaults}. Every

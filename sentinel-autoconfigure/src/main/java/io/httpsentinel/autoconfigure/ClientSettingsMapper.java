@@ -6,21 +6,21 @@ import java.util.function.Supplier;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
+import io.httpsentinel.InvalidSettingException;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.HealthSettings;
-import io.httpsentinel.client.InvalidSettingException;
 import io.httpsentinel.client.LogSettings;
-import io.httpsentinel.client.PoolSettings;
-import io.httpsentinel.client.RateLimitSettings;
 import io.httpsentinel.client.RedactionSettings;
-import io.httpsentinel.client.RetrySettings;
-import io.httpsentinel.client.SseProxySettings;
-import io.httpsentinel.client.SseReconnectSettings;
-import io.httpsentinel.client.SseResumeSettings;
-import io.httpsentinel.client.SseSettings;
-import io.httpsentinel.client.SslSettings;
-import io.httpsentinel.client.TimeoutSettings;
+import io.httpsentinel.client.pool.PoolSettings;
+import io.httpsentinel.client.pool.SslSettings;
+import io.httpsentinel.client.pool.TimeoutSettings;
+import io.httpsentinel.resilience.CircuitBreakerSettings;
+import io.httpsentinel.resilience.RateLimitSettings;
+import io.httpsentinel.resilience.RetrySettings;
+import io.httpsentinel.sse.SseProxySettings;
+import io.httpsentinel.sse.SseReconnectSettings;
+import io.httpsentinel.sse.SseResumeSettings;
+import io.httpsentinel.sse.SseSettings;
 
 /**
  * Maps {@link ClientProperties} to {@link ClientSettings}, turning a rejected value into

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
-import io.httpsentinel.client.SlowClientPolicy;
+import io.httpsentinel.sse.SlowClientPolicy;
 
 /**
  * Server-Sent Event streams read with SentinelClient.sse: parser limits and reconnection;

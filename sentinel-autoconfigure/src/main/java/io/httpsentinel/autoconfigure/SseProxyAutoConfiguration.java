@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.httpsentinel.sse.SseProxy;
-import io.httpsentinel.sse.SseProxyListener;
+import io.httpsentinel.sse.proxy.SseProxy;
+import io.httpsentinel.sse.proxy.SseProxyListener;
 
 /**
  * Auto-configuration of the {@link SseProxy}: its global limits from

@@ -3,7 +3,7 @@ package io.httpsentinel.autoconfigure;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
-import io.httpsentinel.sse.SseProxy;
+import io.httpsentinel.sse.proxy.SseProxy;
 
 /**
  * Ends the proxy's open streams when the application shuts down, before the web server

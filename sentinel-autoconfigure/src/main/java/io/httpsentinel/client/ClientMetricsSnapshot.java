@@ -36,7 +36,9 @@ public record ClientMetricsSnapshot(String client, Totals totals, Latency latenc
 		// No pool exists before the first connection: show what it will allow.
 		int max = (poolStatistics.maxConnections() > 0) ? poolStatistics.maxConnections() : configuredMaxConnections;
 		CircuitBreaker breaker = resilience.circuitBreaker().state();
-		return new ClientMetricsSnapshot(client, totals, statistics.latency(),
+		PipelineStatistics.Latency latency = statistics.latency();
+		return new ClientMetricsSnapshot(client, totals,
+				new Latency(latency.window(), latency.calls(), latency.mean(), latency.max()),
 				new Pool(pool.active(), pool.idle(), pool.pending(), max),
 				(breaker != null) ? new Breaker(breaker.getState(), breaker.getMetrics().getFailureRate())
 						: new Breaker(CircuitBreaker.State.DISABLED, -1),

@@ -11,6 +11,17 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.LinkedCaseInsensitiveMap;
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.InvalidSettingException;
+import io.httpsentinel.SettingChecks;
+import io.httpsentinel.client.pool.PoolSettings;
+import io.httpsentinel.client.pool.SslSettings;
+import io.httpsentinel.client.pool.TimeoutSettings;
+import io.httpsentinel.resilience.CircuitBreakerSettings;
+import io.httpsentinel.resilience.RateLimitSettings;
+import io.httpsentinel.resilience.ResponseTooLargeException;
+import io.httpsentinel.resilience.RetrySettings;
+import io.httpsentinel.sse.SseSettings;
+
 /**
  * Immutable settings of one named client. Every component may be {@code null}, meaning
  * "inherit": {@link #orElse(ClientSettings)} fills the gaps from another instance, so a

@@ -10,6 +10,11 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
+import io.httpsentinel.SentinelException;
+import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
+import io.httpsentinel.client.pool.PoolPendingLimitException;
+import io.httpsentinel.resilience.ResponseTooLargeException;
+
 /**
  * Innermost filter of every client: turns transport errors into Sentinel's typed errors
  * naming the client, so that callers, filters and the resilience pipeline can tell them

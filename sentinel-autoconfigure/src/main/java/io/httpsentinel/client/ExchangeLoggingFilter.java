@@ -23,6 +23,8 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
+import io.httpsentinel.SettingChecks;
+
 /**
  * Logs each attempt of a client at DEBUG level, on the logger
  * {@code io.httpsentinel.exchange.<client>}, with secrets redacted. Placed innermost,

@@ -2,6 +2,8 @@ package io.httpsentinel.client;
 
 import org.jspecify.annotations.Nullable;
 
+import io.httpsentinel.SettingChecks;
+
 /**
  * How a client reports in Spring Boot's health endpoint. Every component may be
  * {@code null}, meaning "inherit".

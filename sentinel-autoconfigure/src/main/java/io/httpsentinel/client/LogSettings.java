@@ -4,6 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.SettingChecks;
+
 /**
  * Request/response logging of one client. Every component may be {@code null}, meaning
  * "inherit".

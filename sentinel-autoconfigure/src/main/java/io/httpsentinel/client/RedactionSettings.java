@@ -7,6 +7,8 @@ import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
+import io.httpsentinel.InvalidSettingException;
+
 /**
  * Names whose values a client never shows (in logs, health details or the actuator
  * endpoint), on top of the built-in rules of {@link Redactor}. Names are compared

@@ -16,10 +16,14 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.InvalidSettingException;
+import io.httpsentinel.SettingChecks;
 import io.httpsentinel.client.pool.ConnectionProviderFactory;
 import io.httpsentinel.client.pool.HttpClientFactory;
 import io.httpsentinel.client.pool.PoolStatistics;
+import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.resilience.ClientResilience;
+import io.httpsentinel.resilience.PipelineSettings;
 import io.httpsentinel.resilience.ResilienceSupport;
 
 /**
@@ -89,7 +93,8 @@ public final class SentinelClientFactory {
 		PoolStatistics poolStatistics = new PoolStatistics();
 		ConnectionProvider provider = ConnectionProviderFactory.create(name, settings.pool(), poolStatistics);
 		try {
-			HttpClient httpClient = HttpClientFactory.create(name, settings, provider, sslBundle);
+			HttpClient httpClient = HttpClientFactory.create(name, baseUrl, Boolean.TRUE.equals(settings.http2()),
+					settings.timeouts(), settings.ssl(), provider, sslBundle);
 			for (SentinelClientCustomizer customizer : this.customizers) {
 				httpClient = customizer.customizeHttpClient(name, httpClient);
 			}
@@ -102,8 +107,11 @@ public final class SentinelClientFactory {
 			this.customizers.forEach((customizer) -> customizer.customizeWebClient(name, builder));
 			// Added last, so innermost: the pipeline runs once per call around every
 			// attempt, and sees the typed errors the translation below produces.
-			ClientResilience resilience = this.resilience.create(name, settings);
-			builder.filter(this.resilience.filter(name, settings, resilience));
+			PipelineSettings pipeline = new PipelineSettings(settings.retry(), settings.circuitBreaker(),
+					settings.rateLimit(), settings.timeouts(), settings.pool().pendingAcquireTimeout(),
+					settings.maxResponseSize());
+			ClientResilience resilience = this.resilience.create(name, pipeline);
+			builder.filter(this.resilience.filter(name, pipeline, resilience));
 			builder.filter(new ErrorTranslationFilter(name, settings));
 			if (settings.log().isEnabled()) {
 				// Innermost, next to the connection: one log per attempt, as sent. Absent

@@ -2,6 +2,8 @@ package io.httpsentinel.client;
 
 import java.util.Set;
 
+import io.httpsentinel.SentinelException;
+
 /**
  * Thrown when a client is looked up by a name that is not configured.
  */

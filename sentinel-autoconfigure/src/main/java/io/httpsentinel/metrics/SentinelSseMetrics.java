@@ -14,9 +14,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 import io.httpsentinel.client.SentinelClient;
-import io.httpsentinel.sse.SseProxy;
-import io.httpsentinel.sse.SseProxyListener;
-import io.httpsentinel.sse.SseProxyStatistics;
+import io.httpsentinel.sse.proxy.SseProxy;
+import io.httpsentinel.sse.proxy.SseProxyListener;
+import io.httpsentinel.sse.proxy.SseProxyStatistics;
 
 /**
  * The {@code sentinel.sse.*} meters of the streams {@link SseProxy} forwards, tagged

@@ -18,8 +18,6 @@ import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigu
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
-
 /**
  * Configures Spring Cloud CircuitBreaker (Resilience4j) for Sentinel clients. Spring
  * Cloud's defaults are wrong for HTTP clients that stream: its 1s time limiter kills any

@@ -12,8 +12,7 @@ import reactor.util.context.ContextView;
 
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
 
-import io.httpsentinel.client.CircuitOpenException;
-import io.httpsentinel.client.ReadIdleTimeoutException;
+import io.httpsentinel.client.pool.ReadIdleTimeoutException;
 
 /**
  * A client's circuit breaker: Spring Cloud CircuitBreaker around each attempt, up to its

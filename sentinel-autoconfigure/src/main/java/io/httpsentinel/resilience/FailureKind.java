@@ -14,11 +14,8 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.PrematureCloseException;
 
-import io.httpsentinel.client.CircuitOpenException;
-import io.httpsentinel.client.HostPausedException;
-import io.httpsentinel.client.PoolAcquireTimeoutException;
-import io.httpsentinel.client.RateLimitExceededException;
-import io.httpsentinel.client.ResponseHeadersTimeoutException;
+import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
+import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
 
 /**
  * What went wrong with an attempt that produced no response, as far as retrying and the

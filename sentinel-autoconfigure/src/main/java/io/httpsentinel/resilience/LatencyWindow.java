@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.httpsentinel.client.ClientMetricsSnapshot.Latency;
+import io.httpsentinel.resilience.PipelineStatistics.Latency;
 
 /**
  * Call latencies of a recent window: a ring of time slices, each holding a count, a sum

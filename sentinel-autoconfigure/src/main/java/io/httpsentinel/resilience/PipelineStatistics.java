@@ -7,8 +7,6 @@ import java.util.function.Supplier;
 
 import reactor.core.scheduler.Scheduler;
 
-import io.httpsentinel.client.ClientMetricsSnapshot.Latency;
-
 /**
  * What the pipeline of one client counted: calls and their outcomes, retries by reason,
  * rate-limit waits and rejections, host pauses, and the latency of recent calls. The
@@ -185,6 +183,18 @@ public final class PipelineStatistics {
 	 */
 	public Latency latency() {
 		return this.latency.summary(this.time.get().now(TimeUnit.NANOSECONDS));
+	}
+
+	/**
+	 * Latency of the calls that ended in a recent window.
+	 *
+	 * @param window how far back the figures reach
+	 * @param calls how many calls ended in the window
+	 * @param mean mean latency ({@code 0} without calls)
+	 * @param max longest latency ({@code 0} without calls)
+	 */
+	public record Latency(Duration window, long calls, Duration mean, Duration max) {
+
 	}
 
 }

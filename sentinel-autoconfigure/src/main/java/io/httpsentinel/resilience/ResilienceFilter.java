@@ -21,13 +21,6 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
-import io.httpsentinel.client.BodyInterceptor;
-import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.HostPausedException;
-import io.httpsentinel.client.RateLimitExceededException;
-import io.httpsentinel.client.ResponseTooLargeException;
-import io.httpsentinel.client.TotalTimeoutException;
-
 /**
  * The exchange pipeline of one client, outermost first: total timeout, retry (within the
  * retry budget), then per attempt the host pause, the rate limiter and the circuit
@@ -68,14 +61,14 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	/**
 	 * Create the pipeline of a client.
 	 * @param clientName the client name
-	 * @param settings the client's resolved settings
+	 * @param settings what the pipeline reads of the client's resolved settings
 	 * @param resilience the client's resilience state
 	 * @param scheduler where backoff and rate-limit waits run and the time is read
 	 * (looked up per call, so that virtual time can replace it in tests)
 	 * @param deadlines timers for the total timeout
 	 * @param listeners listeners told about every attempt of every call
 	 */
-	public ResilienceFilter(String clientName, ClientSettings settings, ClientResilience resilience,
+	public ResilienceFilter(String clientName, PipelineSettings settings, ClientResilience resilience,
 			Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {
 		this.clientName = clientName;
 		this.resilience = resilience;
@@ -109,9 +102,8 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	 * pooled connection, name resolution (Reactor Netty's resolver gives up after 5s),
 	 * connecting, the TLS handshake and the response headers, plus a margin.
 	 */
-	private static Duration longestAttempt(ClientSettings settings) {
-		return settings.pool()
-			.pendingAcquireTimeout()
+	private static Duration longestAttempt(PipelineSettings settings) {
+		return settings.pendingAcquireTimeout()
 			.plus(RESOLVER_TIMEOUT)
 			.plus(settings.timeouts().connect())
 			.plus(settings.timeouts().tlsHandshake())

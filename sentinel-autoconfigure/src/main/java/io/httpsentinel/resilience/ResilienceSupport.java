@@ -15,10 +15,6 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
 
-import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.RateLimitSettings;
-import io.httpsentinel.client.RetrySettings;
-
 /**
  * What the pipelines of all clients share: the circuit breaker factory, the clock, the
  * scheduler for delays and timeouts, and the listeners told about every attempt.
@@ -65,10 +61,10 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	/**
 	 * Create the resilience state of a client.
 	 * @param clientName the client name
-	 * @param settings the client's resolved settings
+	 * @param settings what the pipeline reads of the client's resolved settings
 	 * @return its state
 	 */
-	public ClientResilience create(String clientName, ClientSettings settings) {
+	public ClientResilience create(String clientName, PipelineSettings settings) {
 		RetrySettings retry = settings.retry();
 		RetryBudget budget = new RetryBudget(retry.budget().ratio(), retry.budget().minConcurrency());
 		ClientCircuitBreaker breaker = ClientCircuitBreaker.disabled();
@@ -88,11 +84,11 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	/**
 	 * The exchange filter running a client's pipeline.
 	 * @param clientName the client name
-	 * @param settings the client's resolved settings
+	 * @param settings what the pipeline reads of the client's resolved settings
 	 * @param resilience the client's state
 	 * @return the filter
 	 */
-	public ResilienceFilter filter(String clientName, ClientSettings settings, ClientResilience resilience) {
+	public ResilienceFilter filter(String clientName, PipelineSettings settings, ClientResilience resilience) {
 		return new ResilienceFilter(clientName, settings, resilience, this.scheduler, this.deadlines, this.listeners);
 	}
 

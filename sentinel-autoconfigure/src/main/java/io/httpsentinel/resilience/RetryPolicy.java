@@ -10,8 +10,6 @@ import java.util.function.DoubleSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
-import io.httpsentinel.client.RetrySettings;
-
 /**
  * Decides, after each attempt, whether to retry and how long to wait: pure logic, no I/O,
  * no state across calls (the budget and the deadline are the pipeline's).

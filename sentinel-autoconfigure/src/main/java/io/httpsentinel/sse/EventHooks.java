@@ -11,9 +11,9 @@ import java.util.function.Predicate;
  * The transformation steps of a forwarded stream (map, filter, flat-map), applied in the
  * order they were added, synchronously, to each event as it arrives. Immutable.
  */
-final class EventHooks {
+public final class EventHooks {
 
-	static final EventHooks NONE = new EventHooks(List.of());
+	public static final EventHooks NONE = new EventHooks(List.of());
 
 	private final List<Step> steps;
 
@@ -25,13 +25,13 @@ final class EventHooks {
 		return this.steps.isEmpty();
 	}
 
-	EventHooks map(Function<? super SseEvent, SseEvent> mapper) {
+	public EventHooks map(Function<? super SseEvent, SseEvent> mapper) {
 		Objects.requireNonNull(mapper, "mapper");
 		return with((event, next) -> next
 			.accept(Objects.requireNonNull(mapper.apply(event), "the map hook returned null for " + event)));
 	}
 
-	EventHooks filter(Predicate<? super SseEvent> predicate) {
+	public EventHooks filter(Predicate<? super SseEvent> predicate) {
 		Objects.requireNonNull(predicate, "predicate");
 		return with((event, next) -> {
 			if (predicate.test(event)) {
@@ -40,7 +40,7 @@ final class EventHooks {
 		});
 	}
 
-	EventHooks flatMap(Function<? super SseEvent, ? extends Iterable<SseEvent>> mapper) {
+	public EventHooks flatMap(Function<? super SseEvent, ? extends Iterable<SseEvent>> mapper) {
 		Objects.requireNonNull(mapper, "mapper");
 		return with((event, next) -> {
 			Iterable<SseEvent> events = mapper.apply(event);

@@ -32,7 +32,7 @@ import org.springframework.core.io.buffer.NettyDataBuffer;
  * that after a resume a block with a known id (and the blocks without an id after it) are
  * skipped. Not thread-safe.
  */
-final class EventRelay {
+public final class EventRelay {
 
 	/** Ids remembered for skipping replayed events after a resume. */
 	static final int REMEMBERED_IDS = 512;
@@ -81,7 +81,7 @@ final class EventRelay {
 	 * @param lastEventId the {@code Last-Event-ID} the first upstream connection is sent
 	 * with, {@code ""} for none
 	 */
-	EventRelay(SseLimits limits, EventHooks hooks, boolean rememberIds, String lastEventId) {
+	public EventRelay(SseLimits limits, EventHooks hooks, boolean rememberIds, String lastEventId) {
 		this(limits, hooks, rememberIds, lastEventId, (alloc) -> alloc.compositeDirectBuffer(Integer.MAX_VALUE));
 	}
 
@@ -94,7 +94,8 @@ final class EventRelay {
 	 * with, {@code ""} for none
 	 * @param output makes the buffers that the pass-through's slices are gathered in
 	 */
-	EventRelay(SseLimits limits, EventHooks hooks, boolean rememberIds, String lastEventId, OutputBuffers output) {
+	public EventRelay(SseLimits limits, EventHooks hooks, boolean rememberIds, String lastEventId,
+			OutputBuffers output) {
 		this.output = output;
 		// Without hooks nothing reads the data: only the bytes are forwarded.
 		this.parser = hooks.isEmpty() ? SseParser.forRawRelay(limits, rememberIds) : SseParser.forPassThrough(limits);
@@ -119,7 +120,7 @@ final class EventRelay {
 	 * caller, or {@code null} if there are none
 	 * @throws SseLimitExceededException when the upstream exceeds the limits
 	 */
-	@Nullable ByteBuf relay(DataBuffer chunk) {
+	public @Nullable ByteBuf relay(DataBuffer chunk) {
 		this.events = 0;
 		HeldChunks chunks = this.held;
 		return (chunks != null) ? relayBytes(chunk, chunks) : relayEvents(chunk);
@@ -230,7 +231,7 @@ final class EventRelay {
 	 * buffers for one chunk are gathered in one, written with one gathering write.
 	 */
 	@FunctionalInterface
-	interface OutputBuffers {
+	public interface OutputBuffers {
 
 		/**
 		 * A new empty buffer.
@@ -245,7 +246,7 @@ final class EventRelay {
 	 * The hook failure of the last {@link #relay}, if any, cleared.
 	 * @return the failure, or {@code null}
 	 */
-	@Nullable RuntimeException takeFailure() {
+	public @Nullable RuntimeException takeFailure() {
 		RuntimeException taken = this.failure;
 		this.failure = null;
 		return taken;
@@ -255,7 +256,7 @@ final class EventRelay {
 	 * Events with data in the bytes the last {@link #relay} returned.
 	 * @return the number of events
 	 */
-	int events() {
+	public int events() {
 		return this.events;
 	}
 
@@ -346,7 +347,7 @@ final class EventRelay {
 	 * The upstream connection ended: a partial block is dropped (the spec discards it,
 	 * and a resumed upstream sends it again).
 	 */
-	void connectionEnded() {
+	public void connectionEnded() {
 		release();
 		try {
 			this.parser.end();
@@ -360,7 +361,7 @@ final class EventRelay {
 	 * Release the upstream's buffers held for a partial block: the stream is over, or its
 	 * upstream connection.
 	 */
-	void release() {
+	public void release() {
 		this.runStart = -1;
 		if (this.out != null) {
 			this.out.release();
@@ -375,7 +376,7 @@ final class EventRelay {
 	 * A new upstream connection resumes the stream: from now on, blocks whose id was
 	 * already forwarded are skipped, with the blocks without an id that follow them.
 	 */
-	void resumed() {
+	public void resumed() {
 		this.deduplicating = this.forwardedIds != null;
 		this.skipping = false;
 		seedParser();
@@ -386,7 +387,7 @@ final class EventRelay {
 	 * event without an id was forwarded after the last id.
 	 * @return whether the stream can be resumed
 	 */
-	boolean resumable() {
+	public boolean resumable() {
 		return !this.eventsWithoutId;
 	}
 
@@ -395,7 +396,7 @@ final class EventRelay {
 	 * what the downstream client would send as {@code Last-Event-ID} now.
 	 * @return the id, {@code ""} for none
 	 */
-	String lastEventId() {
+	public String lastEventId() {
 		String id = this.lastEventId;
 		return (id != null) ? id : this.parser.lastEventId();
 	}
@@ -404,7 +405,7 @@ final class EventRelay {
 	 * Reconnection time the upstream asked for with {@code retry:}.
 	 * @return the time, or {@code null}
 	 */
-	@Nullable Duration reconnectionTime() {
+	public @Nullable Duration reconnectionTime() {
 		return this.parser.reconnectionTime();
 	}
 

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * stretched by up to 20% so that clients fall out of step. Never shorter than the server
  * asked.
  */
-final class ReconnectDelay {
+public final class ReconnectDelay {
 
 	/** Delays are stretched by up to this fraction. */
 	private static final double JITTER = 0.2;
@@ -28,7 +28,8 @@ final class ReconnectDelay {
 	 * @param failuresInARow reconnects since the last healthy connection
 	 * @return the delay
 	 */
-	static Duration next(@Nullable Duration serverAsked, Duration initialDelay, Duration maxDelay, int failuresInARow) {
+	public static Duration next(@Nullable Duration serverAsked, Duration initialDelay, Duration maxDelay,
+			int failuresInARow) {
 		Duration base = (serverAsked != null) ? serverAsked : initialDelay;
 		long baseMillis = base.toMillis();
 		long grown = baseMillis << Math.min(failuresInARow, 20);

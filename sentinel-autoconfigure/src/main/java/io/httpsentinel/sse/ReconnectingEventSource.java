@@ -19,9 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.httpsentinel.client.ReadIdleTimeoutException;
-import io.httpsentinel.client.SseReconnectSettings;
-import io.httpsentinel.client.SseSettings;
+import io.httpsentinel.client.pool.ReadIdleTimeoutException;
 import io.httpsentinel.resilience.FailureKind;
 
 /**

@@ -1,9 +1,10 @@
 package io.httpsentinel.sse;
 
-import io.httpsentinel.client.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
+
+import io.httpsentinel.InvalidSettingException;
 
 /**
  * Bounds on what an {@link SseParser} buffers for one stream, so that a misbehaving

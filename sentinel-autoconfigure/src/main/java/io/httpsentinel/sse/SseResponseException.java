@@ -2,7 +2,7 @@ package io.httpsentinel.sse;
 
 import org.jspecify.annotations.Nullable;
 
-import io.httpsentinel.client.SentinelException;
+import io.httpsentinel.SentinelException;
 
 /**
  * An event stream's response was not a stream: a status other than 2xx, or a

@@ -101,7 +101,7 @@ public final class SseWriter {
 	 * @param value the value
 	 * @throws SseFramingException if the value contains CR, LF or NUL
 	 */
-	static void checkField(String field, String value) {
+	public static void checkField(String field, String value) {
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			if (c == '\r' || c == '\n' || c == '\0') {

@@ -16,11 +16,11 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.unit.DataSize;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.RetrySettings;
-import io.httpsentinel.client.SseProxySettings;
-import io.httpsentinel.client.SseSettings;
+import io.httpsentinel.resilience.CircuitBreakerSettings;
+import io.httpsentinel.resilience.RetrySettings;
+import io.httpsentinel.sse.SseProxySettings;
+import io.httpsentinel.sse.SseSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

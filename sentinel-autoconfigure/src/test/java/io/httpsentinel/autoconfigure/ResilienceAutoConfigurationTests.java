@@ -21,10 +21,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 
-import io.httpsentinel.client.RateLimitExceededException;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.resilience.AttemptEvent;
+import io.httpsentinel.resilience.RateLimitExceededException;
 import io.httpsentinel.resilience.RetryListener;
 import io.httpsentinel.testsupport.LoopbackServer;
 

@@ -25,12 +25,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.LeasingStrategy;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.client.UnknownClientException;
+import io.httpsentinel.client.pool.LeasingStrategy;
 import io.httpsentinel.testsupport.LoopbackServer;
 import io.httpsentinel.testsupport.SelfSignedCertificate;
 

@@ -14,9 +14,9 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.client.SentinelClients;
-import io.httpsentinel.client.SseSettings;
 import io.httpsentinel.sse.SseEvent;
 import io.httpsentinel.sse.SseOptions;
+import io.httpsentinel.sse.SseSettings;
 import io.httpsentinel.testsupport.LoopbackServer;
 
 import static org.assertj.core.api.Assertions.assertThat;

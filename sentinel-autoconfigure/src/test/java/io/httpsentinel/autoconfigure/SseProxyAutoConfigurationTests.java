@@ -15,9 +15,9 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
 
 import io.httpsentinel.client.SentinelClients;
-import io.httpsentinel.client.SlowClientPolicy;
-import io.httpsentinel.client.SseProxySettings;
-import io.httpsentinel.sse.SseProxy;
+import io.httpsentinel.sse.SlowClientPolicy;
+import io.httpsentinel.sse.SseProxySettings;
+import io.httpsentinel.sse.proxy.SseProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -9,6 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.InvalidSettingException;
+import io.httpsentinel.client.pool.PoolSettings;
+import io.httpsentinel.client.pool.SslSettings;
+import io.httpsentinel.client.pool.TimeoutSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

@@ -17,6 +17,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
+import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
+import io.httpsentinel.client.pool.PoolPendingLimitException;
 import io.httpsentinel.testsupport.LoopbackServer;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -20,6 +20,10 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.client.pool.ReadIdleTimeoutException;
+import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
+import io.httpsentinel.resilience.ResponseTooLargeException;
+import io.httpsentinel.resilience.RetrySettings;
 import io.httpsentinel.testsupport.LoopbackServer;
 
 import static org.assertj.core.api.Assertions.assertThat;

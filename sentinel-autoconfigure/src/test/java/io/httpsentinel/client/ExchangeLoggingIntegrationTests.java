@@ -22,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.BodyInserters;
 
+import io.httpsentinel.resilience.RetrySettings;
 import io.httpsentinel.testsupport.LogLevels;
 import io.httpsentinel.testsupport.LoopbackServer;
 

@@ -22,6 +22,7 @@ import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.testsupport.LoopbackServer;
 import io.httpsentinel.testsupport.SelfSignedCertificate;
 

@@ -19,9 +19,9 @@ import org.springframework.boot.health.contributor.Status;
 
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.HealthSettings;
-import io.httpsentinel.client.PoolSettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
+import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.health.ClientState.PoolState;
 import io.httpsentinel.resilience.ResilientClients;
 import io.httpsentinel.testsupport.LoopbackServer;

@@ -15,12 +15,9 @@ import reactor.test.StepVerifier;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
-import io.httpsentinel.client.CircuitOpenException;
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SentinelClient;
-import io.httpsentinel.client.TimeoutSettings;
+import io.httpsentinel.client.pool.TimeoutSettings;
 import io.httpsentinel.testsupport.LoopbackServer;
 import io.httpsentinel.testsupport.MutableClock;
 

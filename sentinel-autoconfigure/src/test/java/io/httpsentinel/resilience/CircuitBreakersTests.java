@@ -15,10 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
-import io.httpsentinel.client.CircuitOpenException;
-import io.httpsentinel.client.PoolAcquireTimeoutException;
-import io.httpsentinel.client.ResponseHeadersTimeoutException;
+import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
+import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -22,19 +22,13 @@ import reactor.test.StepVerifier;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
-import io.httpsentinel.client.CircuitOpenException;
 import io.httpsentinel.client.ClientMetricsSnapshot;
 import io.httpsentinel.client.ClientMetricsSnapshot.Totals;
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.HostPausedException;
-import io.httpsentinel.client.PoolSettings;
-import io.httpsentinel.client.RateLimitExceededException;
-import io.httpsentinel.client.RateLimitSettings;
-import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
-import io.httpsentinel.client.TimeoutSettings;
+import io.httpsentinel.client.pool.PoolSettings;
+import io.httpsentinel.client.pool.TimeoutSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

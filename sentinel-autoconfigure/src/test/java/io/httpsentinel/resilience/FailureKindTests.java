@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-
 import javax.net.ssl.SSLHandshakeException;
 
 import io.netty.channel.ConnectTimeoutException;
@@ -27,11 +26,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
-import io.httpsentinel.client.CircuitOpenException;
-import io.httpsentinel.client.HostPausedException;
-import io.httpsentinel.client.PoolAcquireTimeoutException;
-import io.httpsentinel.client.RateLimitExceededException;
-import io.httpsentinel.client.ResponseHeadersTimeoutException;
+import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
+import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

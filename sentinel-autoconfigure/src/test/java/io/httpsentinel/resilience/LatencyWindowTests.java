@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import io.httpsentinel.client.ClientMetricsSnapshot.Latency;
+import io.httpsentinel.resilience.PipelineStatistics.Latency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,8 +4,6 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import io.httpsentinel.client.RateLimitSettings;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

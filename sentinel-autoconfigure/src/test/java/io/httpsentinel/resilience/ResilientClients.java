@@ -12,13 +12,11 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
-import io.httpsentinel.client.TimeoutSettings;
+import io.httpsentinel.client.pool.TimeoutSettings;
 
 /**
  * Creates clients with the full pipeline for a test, records every attempt, and closes

@@ -11,8 +11,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import io.httpsentinel.client.CircuitBreakerSettings;
-import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.testsupport.LoopbackServer;
 

@@ -27,12 +27,9 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.HostPausedException;
-import io.httpsentinel.client.ResponseHeadersTimeoutException;
-import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SentinelClient;
-import io.httpsentinel.client.TimeoutSettings;
-import io.httpsentinel.client.TotalTimeoutException;
+import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
+import io.httpsentinel.client.pool.TimeoutSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

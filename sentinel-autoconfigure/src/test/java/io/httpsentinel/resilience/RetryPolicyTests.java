@@ -14,8 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
-import io.httpsentinel.client.RetrySettings;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

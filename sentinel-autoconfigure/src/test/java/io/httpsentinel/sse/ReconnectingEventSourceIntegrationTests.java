@@ -26,13 +26,11 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.ReadIdleTimeoutException;
-import io.httpsentinel.client.RetrySettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientFactory;
-import io.httpsentinel.client.SseReconnectSettings;
-import io.httpsentinel.client.SseSettings;
+import io.httpsentinel.client.pool.ReadIdleTimeoutException;
 import io.httpsentinel.resilience.ResilienceSupport;
+import io.httpsentinel.resilience.RetrySettings;
 import io.httpsentinel.testsupport.DelayRecordingScheduler;
 import io.httpsentinel.testsupport.LoopbackServer;
 

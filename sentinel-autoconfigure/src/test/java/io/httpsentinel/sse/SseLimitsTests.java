@@ -2,10 +2,11 @@ package io.httpsentinel.sse;
 
 import java.util.List;
 
-import io.httpsentinel.client.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
+
+import io.httpsentinel.InvalidSettingException;
 
 import static io.httpsentinel.sse.ChunkedParsing.utf8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -19,11 +19,11 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.RateLimitSettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.resilience.ClientResilience;
+import io.httpsentinel.resilience.RateLimitSettings;
 
 /**
  * A loopback server answering a small GET (64-byte body), a {@link SentinelClient} for

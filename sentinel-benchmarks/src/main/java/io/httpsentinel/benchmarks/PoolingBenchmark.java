@@ -118,8 +118,8 @@ public class PoolingBenchmark {
 		// Same WebClient and HttpClient configuration, but no pool: Reactor Netty opens a
 		// connection for each request and closes it once the response is consumed.
 		this.freshWebClient = this.pooledWebClient.mutate()
-			.clientConnector(new ReactorClientHttpConnector(
-					HttpClientFactory.create("bench-fresh", settings, ConnectionProvider.newConnection(), null)))
+			.clientConnector(new ReactorClientHttpConnector(HttpClientFactory.create("bench-fresh", settings.baseUrl(),
+					false, settings.timeouts(), settings.ssl(), ConnectionProvider.newConnection(), null)))
 			.build();
 	}
 

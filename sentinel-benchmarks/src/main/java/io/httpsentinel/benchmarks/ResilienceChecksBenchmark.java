@@ -27,10 +27,10 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.RateLimitSettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.resilience.ClientCircuitBreaker;
+import io.httpsentinel.resilience.RateLimitSettings;
 import io.httpsentinel.resilience.RateLimiter;
 
 /**

@@ -18,7 +18,7 @@ import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.metrics.SentinelClientMetrics;
 import io.httpsentinel.metrics.SentinelPoolMetrics;
 import io.httpsentinel.metrics.SentinelSseMetrics;
-import io.httpsentinel.sse.SseProxy;
+import io.httpsentinel.sse.proxy.SseProxy;
 
 /**
  * Auto-configuration of the meters of every Sentinel client: {@code sentinel.client.*}

@@ -2,9 +2,6 @@ package io.httpsentinel.client.pool;
 
 import reactor.netty.resources.ConnectionProvider;
 
-import io.httpsentinel.client.LeasingStrategy;
-import io.httpsentinel.client.PoolSettings;
-
 /**
  * Creates the Reactor Netty connection pool of one client.
  */

@@ -10,9 +10,7 @@ import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 
-import io.httpsentinel.client.ReadIdleTimeoutException;
-import io.httpsentinel.client.ResponseHeadersTimeoutException;
-import io.httpsentinel.client.SentinelException;
+import io.httpsentinel.SentinelException;
 
 /**
  * Installs the two per-exchange timeouts on the connection itself, where they cost one

@@ -19,8 +19,6 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslManagerBundle;
 import org.springframework.boot.ssl.SslOptions;
 
-import io.httpsentinel.client.ClientSettings;
-
 /**
  * Creates the Reactor Netty {@link HttpClient} of one client: its pool, timeouts, TLS and
  * protocols.
@@ -31,37 +29,33 @@ public final class HttpClientFactory {
 	}
 
 	/**
-	 * Create the HTTP client for resolved settings.
+	 * Create the HTTP client of one named client.
 	 * @param clientName the client name, used in error messages
-	 * @param settings resolved settings (no {@code null} component but the SSL bundle
-	 * name)
+	 * @param baseUrl the client's base URL (its scheme decides TLS)
+	 * @param http2 whether to offer HTTP/2 with fallback to HTTP/1.1
+	 * @param timeouts resolved timeouts
+	 * @param ssl resolved TLS settings
 	 * @param provider the client's connection pool
 	 * @param sslBundle the SSL bundle named by the settings, or {@code null} for none
 	 * @return a new HTTP client
 	 */
-	public static HttpClient create(String clientName, ClientSettings settings, ConnectionProvider provider,
-			@Nullable SslBundle sslBundle) {
-		boolean secure = isSecure(settings.baseUrl());
+	public static HttpClient create(String clientName, URI baseUrl, boolean http2, TimeoutSettings timeouts,
+			SslSettings ssl, ConnectionProvider provider, @Nullable SslBundle sslBundle) {
+		boolean secure = "https".equalsIgnoreCase(baseUrl.getScheme());
 		HttpClient httpClient = HttpClient.create(provider)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, toMillis(settings.timeouts().connect()))
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, toMillis(timeouts.connect()))
 			// Aligns with Spring's and Boot's defaults.
 			.compress(true);
-		if (Boolean.TRUE.equals(settings.http2())) {
+		if (http2) {
 			httpClient = httpClient.protocol(secure ? HttpProtocol.H2 : HttpProtocol.H2C, HttpProtocol.HTTP11);
 		}
 		if (secure) {
-			boolean http2 = Boolean.TRUE.equals(settings.http2());
-			boolean trustAll = settings.ssl().trustsAll();
-			Duration handshakeTimeout = settings.timeouts().tlsHandshake();
+			boolean trustAll = ssl.trustsAll();
+			Duration handshakeTimeout = timeouts.tlsHandshake();
 			httpClient = httpClient.secure((spec) -> spec.sslContext(sslContextSpec(http2, sslBundle, trustAll))
 				.handshakeTimeout(handshakeTimeout));
 		}
-		return ExchangeTimeouts.apply(httpClient, clientName, settings.timeouts().responseHeaders(),
-				settings.timeouts().readIdle());
-	}
-
-	private static boolean isSecure(@Nullable URI baseUrl) {
-		return baseUrl != null && "https".equalsIgnoreCase(baseUrl.getScheme());
+		return ExchangeTimeouts.apply(httpClient, clientName, timeouts.responseHeaders(), timeouts.readIdle());
 	}
 
 	private static SslProvider.GenericSslContextSpec<SslContextBuilder> sslContextSpec(boolean http2,

@@ -22,10 +22,10 @@ import reactor.test.StepVerifier;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
-import io.httpsentinel.client.CircuitOpenException;
-import io.httpsentinel.client.HostPausedException;
-import io.httpsentinel.client.RateLimitExceededException;
 import io.httpsentinel.client.SentinelClients;
+import io.httpsentinel.resilience.CircuitOpenException;
+import io.httpsentinel.resilience.HostPausedException;
+import io.httpsentinel.resilience.RateLimitExceededException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -20,7 +20,7 @@ import org.springframework.http.ResponseEntity;
 import io.httpsentinel.autoconfigure.SseProxyAutoConfiguration;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.metrics.SentinelSseMetrics;
-import io.httpsentinel.sse.SseProxy;
+import io.httpsentinel.sse.proxy.SseProxy;
 import io.httpsentinel.testsupport.LoopbackServer;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -28,7 +28,7 @@ import org.springframework.web.util.UriBuilder;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
-import io.httpsentinel.sse.SseProxy;
+import io.httpsentinel.sse.proxy.SseProxy;
 
 /**
  * The application under test, run in a process of its own by

@@ -12,8 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
-import io.httpsentinel.sse.SseForward;
-import io.httpsentinel.sse.SseProxy;
+import io.httpsentinel.sse.proxy.SseForward;
+import io.httpsentinel.sse.proxy.SseProxy;
 
 /**
  * Forwards the demo LLM's token stream to the caller with {@link SseProxy}, rewritten by

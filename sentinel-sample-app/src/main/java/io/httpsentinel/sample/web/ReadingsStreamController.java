@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
-import io.httpsentinel.sse.SseProxy;
+import io.httpsentinel.sse.proxy.SseProxy;
 
 /**
  * Forwards the upstream's SSE stream of temperature readings to the caller with

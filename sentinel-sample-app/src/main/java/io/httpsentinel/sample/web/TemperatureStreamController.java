@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.sse.SseEvent;
-import io.httpsentinel.sse.SseProxy;
+import io.httpsentinel.sse.proxy.SseProxy;
 
 /**
  * Forwards a sensor's stream of temperature readings with {@link SseProxy}, converting

@@ -15,13 +15,13 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import io.httpsentinel.client.CircuitOpenException;
-import io.httpsentinel.client.HostPausedException;
-import io.httpsentinel.client.PoolAcquireTimeoutException;
-import io.httpsentinel.client.PoolPendingLimitException;
-import io.httpsentinel.client.RateLimitExceededException;
-import io.httpsentinel.client.SentinelException;
-import io.httpsentinel.client.SentinelTimeoutException;
+import io.httpsentinel.SentinelException;
+import io.httpsentinel.SentinelTimeoutException;
+import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
+import io.httpsentinel.client.pool.PoolPendingLimitException;
+import io.httpsentinel.resilience.CircuitOpenException;
+import io.httpsentinel.resilience.HostPausedException;
+import io.httpsentinel.resilience.RateLimitExceededException;
 
 /**
  * Turns upstream failures into gateway statuses with a small problem-details body

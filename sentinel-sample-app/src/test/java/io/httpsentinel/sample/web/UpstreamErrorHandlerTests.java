@@ -7,11 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.ProblemDetail;
 import org.springframework.util.unit.DataSize;
 
-import io.httpsentinel.client.PoolAcquireTimeoutException;
-import io.httpsentinel.client.PoolPendingLimitException;
-import io.httpsentinel.client.ReadIdleTimeoutException;
-import io.httpsentinel.client.ResponseHeadersTimeoutException;
-import io.httpsentinel.client.ResponseTooLargeException;
+import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
+import io.httpsentinel.client.pool.PoolPendingLimitException;
+import io.httpsentinel.client.pool.ReadIdleTimeoutException;
+import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
+import io.httpsentinel.resilience.ResponseTooLargeException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

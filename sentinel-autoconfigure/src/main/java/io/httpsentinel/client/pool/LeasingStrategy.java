@@ -1,0 +1,19 @@
+package io.httpsentinel.client.pool;
+
+/**
+ * Order in which idle pooled connections are handed out.
+ */
+public enum LeasingStrategy {
+
+	/**
+	 * Most recently used connection first: keeps a small hot set of connections and lets
+	 * the rest idle out, which suits bursty traffic to a single host.
+	 */
+	LIFO,
+
+	/**
+	 * Least recently used connection first: spreads requests over all pooled connections.
+	 */
+	FIFO
+
+}

@@ -1,0 +1,97 @@
+package io.httpsentinel.client.pool;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import io.httpsentinel.SettingChecks;
+
+/**
+ * Connection pool settings of one client, in Reactor Netty's vocabulary. Every component
+ * may be {@code null}, meaning "inherit" (see {@link #orElse(PoolSettings)}).
+ *
+ * @param maxConnections maximum number of connections to the host (HTTP/1.1) or of HTTP/2
+ * connections
+ * @param pendingAcquireMaxCount maximum number of requests waiting for a connection; more
+ * fail at once with {@link PoolPendingLimitException}
+ * @param pendingAcquireTimeout maximum time a request waits for a connection before
+ * failing with {@link PoolAcquireTimeoutException}
+ * @param maxIdleTime time after which an unused connection is closed
+ * @param maxLifeTime maximum age of a connection, so that DNS changes and server-side
+ * connection limits are picked up
+ * @param evictInBackground interval of the background eviction of idle and expired
+ * connections; zero disables it (connections are then checked only when acquired)
+ * @param leasing order in which idle connections are reused
+ */
+public record PoolSettings(@Nullable Integer maxConnections, @Nullable Integer pendingAcquireMaxCount,
+		@Nullable Duration pendingAcquireTimeout, @Nullable Duration maxIdleTime, @Nullable Duration maxLifeTime,
+		@Nullable Duration evictInBackground, @Nullable LeasingStrategy leasing) {
+
+	/**
+	 * Built-in defaults: 100 connections, 200 pending acquires waiting at most 10s, idle
+	 * connections closed after 30s, connections renewed after 5 minutes, background
+	 * eviction every 30s, LIFO leasing.
+	 */
+	public static final PoolSettings DEFAULTS = new PoolSettings(100, 200, Duration.ofSeconds(10),
+			Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30), LeasingStrategy.LIFO);
+
+	/**
+	 * Settings that inherit everything.
+	 */
+	public static final PoolSettings INHERIT = new PoolSettings(null, null, null, null, null, null, null);
+
+	public PoolSettings {
+		SettingChecks.positive("pool.max-connections", maxConnections);
+		SettingChecks.positive("pool.pending-acquire-max-count", pendingAcquireMaxCount);
+		SettingChecks.positive("pool.pending-acquire-timeout", pendingAcquireTimeout);
+		SettingChecks.positive("pool.max-idle-time", maxIdleTime);
+		SettingChecks.positive("pool.max-life-time", maxLifeTime);
+		SettingChecks.notNegative("pool.evict-in-background", evictInBackground);
+	}
+
+	/**
+	 * Return settings where every {@code null} component is taken from {@code other}.
+	 * @param other the settings to inherit from
+	 * @return the combined settings
+	 */
+	public PoolSettings orElse(PoolSettings other) {
+		return new PoolSettings(SettingChecks.pick(this.maxConnections, other.maxConnections),
+				SettingChecks.pick(this.pendingAcquireMaxCount, other.pendingAcquireMaxCount),
+				SettingChecks.pick(this.pendingAcquireTimeout, other.pendingAcquireTimeout),
+				SettingChecks.pick(this.maxIdleTime, other.maxIdleTime),
+				SettingChecks.pick(this.maxLifeTime, other.maxLifeTime),
+				SettingChecks.pick(this.evictInBackground, other.evictInBackground),
+				SettingChecks.pick(this.leasing, other.leasing));
+	}
+
+	public PoolSettings withMaxConnections(@Nullable Integer maxConnections) {
+		return new PoolSettings(maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
+				this.maxIdleTime, this.maxLifeTime, this.evictInBackground, this.leasing);
+	}
+
+	public PoolSettings withPendingAcquire(@Nullable Integer maxCount, @Nullable Duration timeout) {
+		return new PoolSettings(this.maxConnections, maxCount, timeout, this.maxIdleTime, this.maxLifeTime,
+				this.evictInBackground, this.leasing);
+	}
+
+	public PoolSettings withMaxIdleTime(@Nullable Duration maxIdleTime) {
+		return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
+				maxIdleTime, this.maxLifeTime, this.evictInBackground, this.leasing);
+	}
+
+	public PoolSettings withMaxLifeTime(@Nullable Duration maxLifeTime) {
+		return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
+				this.maxIdleTime, maxLifeTime, this.evictInBackground, this.leasing);
+	}
+
+	public PoolSettings withEvictInBackground(@Nullable Duration evictInBackground) {
+		return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
+				this.maxIdleTime, this.maxLifeTime, evictInBackground, this.leasing);
+	}
+
+	public PoolSettings withLeasing(@Nullable LeasingStrategy leasing) {
+		return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
+				this.maxIdleTime, this.maxLifeTime, this.evictInBackground, leasing);
+	}
+
+}

@@ -1,0 +1,29 @@
+package io.httpsentinel.resilience;
+
+import java.time.Duration;
+
+import io.httpsentinel.SentinelException;
+
+/**
+ * Thrown when the client's rate limit would make a request wait longer than it may
+ * ({@code rate-limit.max-wait}, or the time left of the call). The request was not sent.
+ */
+public class RateLimitExceededException extends SentinelException {
+
+	private final Duration wouldWait;
+
+	public RateLimitExceededException(String clientName, Duration wouldWait, Duration maxWait) {
+		super(clientName, "rate limit reached: the next request could go out in " + wouldWait + ", longer than the "
+				+ maxWait + " it may wait", null);
+		this.wouldWait = wouldWait;
+	}
+
+	/**
+	 * How long the request would have had to wait for a token.
+	 * @return the wait
+	 */
+	public Duration wouldWait() {
+		return this.wouldWait;
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.httpsentinel.resilience;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import io.httpsentinel.InvalidSettingException;
+import io.httpsentinel.SettingChecks;
+
+/**
+ * Client-side rate limit of one client: a token bucket spent by every attempt, retries
+ * included, since each one spends the provider's quota. No limit when neither rate is
+ * set. Every component may be {@code null}, meaning "inherit".
+ *
+ * @param requestsPerSecond sustained rate, in requests per second
+ * @param requestsPerMinute sustained rate, in requests per minute (what most LLM
+ * providers publish); set this or {@code requestsPerSecond}, not both
+ * @param burst requests that may go out at once when the bucket is full; defaults to the
+ * rate's own number (e.g. 50 for 50 per minute)
+ * @param maxWait longest a request waits for a token before failing with
+ * {@link RateLimitExceededException}; also bounded by the time left of the call
+ */
+public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable Integer requestsPerMinute,
+		@Nullable Integer burst, @Nullable Duration maxWait) {
+
+	/**
+	 * Built-in defaults: no limit; a limited request waits up to 30s.
+	 */
+	public static final RateLimitSettings DEFAULTS = new RateLimitSettings(null, null, null, Duration.ofSeconds(30));
+
+	/**
+	 * Settings that inherit everything.
+	 */
+	public static final RateLimitSettings INHERIT = new RateLimitSettings(null, null, null, null);
+
+	public RateLimitSettings {
+		SettingChecks.positive("rate-limit.requests-per-second", requestsPerSecond);
+		if (requestsPerSecond != null && requestsPerSecond > 1_000_000_000) {
+			// The token bucket refills at most one token per nanosecond.
+			throw new InvalidSettingException("rate-limit.requests-per-second", requestsPerSecond,
+					"must be at most 1000000000");
+		}
+		SettingChecks.positive("rate-limit.requests-per-minute", requestsPerMinute);
+		SettingChecks.positive("rate-limit.burst", burst);
+		SettingChecks.notNegative("rate-limit.max-wait", maxWait);
+	}
+
+	public RateLimitSettings orElse(RateLimitSettings other) {
+		return new RateLimitSettings(SettingChecks.pick(this.requestsPerSecond, other.requestsPerSecond),
+				SettingChecks.pick(this.requestsPerMinute, other.requestsPerMinute),
+				SettingChecks.pick(this.burst, other.burst), SettingChecks.pick(this.maxWait, other.maxWait));
+	}
+
+	/**
+	 * Whether a rate is set.
+	 * @return whether requests are limited
+	 */
+	public boolean isLimited() {
+		return this.requestsPerSecond != null || this.requestsPerMinute != null;
+	}
+
+	public void checkConsistent() {
+		if (this.requestsPerSecond != null && this.requestsPerMinute != null) {
+			throw new InvalidSettingException("rate-limit.requests-per-minute", this.requestsPerMinute,
+					"cannot be combined with rate-limit.requests-per-second: choose one");
+		}
+	}
+
+}

@@ -1,0 +1,178 @@
+package io.httpsentinel.resilience;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
+
+import io.httpsentinel.InvalidSettingException;
+import io.httpsentinel.SettingChecks;
+
+/**
+ * Retry settings of one client. Every component may be {@code null}, meaning "inherit"
+ * (see {@link #orElse(RetrySettings)}).
+ *
+ * @param maxRetries retries after the first attempt; 0 disables retrying
+ * @param initialDelay backoff before the first retry
+ * @param multiplier factor applied to the backoff after each retry
+ * @param maxDelay longest backoff
+ * @param jitter fraction of each backoff that is randomized, in [0, 1]: a backoff
+ * {@code d} becomes a random delay in {@code [d * (1 - jitter), d]}, so that replicas
+ * that failed together fall out of step
+ * @param statuses response statuses that are retried
+ * @param maxRetryAfter longest {@code Retry-After} honoured by waiting; a longer one is
+ * not retried and pauses the client for every caller until then
+ * @param nonIdempotent whether POST and PATCH requests are retried after they reached the
+ * server (right for APIs that answer 429/503 before doing any work, like LLM APIs);
+ * without it they are retried only when the request provably never reached the server
+ * @param idempotencyKeyHeader name of a header that carries one generated key, the same
+ * on every attempt of a call (e.g. {@code Idempotency-Key}); none when {@code null}
+ * @param budget retry budget
+ */
+public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration initialDelay, @Nullable Double multiplier,
+		@Nullable Duration maxDelay, @Nullable Double jitter, @Nullable Set<Integer> statuses,
+		@Nullable Duration maxRetryAfter, @Nullable Boolean nonIdempotent, @Nullable String idempotencyKeyHeader,
+		RetryBudgetSettings budget) {
+
+	/**
+	 * Built-in defaults: 2 retries, backoff 500ms doubling up to 8s with 50% jitter,
+	 * statuses 408, 429, 500, 502, 503, 504 and 529, {@code Retry-After} honoured up to
+	 * 60s, POST/PATCH retried only when they never reached the server, no idempotency
+	 * key, and the default {@link RetryBudgetSettings budget}.
+	 */
+	public static final RetrySettings DEFAULTS = new RetrySettings(2, Duration.ofMillis(500), 2.0,
+			Duration.ofSeconds(8), 0.5, Set.of(408, 429, 500, 502, 503, 504, 529), Duration.ofSeconds(60), false, null,
+			RetryBudgetSettings.DEFAULTS);
+
+	/**
+	 * Settings that inherit everything.
+	 */
+	public static final RetrySettings INHERIT = new RetrySettings(null, null, null, null, null, null, null, null, null,
+			RetryBudgetSettings.INHERIT);
+
+	public RetrySettings {
+		if (maxRetries != null && maxRetries < 0) {
+			throw new InvalidSettingException("retry.max-retries", maxRetries, "must not be negative");
+		}
+		SettingChecks.positive("retry.initial-delay", initialDelay);
+		SettingChecks.positive("retry.max-delay", maxDelay);
+		SettingChecks.positive("retry.max-retry-after", maxRetryAfter);
+		if (multiplier != null && !(multiplier >= 1.0)) {
+			throw new InvalidSettingException("retry.multiplier", multiplier, "must be at least 1");
+		}
+		if (jitter != null && !(jitter >= 0.0 && jitter <= 1.0)) {
+			throw new InvalidSettingException("retry.jitter", jitter, "must be between 0 and 1");
+		}
+		if (statuses != null) {
+			for (Integer status : statuses) {
+				if (status == null || status < 100 || status > 599) {
+					throw new InvalidSettingException("retry.statuses", status, "must be HTTP statuses (100-599)");
+				}
+			}
+			statuses = Set.copyOf(new TreeSet<>(statuses));
+		}
+		if (idempotencyKeyHeader != null && idempotencyKeyHeader.isBlank()) {
+			throw new InvalidSettingException("retry.idempotency-key-header", idempotencyKeyHeader,
+					"must not be blank");
+		}
+	}
+
+	/**
+	 * Return settings where every {@code null} component is taken from {@code other}.
+	 * @param other the settings to inherit from
+	 * @return the combined settings
+	 */
+	public RetrySettings orElse(RetrySettings other) {
+		return new RetrySettings(SettingChecks.pick(this.maxRetries, other.maxRetries),
+				SettingChecks.pick(this.initialDelay, other.initialDelay),
+				SettingChecks.pick(this.multiplier, other.multiplier),
+				SettingChecks.pick(this.maxDelay, other.maxDelay), SettingChecks.pick(this.jitter, other.jitter),
+				SettingChecks.pick(this.statuses, other.statuses),
+				SettingChecks.pick(this.maxRetryAfter, other.maxRetryAfter),
+				SettingChecks.pick(this.nonIdempotent, other.nonIdempotent),
+				SettingChecks.pick(this.idempotencyKeyHeader, other.idempotencyKeyHeader),
+				this.budget.orElse(other.budget));
+	}
+
+	public RetrySettings withMaxRetries(@Nullable Integer maxRetries) {
+		return new RetrySettings(maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
+				this.statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+	}
+
+	public RetrySettings withBackoff(@Nullable Duration initialDelay, @Nullable Double multiplier,
+			@Nullable Duration maxDelay, @Nullable Double jitter) {
+		return new RetrySettings(this.maxRetries, initialDelay, multiplier, maxDelay, jitter, this.statuses,
+				this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+	}
+
+	public RetrySettings withStatuses(@Nullable Set<Integer> statuses) {
+		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
+				statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+	}
+
+	public RetrySettings withMaxRetryAfter(@Nullable Duration maxRetryAfter) {
+		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
+				this.statuses, maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+	}
+
+	public RetrySettings withNonIdempotent(@Nullable Boolean nonIdempotent) {
+		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
+				this.statuses, this.maxRetryAfter, nonIdempotent, this.idempotencyKeyHeader, this.budget);
+	}
+
+	public RetrySettings withIdempotencyKeyHeader(@Nullable String idempotencyKeyHeader) {
+		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
+				this.statuses, this.maxRetryAfter, this.nonIdempotent, idempotencyKeyHeader, this.budget);
+	}
+
+	public RetrySettings withBudget(RetryBudgetSettings budget) {
+		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
+				this.statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, budget);
+	}
+
+	public void checkConsistent() {
+		if (this.initialDelay != null && this.maxDelay != null && this.maxDelay.compareTo(this.initialDelay) < 0) {
+			throw new InvalidSettingException("retry.max-delay", this.maxDelay,
+					"must not be shorter than retry.initial-delay (" + this.initialDelay + ")");
+		}
+	}
+
+	/**
+	 * Retry budget: retries in flight may be at most {@code ratio} of the requests in
+	 * flight, but always at least {@code minConcurrency}. It stops a struggling upstream
+	 * from being hit by a retry storm.
+	 *
+	 * @param ratio fraction of the requests in flight that may be retries, in (0, 1]
+	 * @param minConcurrency retries that are always allowed at the same time
+	 */
+	public record RetryBudgetSettings(@Nullable Double ratio, @Nullable Integer minConcurrency) {
+
+		/**
+		 * Built-in defaults: 20% of requests in flight, at least 3 retries.
+		 */
+		public static final RetryBudgetSettings DEFAULTS = new RetryBudgetSettings(0.2, 3);
+
+		/**
+		 * Settings that inherit everything.
+		 */
+		public static final RetryBudgetSettings INHERIT = new RetryBudgetSettings(null, null);
+
+		public RetryBudgetSettings {
+			if (ratio != null && !(ratio > 0.0 && ratio <= 1.0)) {
+				throw new InvalidSettingException("retry.budget.ratio", ratio, "must be greater than 0 and at most 1");
+			}
+			if (minConcurrency != null && minConcurrency < 0) {
+				throw new InvalidSettingException("retry.budget.min-concurrency", minConcurrency,
+						"must not be negative");
+			}
+		}
+
+		public RetryBudgetSettings orElse(RetryBudgetSettings other) {
+			return new RetryBudgetSettings(SettingChecks.pick(this.ratio, other.ratio),
+					SettingChecks.pick(this.minConcurrency, other.minConcurrency));
+		}
+
+	}
+
+}

@@ -1,0 +1,130 @@
+package io.httpsentinel.sse.proxy;
+
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
+
+import org.springframework.http.server.reactive.AbstractServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * What the proxy learns from the downstream request it serves: its {@code Last-Event-ID},
+ * and how to close its connection. In WebFlux the exchange comes from the Reactor context
+ * ({@link ServerWebExchangeContextFilter}, which the auto-configuration registers); in
+ * Spring MVC the request comes from {@code RequestContextHolder} on the controller's
+ * thread.
+ */
+final class DownstreamRequest {
+
+	/**
+	 * Context key of a {@link Runnable} that closes the downstream connection, set by an
+	 * adapter that writes the response itself (Spring MVC).
+	 */
+	static final String ABORT = DownstreamRequest.class.getName() + ".abort";
+
+	/** Longest {@code Last-Event-ID} passed upstream; a longer one is ignored. */
+	static final int MAX_LAST_EVENT_ID_LENGTH = 1024;
+
+	private static final boolean SERVLET_PRESENT = ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
+			DownstreamRequest.class.getClassLoader())
+			&& ClassUtils.isPresent("org.springframework.web.context.request.ServletRequestAttributes",
+					DownstreamRequest.class.getClassLoader());
+
+	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils.isPresent("reactor.netty.Connection",
+			DownstreamRequest.class.getClassLoader());
+
+	private DownstreamRequest() {
+	}
+
+	/**
+	 * The {@code Last-Event-ID} of the servlet request bound to this thread (Spring MVC).
+	 * @return the id, or {@code null} if there is no such request or it sent none (or an
+	 * invalid one)
+	 */
+	static @Nullable String lastEventIdOfCurrentServletRequest() {
+		return SERVLET_PRESENT ? valid(ServletRequests.currentHeader(SseProxy.LAST_EVENT_ID)) : null;
+	}
+
+	/**
+	 * The {@code Last-Event-ID} of the WebFlux exchange in a Reactor context.
+	 * @param context the context of the subscriber of the response
+	 * @return the id, or {@code null}
+	 */
+	static @Nullable String lastEventId(ContextView context) {
+		return exchange(context)
+			.map((exchange) -> valid(exchange.getRequest().getHeaders().getFirst(SseProxy.LAST_EVENT_ID)))
+			.orElse(null);
+	}
+
+	/**
+	 * How to close the downstream connection of the WebFlux exchange in a Reactor
+	 * context, at once, whatever is still waiting to be written to it.
+	 * @param context the context of the subscriber of the response
+	 * @return closes the connection, or {@code null} when that is not possible here
+	 */
+	static @Nullable Runnable abort(ContextView context) {
+		Runnable adapter = context.getOrDefault(ABORT, null);
+		if (adapter != null) {
+			return adapter;
+		}
+		if (!REACTOR_NETTY_PRESENT) {
+			return null;
+		}
+		return exchange(context).map((exchange) -> {
+			ServerHttpResponse response = exchange.getResponse();
+			while (response instanceof ServerHttpResponseDecorator decorator) {
+				response = decorator.getDelegate();
+			}
+			if (response instanceof AbstractServerHttpResponse server
+					&& server.getNativeResponse() instanceof reactor.netty.Connection connection) {
+				return (Runnable) () -> connection.channel().close();
+			}
+			return null;
+		}).orElse(null);
+	}
+
+	private static Optional<ServerWebExchange> exchange(ContextView context) {
+		return ServerWebExchangeContextFilter.getExchange(context);
+	}
+
+	/**
+	 * A {@code Last-Event-ID} fit to pass upstream: one that could have come from an
+	 * {@code id} field (no CR, LF or NUL) and is not absurdly long.
+	 * @param id the header value
+	 * @return the id, or {@code null} if absent or unfit
+	 */
+	static @Nullable String valid(@Nullable String id) {
+		if (id == null || id.length() > MAX_LAST_EVENT_ID_LENGTH) {
+			return null;
+		}
+		for (int i = 0; i < id.length(); i++) {
+			char c = id.charAt(i);
+			if (c == '\r' || c == '\n' || c == '\0') {
+				return null;
+			}
+		}
+		return id;
+	}
+
+	/**
+	 * Servlet access, in a class of its own so that it loads only where the Servlet API
+	 * is present.
+	 */
+	private static final class ServletRequests {
+
+		static @Nullable String currentHeader(String name) {
+			if (org.springframework.web.context.request.RequestContextHolder
+				.getRequestAttributes() instanceof org.springframework.web.context.request.ServletRequestAttributes attributes) {
+				return attributes.getRequest().getHeader(name);
+			}
+			return null;
+		}
+
+	}
+
+}

@@ -1,0 +1,123 @@
+package io.httpsentinel.sse.proxy;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+/**
+ * The bytes of a forwarded stream on their way to its downstream client: buffers not yet
+ * handed to the server's writer, and buffers handed over that the writer has not released
+ * yet (not yet written to the connection). Their sum is what the stream holds for a slow
+ * client. Owned by the stream's drain loop, except for releases, which come from the
+ * writer's threads and wake the stream up while it waits for room.
+ */
+final class Outbox implements DownstreamBuffers.ReleaseListener {
+
+	private final ArrayDeque<DataBuffer> queue = new ArrayDeque<>();
+
+	private final AtomicLong released = new AtomicLong();
+
+	private final Runnable wakeUp;
+
+	private long queuedBytes;
+
+	private long handedOverBytes;
+
+	private volatile boolean awaitingRoom;
+
+	Outbox(Runnable wakeUp) {
+		this.wakeUp = wakeUp;
+	}
+
+	/**
+	 * Queue bytes for the downstream.
+	 * @param bytes the bytes, not modified afterwards
+	 */
+	void add(byte[] bytes) {
+		this.queue.add(DownstreamBuffers.wrap(bytes, this));
+		this.queuedBytes += bytes.length;
+	}
+
+	/**
+	 * A new empty buffer for bytes to queue, tracked by this outbox.
+	 * @param alloc the allocator of the bytes it will hold
+	 * @return the buffer
+	 */
+	CompositeByteBuf newBuffer(ByteBufAllocator alloc) {
+		return DownstreamBuffers.newTracked(alloc, this);
+	}
+
+	/**
+	 * Queue bytes for the downstream.
+	 * @param bytes the bytes, preferably in a buffer from {@link #newBuffer}; owned by
+	 * the outbox from now on
+	 */
+	void add(ByteBuf bytes) {
+		int size = bytes.readableBytes();
+		this.queue.add(DownstreamBuffers.track(bytes, this));
+		this.queuedBytes += size;
+	}
+
+	boolean isEmpty() {
+		return this.queue.isEmpty();
+	}
+
+	/**
+	 * Take the next buffer to hand to the downstream.
+	 * @return the buffer, or {@code null} if none is queued
+	 */
+	@Nullable DataBuffer next() {
+		DataBuffer next = this.queue.poll();
+		if (next != null) {
+			int size = next.readableByteCount();
+			this.queuedBytes -= size;
+			this.handedOverBytes += size;
+		}
+		return next;
+	}
+
+	/**
+	 * Bytes held: queued, or handed over and not yet released.
+	 * @return the byte count
+	 */
+	long held() {
+		return this.queuedBytes + this.handedOverBytes - this.released.get();
+	}
+
+	/**
+	 * Whether the next release should wake the stream up (it waits for room). Set it
+	 * before checking {@link #held()} again, so that no release goes unnoticed.
+	 * @param awaitingRoom whether to wake the stream up
+	 */
+	void awaitRoom(boolean awaitingRoom) {
+		this.awaitingRoom = awaitingRoom;
+	}
+
+	@Override
+	public void released(int bytes) {
+		this.released.addAndGet(bytes);
+		if (this.awaitingRoom) {
+			this.wakeUp.run();
+		}
+	}
+
+	/**
+	 * Release what is queued: the stream is over.
+	 */
+	void clear() {
+		this.awaitingRoom = false;
+		DataBuffer buffer;
+		while ((buffer = this.queue.poll()) != null) {
+			DataBufferUtils.release(buffer);
+		}
+		this.queuedBytes = 0;
+	}
+
+}

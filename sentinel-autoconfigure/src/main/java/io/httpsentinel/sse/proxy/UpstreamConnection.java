@@ -1,0 +1,233 @@
+package io.httpsentinel.sse.proxy;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * One upstream connection of a forwarded stream: its request, and the subscriber of its
+ * response, which receives the response's {@link Head} and then its chunks, asked for by
+ * the stream when it has room, {@link #BATCH} at a time (one request through the
+ * response's operators for several chunks). Signals are kept for the stream's drain loop,
+ * which the connection wakes up; it holds at most {@link #BATCH} items, since no more are
+ * asked for.
+ */
+final class UpstreamConnection implements CoreSubscriber<Object> {
+
+	/** The end of a connection that completed. */
+	static final Object COMPLETE = new Object();
+
+	/** Chunks asked for at a time. */
+	static final int BATCH = 4;
+
+	@SuppressWarnings("rawtypes")
+	private static final AtomicReferenceFieldUpdater<UpstreamConnection, Subscription> SUBSCRIPTION = AtomicReferenceFieldUpdater
+		.newUpdater(UpstreamConnection.class, Subscription.class, "subscription");
+
+	private final Context context;
+
+	private final Runnable wakeUp;
+
+	private volatile @Nullable Subscription subscription;
+
+	// The response adds, the stream's drain loop takes (and a late onNext discards).
+	private final Queue<Object> items = new ConcurrentLinkedQueue<>();
+
+	private volatile @Nullable Object end;
+
+	private volatile boolean cancelled;
+
+	// Items asked for and not taken yet (the head at first); owned by the stream.
+	private int pending = 1;
+
+	/** Whether the head arrived; owned by the stream. */
+	boolean headSeen;
+
+	private UpstreamConnection(Context context, Runnable wakeUp) {
+		this.context = context;
+		this.wakeUp = wakeUp;
+	}
+
+	/**
+	 * Send a request and subscribe to its response; the head is asked for at once.
+	 * @param webClient the client's web client
+	 * @param request builds the request
+	 * @param lastEventId the {@code Last-Event-ID} to send, {@code ""} for none
+	 * @param first whether this is the stream's first connection (a {@code Last-Event-ID}
+	 * the request sets itself is then kept when there is none to send)
+	 * @param context the context of the downstream subscriber, for tracing and logging
+	 * @param wakeUp called on every signal
+	 * @return the connection
+	 */
+	static UpstreamConnection open(WebClient webClient, Function<WebClient, WebClient.RequestHeadersSpec<?>> request,
+			String lastEventId, boolean first, Context context, Runnable wakeUp) {
+		UpstreamConnection connection = new UpstreamConnection(context, wakeUp);
+		Flux.defer(() -> request.apply(webClient).headers((headers) -> {
+			if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
+				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
+			}
+			headers.setCacheControl("no-cache");
+			if (!lastEventId.isEmpty()) {
+				headers.set(SseProxy.LAST_EVENT_ID, lastEventId);
+			}
+			else if (!first) {
+				headers.remove(SseProxy.LAST_EVENT_ID);
+			}
+		}).exchangeToFlux(UpstreamConnection::response)).subscribe(connection);
+		return connection;
+	}
+
+	private static Flux<Object> response(ClientResponse response) {
+		Head head = new Head(response.statusCode().value(), response.headers().asHttpHeaders());
+		// A response that is not a stream is left to Spring to release (and pool).
+		return head.isEventStream() ? Flux.concat(Mono.just(head), response.bodyToFlux(DataBuffer.class))
+				: Flux.just(head);
+	}
+
+	/**
+	 * The item that arrived, if any, taken.
+	 * @return the {@link Head} or a {@link DataBuffer}, or {@code null}
+	 */
+	@Nullable Object take() {
+		Object taken = this.items.poll();
+		if (taken != null) {
+			this.pending--;
+		}
+		return taken;
+	}
+
+	/**
+	 * Whether items were asked for that were not taken yet.
+	 * @return whether more are coming (or waiting to be taken)
+	 */
+	boolean outstanding() {
+		return this.pending > 0;
+	}
+
+	/**
+	 * How the connection ended: {@link #COMPLETE}, an error, or {@code null} while it
+	 * goes on. Read it before {@link #take()}: an item that arrived before the end is
+	 * then taken too.
+	 * @return the end, or {@code null}
+	 */
+	@Nullable Object end() {
+		return this.end;
+	}
+
+	/**
+	 * Ask for the next chunk.
+	 */
+	void requestNext() {
+		this.pending += BATCH;
+		Subscription current = this.subscription;
+		if (current != null) {
+			current.request(BATCH);
+		}
+	}
+
+	/**
+	 * Cancel the exchange, which closes a connection whose body is still coming.
+	 */
+	void cancel() {
+		this.cancelled = true;
+		Operators.terminate(SUBSCRIPTION, this);
+		discardItems();
+	}
+
+	@Override
+	public Context currentContext() {
+		return this.context;
+	}
+
+	@Override
+	public void onSubscribe(Subscription subscription) {
+		if (Operators.setOnce(SUBSCRIPTION, this, subscription)) {
+			subscription.request(1);
+		}
+	}
+
+	@Override
+	public void onNext(Object next) {
+		if (this.cancelled) {
+			discard(next);
+			return;
+		}
+		this.items.offer(next);
+		if (this.cancelled) {
+			discardItems();
+			return;
+		}
+		this.wakeUp.run();
+	}
+
+	@Override
+	public void onError(Throwable error) {
+		this.end = error;
+		this.wakeUp.run();
+	}
+
+	@Override
+	public void onComplete() {
+		this.end = COMPLETE;
+		this.wakeUp.run();
+	}
+
+	private void discardItems() {
+		Object item;
+		while ((item = this.items.poll()) != null) {
+			discard(item);
+		}
+	}
+
+	private static void discard(@Nullable Object item) {
+		if (item instanceof DataBuffer buffer) {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	/**
+	 * Status and headers of an upstream response.
+	 *
+	 * @param status the status
+	 * @param headers the headers
+	 */
+	record Head(int status, HttpHeaders headers) {
+
+		/**
+		 * Whether the response is an event stream to forward: a 2xx other than 204 with
+		 * {@code Content-Type: text/event-stream}.
+		 * @return whether it is an event stream
+		 */
+		boolean isEventStream() {
+			if (this.status < 200 || this.status > 299 || this.status == 204) {
+				return false;
+			}
+			String type = this.headers.getFirst(HttpHeaders.CONTENT_TYPE);
+			try {
+				return type != null && MediaType.TEXT_EVENT_STREAM.equalsTypeAndSubtype(MediaType.parseMediaType(type));
+			}
+			catch (IllegalArgumentException ex) {
+				return false;
+			}
+		}
+
+	}
+
+}
