@@ -43,9 +43,9 @@ final class ClientSettingsMapper {
 	 */
 	static ClientSettings map(ClientProperties properties, String keyPrefix) {
 		return withKeyPrefix(keyPrefix, () -> {
-			ClientProperties.Timeouts timeouts = properties.getTimeouts();
-			ClientProperties.Pool pool = properties.getPool();
-			ClientProperties.Ssl ssl = properties.getSsl();
+			TimeoutProperties timeouts = properties.getTimeouts();
+			PoolProperties pool = properties.getPool();
+			SslProperties ssl = properties.getSsl();
 			return new ClientSettings(
 					(properties.getBaseUrl() != null) ? ClientSettings.parseBaseUrl(properties.getBaseUrl()) : null,
 					properties.getDefaultHeaders(), properties.getHttp2(), properties.getMaxResponseSize(),
