@@ -12,6 +12,7 @@ import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.HealthSettings;
 import io.httpsentinel.client.LogSettings;
 import io.httpsentinel.client.RedactionSettings;
+import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.client.pool.TimeoutSettings;
@@ -166,18 +167,18 @@ final class ClientSettingsMapper {
 	}
 
 	/**
-	 * Resolve every configured client: its own properties, then
-	 * {@code sentinel.defaults}, then the built-in defaults.
+	 * Map every configured client: its own properties, then {@code sentinel.defaults}.
+	 * The built-in defaults are left to {@link SentinelClientFactory#resolve}, the one
+	 * place that applies them.
 	 * @param properties the properties
-	 * @return resolved settings by client name, in configuration order
+	 * @return configured settings by client name, in configuration order
 	 */
-	static Map<String, ClientSettings> resolveAll(SentinelProperties properties) {
+	static Map<String, ClientSettings> mapAll(SentinelProperties properties) {
 		ClientSettings defaults = map(properties.getDefaults(), defaultsPrefix());
-		Map<String, ClientSettings> resolved = new LinkedHashMap<>();
+		Map<String, ClientSettings> configured = new LinkedHashMap<>();
 		properties.getClients()
-			.forEach((name, client) -> resolved.put(name,
-					map(client, clientPrefix(name)).orElse(defaults).orElse(ClientSettings.DEFAULTS)));
-		return resolved;
+			.forEach((name, client) -> configured.put(name, map(client, clientPrefix(name)).orElse(defaults)));
+		return configured;
 	}
 
 	static String clientPrefix(String clientName) {

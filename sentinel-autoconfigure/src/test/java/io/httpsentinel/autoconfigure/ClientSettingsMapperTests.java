@@ -18,6 +18,7 @@ import io.httpsentinel.client.ExchangeLogLevel;
 import io.httpsentinel.client.HealthSettings;
 import io.httpsentinel.client.LogSettings;
 import io.httpsentinel.client.RedactionSettings;
+import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.pool.LeasingStrategy;
 import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.client.pool.SslSettings;
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link ClientSettingsMapper}: every key reaches the setting of its name.
+ * Tests for {@link ClientSettingsMapper}: every key reaches the setting of its name, and
+ * the built-in defaults are left to the client factory.
  */
 class ClientSettingsMapperTests {
 
@@ -192,11 +194,24 @@ class ClientSettingsMapperTests {
 	}
 
 	@Test
+	void mapAllInheritsFromSentinelDefaultsAndLeavesTheBuiltInDefaultsToTheFactory() {
+		SentinelProperties properties = bind(Map.of("sentinel.defaults.timeouts.connect", "2s",
+				"sentinel.clients.llm.base-url", "https://llm.example.com", "sentinel.clients.llm.http2", "true"));
+		ClientSettings configured = ClientSettingsMapper.mapAll(properties).get("llm");
+		assertThat(configured.http2()).isTrue();
+		assertThat(configured.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(configured.timeouts().total()).isNull();
+		ClientSettings resolved = SentinelClientFactory.resolve(configured);
+		assertThat(resolved.timeouts().total()).isEqualTo(ClientSettings.DEFAULTS.timeouts().total());
+		assertThat(resolved.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
+	}
+
+	@Test
 	void aRejectedValueIsReportedUnderItsFullPropertyName() {
 		SentinelProperties properties = bind(Map.of("sentinel.clients.llm.base-url", "https://llm.example.com",
 				"sentinel.clients.llm.sse.resume.max-attempts", "-2"));
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> ClientSettingsMapper.resolveAll(properties))
+			.isThrownBy(() -> ClientSettingsMapper.mapAll(properties))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("sentinel.clients.llm.sse.resume.max-attempts"))
 			.withMessageContaining("must be -1 (no limit) or at least 0");
 	}

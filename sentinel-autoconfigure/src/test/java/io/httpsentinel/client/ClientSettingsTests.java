@@ -154,6 +154,17 @@ class ClientSettingsTests {
 			.build());
 	}
 
+	@Test
+	void theFactoryResolvesHandMadeSettingsAgainstTheBuiltInDefaults() {
+		URI baseUrl = URI.create("https://api.example.com");
+		ClientSettings handMade = ClientSettings.INHERIT.withBaseUrl(baseUrl)
+			.withTimeouts(TimeoutSettings.INHERIT.withConnect(Duration.ofSeconds(1)));
+		ClientSettings resolved = SentinelClientFactory.resolve(handMade);
+		assertThat(resolved).isEqualTo(ClientSettings.DEFAULTS.withBaseUrl(baseUrl)
+			.withTimeouts(ClientSettings.DEFAULTS.timeouts().withConnect(Duration.ofSeconds(1))));
+		assertThat(SentinelClientFactory.resolve(resolved)).isEqualTo(resolved);
+	}
+
 	private static void assertInvalid(String key, Runnable action) {
 		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(action::run)
 			.satisfies((ex) -> assertThat(ex.key()).isEqualTo(key));
