@@ -1,6 +1,5 @@
 package io.httpsentinel.autoconfigure;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -12,7 +11,6 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.client.ExchangeLogLevel;
-import io.httpsentinel.client.pool.LeasingStrategy;
 
 /**
  * Settings of one client, or of every client under {@code sentinel.defaults}. Every
@@ -45,11 +43,14 @@ public class ClientProperties {
 	 */
 	private @Nullable DataSize maxResponseSize;
 
-	private final Timeouts timeouts = new Timeouts();
+	@NestedConfigurationProperty
+	private final TimeoutProperties timeouts = new TimeoutProperties();
 
-	private final Pool pool = new Pool();
+	@NestedConfigurationProperty
+	private final PoolProperties pool = new PoolProperties();
 
-	private final Ssl ssl = new Ssl();
+	@NestedConfigurationProperty
+	private final SslProperties ssl = new SslProperties();
 
 	@NestedConfigurationProperty
 	private final RetryProperties retry = new RetryProperties();
@@ -88,7 +89,8 @@ public class ClientProperties {
 	 */
 	private @Nullable Set<String> redactQueryParameters;
 
-	private final Health health = new Health();
+	@NestedConfigurationProperty
+	private final HealthProperties health = new HealthProperties();
 
 	@NestedConfigurationProperty
 	private final SseProperties sse = new SseProperties();
@@ -121,15 +123,15 @@ public class ClientProperties {
 		this.maxResponseSize = maxResponseSize;
 	}
 
-	public Timeouts getTimeouts() {
+	public TimeoutProperties getTimeouts() {
 		return this.timeouts;
 	}
 
-	public Pool getPool() {
+	public PoolProperties getPool() {
 		return this.pool;
 	}
 
-	public Ssl getSsl() {
+	public SslProperties getSsl() {
 		return this.ssl;
 	}
 
@@ -178,258 +180,12 @@ public class ClientProperties {
 				: null;
 	}
 
-	public Health getHealth() {
+	public HealthProperties getHealth() {
 		return this.health;
 	}
 
 	public SseProperties getSse() {
 		return this.sse;
-	}
-
-	/**
-	 * Timeouts.
-	 */
-	public static class Timeouts {
-
-		/**
-		 * Maximum time to establish a TCP connection.
-		 */
-		private @Nullable Duration connect;
-
-		/**
-		 * Maximum time for the TLS handshake once connected.
-		 */
-		private @Nullable Duration tlsHandshake;
-
-		/**
-		 * Maximum time from the request being sent until the response headers arrive.
-		 */
-		private @Nullable Duration responseHeaders;
-
-		/**
-		 * Maximum gap between two chunks of a response body once the headers arrived (not
-		 * the length of the whole body, so long streams are fine).
-		 */
-		private @Nullable Duration readIdle;
-
-		/**
-		 * Maximum duration of a whole call: every attempt, backoff and rate-limit wait,
-		 * and the reading of a buffered response body. Must be longer than
-		 * 'response-headers'.
-		 */
-		private @Nullable Duration total;
-
-		/**
-		 * Whether 'total' also bounds streamed response bodies (text/event-stream,
-		 * application/x-ndjson, ...).
-		 */
-		private @Nullable Boolean totalIncludesStreams;
-
-		public @Nullable Boolean getTotalIncludesStreams() {
-			return this.totalIncludesStreams;
-		}
-
-		public void setTotalIncludesStreams(@Nullable Boolean totalIncludesStreams) {
-			this.totalIncludesStreams = totalIncludesStreams;
-		}
-
-		public @Nullable Duration getConnect() {
-			return this.connect;
-		}
-
-		public void setConnect(@Nullable Duration connect) {
-			this.connect = connect;
-		}
-
-		public @Nullable Duration getTlsHandshake() {
-			return this.tlsHandshake;
-		}
-
-		public void setTlsHandshake(@Nullable Duration tlsHandshake) {
-			this.tlsHandshake = tlsHandshake;
-		}
-
-		public @Nullable Duration getResponseHeaders() {
-			return this.responseHeaders;
-		}
-
-		public void setResponseHeaders(@Nullable Duration responseHeaders) {
-			this.responseHeaders = responseHeaders;
-		}
-
-		public @Nullable Duration getReadIdle() {
-			return this.readIdle;
-		}
-
-		public void setReadIdle(@Nullable Duration readIdle) {
-			this.readIdle = readIdle;
-		}
-
-		public @Nullable Duration getTotal() {
-			return this.total;
-		}
-
-		public void setTotal(@Nullable Duration total) {
-			this.total = total;
-		}
-
-	}
-
-	/**
-	 * Connection pool, in Reactor Netty's vocabulary.
-	 */
-	public static class Pool {
-
-		/**
-		 * Maximum number of connections to the host.
-		 */
-		private @Nullable Integer maxConnections;
-
-		/**
-		 * Maximum number of requests waiting for a connection; more fail at once.
-		 */
-		private @Nullable Integer pendingAcquireMaxCount;
-
-		/**
-		 * Maximum time a request waits for a connection.
-		 */
-		private @Nullable Duration pendingAcquireTimeout;
-
-		/**
-		 * Time after which an unused connection is closed.
-		 */
-		private @Nullable Duration maxIdleTime;
-
-		/**
-		 * Maximum age of a connection, so that DNS changes are picked up.
-		 */
-		private @Nullable Duration maxLifeTime;
-
-		/**
-		 * Interval of the background eviction of idle and expired connections; 0 disables
-		 * it.
-		 */
-		private @Nullable Duration evictInBackground;
-
-		/**
-		 * Order in which idle connections are reused: 'lifo' (most recently used first)
-		 * or 'fifo'.
-		 */
-		private @Nullable LeasingStrategy leasing;
-
-		public @Nullable Integer getMaxConnections() {
-			return this.maxConnections;
-		}
-
-		public void setMaxConnections(@Nullable Integer maxConnections) {
-			this.maxConnections = maxConnections;
-		}
-
-		public @Nullable Integer getPendingAcquireMaxCount() {
-			return this.pendingAcquireMaxCount;
-		}
-
-		public void setPendingAcquireMaxCount(@Nullable Integer pendingAcquireMaxCount) {
-			this.pendingAcquireMaxCount = pendingAcquireMaxCount;
-		}
-
-		public @Nullable Duration getPendingAcquireTimeout() {
-			return this.pendingAcquireTimeout;
-		}
-
-		public void setPendingAcquireTimeout(@Nullable Duration pendingAcquireTimeout) {
-			this.pendingAcquireTimeout = pendingAcquireTimeout;
-		}
-
-		public @Nullable Duration getMaxIdleTime() {
-			return this.maxIdleTime;
-		}
-
-		public void setMaxIdleTime(@Nullable Duration maxIdleTime) {
-			this.maxIdleTime = maxIdleTime;
-		}
-
-		public @Nullable Duration getMaxLifeTime() {
-			return this.maxLifeTime;
-		}
-
-		public void setMaxLifeTime(@Nullable Duration maxLifeTime) {
-			this.maxLifeTime = maxLifeTime;
-		}
-
-		public @Nullable Duration getEvictInBackground() {
-			return this.evictInBackground;
-		}
-
-		public void setEvictInBackground(@Nullable Duration evictInBackground) {
-			this.evictInBackground = evictInBackground;
-		}
-
-		public @Nullable LeasingStrategy getLeasing() {
-			return this.leasing;
-		}
-
-		public void setLeasing(@Nullable LeasingStrategy leasing) {
-			this.leasing = leasing;
-		}
-
-	}
-
-	/**
-	 * TLS. Server certificates are verified against the JVM's trust store unless an SSL
-	 * bundle is named.
-	 */
-	public static class Ssl {
-
-		/**
-		 * Name of a Spring Boot SSL bundle ('spring.ssl.bundle.*') with the trust store
-		 * and, for mutual TLS, the client key.
-		 */
-		private @Nullable String bundle;
-
-		/**
-		 * Whether to trust every server certificate without verification. Local
-		 * development only; logs a warning at startup.
-		 */
-		private @Nullable Boolean insecureTrustAll;
-
-		public @Nullable String getBundle() {
-			return this.bundle;
-		}
-
-		public void setBundle(@Nullable String bundle) {
-			this.bundle = bundle;
-		}
-
-		public @Nullable Boolean getInsecureTrustAll() {
-			return this.insecureTrustAll;
-		}
-
-		public void setInsecureTrustAll(@Nullable Boolean insecureTrustAll) {
-			this.insecureTrustAll = insecureTrustAll;
-		}
-
-	}
-
-	/**
-	 * Health contribution (Spring Boot Actuator).
-	 */
-	public static class Health {
-
-		/**
-		 * Whether an open circuit breaker reports the client DOWN instead of
-		 * CIRCUIT_OPEN. Only for upstreams the application is useless without.
-		 */
-		private @Nullable Boolean failOnOpenCircuit;
-
-		public @Nullable Boolean getFailOnOpenCircuit() {
-			return this.failOnOpenCircuit;
-		}
-
-		public void setFailOnOpenCircuit(@Nullable Boolean failOnOpenCircuit) {
-			this.failOnOpenCircuit = failOnOpenCircuit;
-		}
-
 	}
 
 }

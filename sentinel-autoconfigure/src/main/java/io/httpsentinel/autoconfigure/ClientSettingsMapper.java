@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 import io.httpsentinel.InvalidSettingException;
@@ -11,12 +12,14 @@ import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.HealthSettings;
 import io.httpsentinel.client.LogSettings;
 import io.httpsentinel.client.RedactionSettings;
+import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.client.pool.TimeoutSettings;
 import io.httpsentinel.resilience.CircuitBreakerSettings;
 import io.httpsentinel.resilience.RateLimitSettings;
 import io.httpsentinel.resilience.RetrySettings;
+import io.httpsentinel.sse.ReconnectPolicySettings;
 import io.httpsentinel.sse.SseProxySettings;
 import io.httpsentinel.sse.SseReconnectSettings;
 import io.httpsentinel.sse.SseResumeSettings;
@@ -43,74 +46,139 @@ final class ClientSettingsMapper {
 	 */
 	static ClientSettings map(ClientProperties properties, String keyPrefix) {
 		return withKeyPrefix(keyPrefix, () -> {
-			ClientProperties.Timeouts timeouts = properties.getTimeouts();
-			ClientProperties.Pool pool = properties.getPool();
-			ClientProperties.Ssl ssl = properties.getSsl();
-			return new ClientSettings(
-					(properties.getBaseUrl() != null) ? ClientSettings.parseBaseUrl(properties.getBaseUrl()) : null,
-					properties.getDefaultHeaders(), properties.getHttp2(), properties.getMaxResponseSize(),
-					new TimeoutSettings(timeouts.getConnect(), timeouts.getTlsHandshake(),
-							timeouts.getResponseHeaders(), timeouts.getReadIdle(), timeouts.getTotal(),
-							timeouts.getTotalIncludesStreams()),
-					new PoolSettings(pool.getMaxConnections(), pool.getPendingAcquireMaxCount(),
-							pool.getPendingAcquireTimeout(), pool.getMaxIdleTime(), pool.getMaxLifeTime(),
-							pool.getEvictInBackground(), pool.getLeasing()),
-					new SslSettings(ssl.getBundle(), ssl.getInsecureTrustAll()), retry(properties.getRetry()),
-					circuitBreaker(properties.getCircuitBreaker()), rateLimit(properties.getRateLimit()),
-					new LogSettings(properties.getLog(), properties.getLogBodyLimit()),
-					new RedactionSettings(properties.getRedactHeaders(), properties.getRedactQueryParameters()),
-					new HealthSettings(properties.getHealth().getFailOnOpenCircuit()), sse(properties.getSse()));
+			ClientSettings.Builder settings = ClientSettings.builder();
+			PropertyMapper map = PropertyMapper.get();
+			map.from(properties::getBaseUrl).as(ClientSettings::parseBaseUrl).to(settings::baseUrl);
+			map.from(properties::getDefaultHeaders).to(settings::defaultHeaders);
+			map.from(properties::getHttp2).to(settings::http2);
+			map.from(properties::getMaxResponseSize).to(settings::maxResponseSize);
+			return settings.timeouts(timeouts(properties.getTimeouts()))
+				.pool(pool(properties.getPool()))
+				.ssl(new SslSettings(properties.getSsl().getBundle(), properties.getSsl().getInsecureTrustAll()))
+				.retry(retry(properties.getRetry()))
+				.circuitBreaker(circuitBreaker(properties.getCircuitBreaker()))
+				.rateLimit(rateLimit(properties.getRateLimit()))
+				.log(new LogSettings(properties.getLog(), properties.getLogBodyLimit()))
+				.redaction(new RedactionSettings(properties.getRedactHeaders(), properties.getRedactQueryParameters()))
+				.health(new HealthSettings(properties.getHealth().getFailOnOpenCircuit()))
+				.sse(sse(properties.getSse()))
+				.build();
 		});
 	}
 
-	private static RetrySettings retry(RetryProperties retry) {
-		return new RetrySettings(retry.getMaxRetries(), retry.getInitialDelay(), retry.getMultiplier(),
-				retry.getMaxDelay(), retry.getJitter(), retry.getStatuses(), retry.getMaxRetryAfter(),
-				retry.getNonIdempotent(), retry.getIdempotencyKeyHeader(), new RetrySettings.RetryBudgetSettings(
-						retry.getBudget().getRatio(), retry.getBudget().getMinConcurrency()));
+	private static TimeoutSettings timeouts(TimeoutProperties properties) {
+		TimeoutSettings.Builder timeouts = TimeoutSettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getConnect).to(timeouts::connect);
+		map.from(properties::getTlsHandshake).to(timeouts::tlsHandshake);
+		map.from(properties::getResponseHeaders).to(timeouts::responseHeaders);
+		map.from(properties::getReadIdle).to(timeouts::readIdle);
+		map.from(properties::getTotal).to(timeouts::total);
+		map.from(properties::getTotalIncludesStreams).to(timeouts::totalIncludesStreams);
+		return timeouts.build();
 	}
 
-	private static CircuitBreakerSettings circuitBreaker(CircuitBreakerProperties breaker) {
-		return new CircuitBreakerSettings(breaker.getEnabled(), breaker.getFailureRateThreshold(),
-				breaker.getSlidingWindow(), breaker.getMinimumCalls(), breaker.getWaitInOpen(),
-				breaker.getWaitMultiplier(), breaker.getMaxWaitInOpen(), breaker.getHalfOpenCalls(),
-				breaker.getMaxWaitInHalfOpen());
+	private static PoolSettings pool(PoolProperties properties) {
+		PoolSettings.Builder pool = PoolSettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getMaxConnections).to(pool::maxConnections);
+		map.from(properties::getPendingAcquireMaxCount).to(pool::pendingAcquireMaxCount);
+		map.from(properties::getPendingAcquireTimeout).to(pool::pendingAcquireTimeout);
+		map.from(properties::getMaxIdleTime).to(pool::maxIdleTime);
+		map.from(properties::getMaxLifeTime).to(pool::maxLifeTime);
+		map.from(properties::getEvictInBackground).to(pool::evictInBackground);
+		map.from(properties::getLeasing).to(pool::leasing);
+		return pool.build();
 	}
 
-	private static RateLimitSettings rateLimit(RateLimitProperties rateLimit) {
-		return new RateLimitSettings(rateLimit.getRequestsPerSecond(), rateLimit.getRequestsPerMinute(),
-				rateLimit.getBurst(), rateLimit.getMaxWait());
+	private static RetrySettings retry(RetryProperties properties) {
+		RetrySettings.Builder retry = RetrySettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getMaxRetries).to(retry::maxRetries);
+		map.from(properties::getInitialDelay).to(retry::initialDelay);
+		map.from(properties::getMultiplier).to(retry::multiplier);
+		map.from(properties::getMaxDelay).to(retry::maxDelay);
+		map.from(properties::getJitter).to(retry::jitter);
+		map.from(properties::getStatuses).to(retry::statuses);
+		map.from(properties::getMaxRetryAfter).to(retry::maxRetryAfter);
+		map.from(properties::getNonIdempotent).to(retry::nonIdempotent);
+		map.from(properties::getIdempotencyKeyHeader).to(retry::idempotencyKeyHeader);
+		RetryProperties.Budget budget = properties.getBudget();
+		return retry.budget(new RetrySettings.RetryBudgetSettings(budget.getRatio(), budget.getMinConcurrency()))
+			.build();
 	}
 
-	private static SseSettings sse(SseProperties sse) {
-		SseProperties.Reconnect reconnect = sse.getReconnect();
-		return new SseSettings(sse.getMaxLineSize(), sse.getMaxEventSize(),
-				new SseReconnectSettings(reconnect.getEnabled(), reconnect.getInitialDelay(), reconnect.getMaxDelay(),
-						reconnect.getResetAfter(), reconnect.getMaxAttempts(), reconnect.getMaxElapsed()),
-				sseProxy(sse));
+	private static CircuitBreakerSettings circuitBreaker(CircuitBreakerProperties properties) {
+		CircuitBreakerSettings.Builder breaker = CircuitBreakerSettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getEnabled).to(breaker::enabled);
+		map.from(properties::getFailureRateThreshold).to(breaker::failureRateThreshold);
+		map.from(properties::getSlidingWindow).to(breaker::slidingWindow);
+		map.from(properties::getMinimumCalls).to(breaker::minimumCalls);
+		map.from(properties::getWaitInOpen).to(breaker::waitInOpen);
+		map.from(properties::getWaitMultiplier).to(breaker::waitMultiplier);
+		map.from(properties::getMaxWaitInOpen).to(breaker::maxWaitInOpen);
+		map.from(properties::getHalfOpenCalls).to(breaker::halfOpenCalls);
+		map.from(properties::getMaxWaitInHalfOpen).to(breaker::maxWaitInHalfOpen);
+		return breaker.build();
 	}
 
-	private static SseProxySettings sseProxy(SseProperties sse) {
-		SseProperties.Resume resume = sse.getResume();
-		return new SseProxySettings(sse.getHeartbeat(), sse.getBufferSize(), sse.getSlowClientPolicy(),
-				sse.getSlowClientTimeout(), sse.getMaxStreams(),
-				new SseResumeSettings(resume.getEnabled(), resume.getMaxAttempts(), resume.getMaxElapsed(),
-						resume.getInitialDelay(), resume.getMaxDelay()));
+	private static RateLimitSettings rateLimit(RateLimitProperties properties) {
+		RateLimitSettings.Builder rateLimit = RateLimitSettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getRequestsPerSecond).to(rateLimit::requestsPerSecond);
+		map.from(properties::getRequestsPerMinute).to(rateLimit::requestsPerMinute);
+		map.from(properties::getBurst).to(rateLimit::burst);
+		map.from(properties::getMaxWait).to(rateLimit::maxWait);
+		return rateLimit.build();
+	}
+
+	private static SseSettings sse(SseProperties properties) {
+		SseProperties.Reconnect reconnect = properties.getReconnect();
+		return SseSettings.builder()
+			.maxLineSize(properties.getMaxLineSize())
+			.maxEventSize(properties.getMaxEventSize())
+			.reconnect(new SseReconnectSettings(reconnect.getEnabled(), reconnect.getResetAfter(),
+					reconnectPolicy(reconnect)))
+			.proxy(sseProxy(properties))
+			.build();
+	}
+
+	private static SseProxySettings sseProxy(SseProperties properties) {
+		SseProxySettings.Builder proxy = SseProxySettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getHeartbeat).to(proxy::heartbeat);
+		map.from(properties::getBufferSize).to(proxy::bufferSize);
+		map.from(properties::getSlowClientPolicy).to(proxy::slowClientPolicy);
+		map.from(properties::getSlowClientTimeout).to(proxy::slowClientTimeout);
+		map.from(properties::getMaxStreams).to(proxy::maxStreams);
+		SseProperties.Resume resume = properties.getResume();
+		return proxy.resume(new SseResumeSettings(resume.getEnabled(), reconnectPolicy(resume))).build();
+	}
+
+	private static ReconnectPolicySettings reconnectPolicy(ReconnectPolicyProperties properties) {
+		ReconnectPolicySettings.Builder policy = ReconnectPolicySettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getInitialDelay).to(policy::initialDelay);
+		map.from(properties::getMaxDelay).to(policy::maxDelay);
+		map.from(properties::getMaxAttempts).to(policy::maxAttempts);
+		map.from(properties::getMaxElapsed).to(policy::maxElapsed);
+		return policy.build();
 	}
 
 	/**
-	 * Resolve every configured client: its own properties, then
-	 * {@code sentinel.defaults}, then the built-in defaults.
+	 * Map every configured client: its own properties, then {@code sentinel.defaults}.
+	 * The built-in defaults are left to {@link SentinelClientFactory#resolve}, the one
+	 * place that applies them.
 	 * @param properties the properties
-	 * @return resolved settings by client name, in configuration order
+	 * @return configured settings by client name, in configuration order
 	 */
-	static Map<String, ClientSettings> resolveAll(SentinelProperties properties) {
+	static Map<String, ClientSettings> mapAll(SentinelProperties properties) {
 		ClientSettings defaults = map(properties.getDefaults(), defaultsPrefix());
-		Map<String, ClientSettings> resolved = new LinkedHashMap<>();
+		Map<String, ClientSettings> configured = new LinkedHashMap<>();
 		properties.getClients()
-			.forEach((name, client) -> resolved.put(name,
-					map(client, clientPrefix(name)).orElse(defaults).orElse(ClientSettings.DEFAULTS)));
-		return resolved;
+			.forEach((name, client) -> configured.put(name, map(client, clientPrefix(name)).orElse(defaults)));
+		return configured;
 	}
 
 	static String clientPrefix(String clientName) {

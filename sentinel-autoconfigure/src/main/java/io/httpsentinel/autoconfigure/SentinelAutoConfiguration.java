@@ -49,7 +49,7 @@ public final class SentinelAutoConfiguration {
 	@Bean
 	SentinelCircuitBreakerCustomizer sentinelCircuitBreakerCustomizer(SentinelProperties properties,
 			ObjectProvider<Resilience4JConfigurationProperties> circuitBreakerProperties) {
-		return new SentinelCircuitBreakerCustomizer(ClientSettingsMapper.resolveAll(properties),
+		return new SentinelCircuitBreakerCustomizer(ClientSettingsMapper.mapAll(properties),
 				circuitBreakerProperties.getIfAvailable(), Clock.systemUTC());
 	}
 
@@ -90,10 +90,10 @@ public final class SentinelAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SentinelClients sentinelClients(SentinelProperties properties, SentinelClientFactory factory) {
-		Map<String, ClientSettings> resolved = ClientSettingsMapper.resolveAll(properties);
+		Map<String, ClientSettings> configured = ClientSettingsMapper.mapAll(properties);
 		List<SentinelClient> clients = new ArrayList<>();
 		try {
-			resolved.forEach((name, settings) -> clients.add(ClientSettingsMapper
+			configured.forEach((name, settings) -> clients.add(ClientSettingsMapper
 				.withKeyPrefix(ClientSettingsMapper.clientPrefix(name), () -> factory.create(name, settings))));
 		}
 		catch (RuntimeException ex) {

@@ -14,6 +14,7 @@ import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.core.Ordered;
 
 import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.resilience.CircuitBreakers;
 
 /**
@@ -42,7 +43,8 @@ final class SentinelCircuitBreakerCustomizer implements Customizer<ReactiveResil
 
 	@Override
 	public void customize(ReactiveResilience4JCircuitBreakerFactory factory) {
-		this.clients.forEach((name, settings) -> {
+		this.clients.forEach((name, configured) -> {
+			ClientSettings settings = SentinelClientFactory.resolve(configured);
 			if (settings.circuitBreaker().isEnabled()) {
 				CircuitBreakers.register(factory, this.properties, name, CircuitBreakers
 					.config(settings.circuitBreaker(), settings.timeouts().responseHeaders(), this.clock));

@@ -132,9 +132,11 @@ public class SseProperties {
 
 	/**
 	 * Reconnection after a stream ends or breaks: with Last-Event-ID, after the server's
-	 * 'retry:' or the initial delay, doubling on failures in a row.
+	 * 'retry:' or the initial delay, doubling on failures in a row. A connection is
+	 * healthy when it stayed open 'reset-after'; when the limits are reached, the stream
+	 * fails with the last error (or completes, if the last connection ended cleanly).
 	 */
-	public static class Reconnect {
+	public static class Reconnect extends ReconnectPolicyProperties {
 
 		/**
 		 * Whether streams reconnect after the connection ends or breaks. A call may opt
@@ -143,36 +145,10 @@ public class SseProperties {
 		private @Nullable Boolean enabled;
 
 		/**
-		 * Delay before reconnecting, unless the server sent a 'retry:' field, whose value
-		 * then takes its place.
-		 */
-		private @Nullable Duration initialDelay;
-
-		/**
-		 * Cap of the delay as it doubles over failed reconnects in a row. A server's
-		 * 'retry:' above it is still honoured.
-		 */
-		private @Nullable Duration maxDelay;
-
-		/**
 		 * How long a connection must stay open to count as healthy: the next reconnect
 		 * then starts again from the base delay and the limits below start afresh.
 		 */
 		private @Nullable Duration resetAfter;
-
-		/**
-		 * Most reconnects in a row without a healthy connection before the stream fails
-		 * with the last error (or completes, if the last connection ended cleanly). -1
-		 * for no limit.
-		 */
-		private @Nullable Integer maxAttempts;
-
-		/**
-		 * Longest time spent reconnecting in a row, from the end of the last healthy
-		 * connection: a reconnect whose delay would end past it is not made, and the
-		 * stream ends as with 'max-attempts'. 0 for no limit.
-		 */
-		private @Nullable Duration maxElapsed;
 
 		public @Nullable Boolean getEnabled() {
 			return this.enabled;
@@ -180,22 +156,6 @@ public class SseProperties {
 
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
-		}
-
-		public @Nullable Duration getInitialDelay() {
-			return this.initialDelay;
-		}
-
-		public void setInitialDelay(@Nullable Duration initialDelay) {
-			this.initialDelay = initialDelay;
-		}
-
-		public @Nullable Duration getMaxDelay() {
-			return this.maxDelay;
-		}
-
-		public void setMaxDelay(@Nullable Duration maxDelay) {
-			this.maxDelay = maxDelay;
 		}
 
 		public @Nullable Duration getResetAfter() {
@@ -206,30 +166,16 @@ public class SseProperties {
 			this.resetAfter = resetAfter;
 		}
 
-		public @Nullable Integer getMaxAttempts() {
-			return this.maxAttempts;
-		}
-
-		public void setMaxAttempts(@Nullable Integer maxAttempts) {
-			this.maxAttempts = maxAttempts;
-		}
-
-		public @Nullable Duration getMaxElapsed() {
-			return this.maxElapsed;
-		}
-
-		public void setMaxElapsed(@Nullable Duration maxElapsed) {
-			this.maxElapsed = maxElapsed;
-		}
-
 	}
 
 	/**
 	 * Resuming a forwarded stream's upstream after it failed, while the downstream client
 	 * stays connected: SseProxy reconnects with Last-Event-ID and skips the events the
-	 * upstream sends again. Needs an id on every event.
+	 * upstream sends again. Needs an id on every event. A connection is healthy when it
+	 * delivered a new event; when the limits are reached, the stream ends with the error
+	 * event.
 	 */
-	public static class Resume {
+	public static class Resume extends ReconnectPolicyProperties {
 
 		/**
 		 * Whether SseProxy resumes a failed upstream stream. Off by default: POST-based
@@ -237,67 +183,12 @@ public class SseProperties {
 		 */
 		private @Nullable Boolean enabled;
 
-		/**
-		 * Most reconnects in a row without a new event before the stream ends with the
-		 * error event. -1 for no limit.
-		 */
-		private @Nullable Integer maxAttempts;
-
-		/**
-		 * Longest time spent resuming in a row, from the failure: a reconnect whose delay
-		 * would end past it is not made. 0 for no limit.
-		 */
-		private @Nullable Duration maxElapsed;
-
-		/**
-		 * Delay before the first reconnect, unless the upstream sent a 'retry:' field,
-		 * whose value then takes its place. Doubles on failed reconnects in a row.
-		 */
-		private @Nullable Duration initialDelay;
-
-		/**
-		 * Cap of the doubling delay. An upstream's 'retry:' above it is still honoured.
-		 */
-		private @Nullable Duration maxDelay;
-
 		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
-		}
-
-		public @Nullable Integer getMaxAttempts() {
-			return this.maxAttempts;
-		}
-
-		public void setMaxAttempts(@Nullable Integer maxAttempts) {
-			this.maxAttempts = maxAttempts;
-		}
-
-		public @Nullable Duration getMaxElapsed() {
-			return this.maxElapsed;
-		}
-
-		public void setMaxElapsed(@Nullable Duration maxElapsed) {
-			this.maxElapsed = maxElapsed;
-		}
-
-		public @Nullable Duration getInitialDelay() {
-			return this.initialDelay;
-		}
-
-		public void setInitialDelay(@Nullable Duration initialDelay) {
-			this.initialDelay = initialDelay;
-		}
-
-		public @Nullable Duration getMaxDelay() {
-			return this.maxDelay;
-		}
-
-		public void setMaxDelay(@Nullable Duration maxDelay) {
-			this.maxDelay = maxDelay;
 		}
 
 	}

@@ -54,22 +54,32 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 		LogSettings log, RedactionSettings redaction, HealthSettings health, SseSettings sse) {
 
 	/**
-	 * Built-in defaults: no base URL, no default headers, HTTP/1.1 only, 10MB response
-	 * bodies, no exchange logging, and the defaults of {@link TimeoutSettings},
-	 * {@link PoolSettings}, {@link SslSettings} and the other settings records.
-	 */
-	public static final ClientSettings DEFAULTS = new ClientSettings(null, Map.of(), false, DataSize.ofMegabytes(10),
-			TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS, SslSettings.DEFAULTS, RetrySettings.DEFAULTS,
-			CircuitBreakerSettings.DEFAULTS, RateLimitSettings.DEFAULTS, LogSettings.DEFAULTS,
-			RedactionSettings.DEFAULTS, HealthSettings.DEFAULTS, SseSettings.DEFAULTS);
-
-	/**
 	 * Settings that inherit everything.
 	 */
 	public static final ClientSettings INHERIT = new ClientSettings(null, null, null, null, TimeoutSettings.INHERIT,
 			PoolSettings.INHERIT, SslSettings.INHERIT, RetrySettings.INHERIT, CircuitBreakerSettings.INHERIT,
 			RateLimitSettings.INHERIT, LogSettings.INHERIT, RedactionSettings.INHERIT, HealthSettings.INHERIT,
 			SseSettings.INHERIT);
+
+	/**
+	 * Built-in defaults: no base URL, no default headers, HTTP/1.1 only, 10MB response
+	 * bodies, no exchange logging, and the defaults of {@link TimeoutSettings},
+	 * {@link PoolSettings}, {@link SslSettings} and the other settings records.
+	 */
+	public static final ClientSettings DEFAULTS = builder().defaultHeaders(Map.of())
+		.http2(false)
+		.maxResponseSize(DataSize.ofMegabytes(10))
+		.timeouts(TimeoutSettings.DEFAULTS)
+		.pool(PoolSettings.DEFAULTS)
+		.ssl(SslSettings.DEFAULTS)
+		.retry(RetrySettings.DEFAULTS)
+		.circuitBreaker(CircuitBreakerSettings.DEFAULTS)
+		.rateLimit(RateLimitSettings.DEFAULTS)
+		.log(LogSettings.DEFAULTS)
+		.redaction(RedactionSettings.DEFAULTS)
+		.health(HealthSettings.DEFAULTS)
+		.sse(SseSettings.DEFAULTS)
+		.build();
 
 	public ClientSettings {
 		if (baseUrl != null) {
@@ -171,87 +181,200 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 	}
 
 	public ClientSettings withBaseUrl(@Nullable URI baseUrl) {
-		return new ClientSettings(baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health, this.sse);
+		return toBuilder().baseUrl(baseUrl).build();
 	}
 
 	public ClientSettings withDefaultHeaders(@Nullable Map<String, String> defaultHeaders) {
-		return new ClientSettings(this.baseUrl, defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health, this.sse);
+		return toBuilder().defaultHeaders(defaultHeaders).build();
 	}
 
 	public ClientSettings withHttp2(@Nullable Boolean http2) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health, this.sse);
+		return toBuilder().http2(http2).build();
 	}
 
 	public ClientSettings withMaxResponseSize(@Nullable DataSize maxResponseSize) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health, this.sse);
+		return toBuilder().maxResponseSize(maxResponseSize).build();
 	}
 
 	public ClientSettings withTimeouts(TimeoutSettings timeouts) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health, this.sse);
+		return toBuilder().timeouts(timeouts).build();
 	}
 
 	public ClientSettings withPool(PoolSettings pool) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health,
-				this.sse);
+		return toBuilder().pool(pool).build();
 	}
 
 	public ClientSettings withSsl(SslSettings ssl) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health,
-				this.sse);
+		return toBuilder().ssl(ssl).build();
 	}
 
 	public ClientSettings withRetry(RetrySettings retry) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, this.health,
-				this.sse);
+		return toBuilder().retry(retry).build();
 	}
 
 	public ClientSettings withCircuitBreaker(CircuitBreakerSettings circuitBreaker) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, circuitBreaker, this.rateLimit, this.log, this.redaction, this.health,
-				this.sse);
+		return toBuilder().circuitBreaker(circuitBreaker).build();
 	}
 
 	public ClientSettings withRateLimit(RateLimitSettings rateLimit) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, rateLimit, this.log, this.redaction, this.health,
-				this.sse);
+		return toBuilder().rateLimit(rateLimit).build();
 	}
 
 	public ClientSettings withLog(LogSettings log) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, log, this.redaction, this.health,
-				this.sse);
+		return toBuilder().log(log).build();
 	}
 
 	public ClientSettings withRedaction(RedactionSettings redaction) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, redaction, this.health,
-				this.sse);
+		return toBuilder().redaction(redaction).build();
 	}
 
 	public ClientSettings withHealth(HealthSettings health) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction, health,
-				this.sse);
+		return toBuilder().health(health).build();
 	}
 
 	public ClientSettings withSse(SseSettings sse) {
-		return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize, this.timeouts,
-				this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log, this.redaction,
-				this.health, sse);
+		return toBuilder().sse(sse).build();
+	}
+
+	/**
+	 * Start building settings by name, from settings that inherit everything.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder(INHERIT);
+	}
+
+	private Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Builds {@link ClientSettings} by name; each method sets the component of the same
+	 * name.
+	 */
+	public static final class Builder {
+
+		private @Nullable URI baseUrl;
+
+		private @Nullable Map<String, String> defaultHeaders;
+
+		private @Nullable Boolean http2;
+
+		private @Nullable DataSize maxResponseSize;
+
+		private TimeoutSettings timeouts;
+
+		private PoolSettings pool;
+
+		private SslSettings ssl;
+
+		private RetrySettings retry;
+
+		private CircuitBreakerSettings circuitBreaker;
+
+		private RateLimitSettings rateLimit;
+
+		private LogSettings log;
+
+		private RedactionSettings redaction;
+
+		private HealthSettings health;
+
+		private SseSettings sse;
+
+		private Builder(ClientSettings from) {
+			this.baseUrl = from.baseUrl;
+			this.defaultHeaders = from.defaultHeaders;
+			this.http2 = from.http2;
+			this.maxResponseSize = from.maxResponseSize;
+			this.timeouts = from.timeouts;
+			this.pool = from.pool;
+			this.ssl = from.ssl;
+			this.retry = from.retry;
+			this.circuitBreaker = from.circuitBreaker;
+			this.rateLimit = from.rateLimit;
+			this.log = from.log;
+			this.redaction = from.redaction;
+			this.health = from.health;
+			this.sse = from.sse;
+		}
+
+		public Builder baseUrl(@Nullable URI baseUrl) {
+			this.baseUrl = baseUrl;
+			return this;
+		}
+
+		public Builder defaultHeaders(@Nullable Map<String, String> defaultHeaders) {
+			this.defaultHeaders = defaultHeaders;
+			return this;
+		}
+
+		public Builder http2(@Nullable Boolean http2) {
+			this.http2 = http2;
+			return this;
+		}
+
+		public Builder maxResponseSize(@Nullable DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
+			return this;
+		}
+
+		public Builder timeouts(TimeoutSettings timeouts) {
+			this.timeouts = timeouts;
+			return this;
+		}
+
+		public Builder pool(PoolSettings pool) {
+			this.pool = pool;
+			return this;
+		}
+
+		public Builder ssl(SslSettings ssl) {
+			this.ssl = ssl;
+			return this;
+		}
+
+		public Builder retry(RetrySettings retry) {
+			this.retry = retry;
+			return this;
+		}
+
+		public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+			return this;
+		}
+
+		public Builder rateLimit(RateLimitSettings rateLimit) {
+			this.rateLimit = rateLimit;
+			return this;
+		}
+
+		public Builder log(LogSettings log) {
+			this.log = log;
+			return this;
+		}
+
+		public Builder redaction(RedactionSettings redaction) {
+			this.redaction = redaction;
+			return this;
+		}
+
+		public Builder health(HealthSettings health) {
+			this.health = health;
+			return this;
+		}
+
+		public Builder sse(SseSettings sse) {
+			this.sse = sse;
+			return this;
+		}
+
+		public ClientSettings build() {
+			return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize,
+					this.timeouts, this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log,
+					this.redaction, this.health, this.sse);
+		}
+
 	}
 
 }

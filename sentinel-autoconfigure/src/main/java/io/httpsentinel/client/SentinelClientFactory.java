@@ -27,9 +27,10 @@ import io.httpsentinel.resilience.PipelineSettings;
 import io.httpsentinel.resilience.ResilienceSupport;
 
 /**
- * Builds {@link SentinelClient}s from resolved settings. Each client gets a pool of its
- * own and a {@link WebClient} from a fresh {@code WebClient.Builder} (with Spring Boot,
- * the auto-configured one, so that observations and codecs apply).
+ * Builds {@link SentinelClient}s, resolving their settings (see {@link #resolve}). Each
+ * client gets a pool of its own and a {@link WebClient} from a fresh
+ * {@code WebClient.Builder} (with Spring Boot, the auto-configured one, so that
+ * observations and codecs apply).
  */
 public final class SentinelClientFactory {
 
@@ -71,18 +72,30 @@ public final class SentinelClientFactory {
 	}
 
 	/**
+	 * Resolve settings: fill every component still unset from the built-in
+	 * {@link ClientSettings#DEFAULTS}. This is the one place where they are applied:
+	 * {@link #create} resolves the settings it is given, so a client's
+	 * {@link SentinelClient#settings() settings} are always resolved and nothing
+	 * downstream applies defaults again.
+	 * @param requested settings as configured or made by hand, typically
+	 * {@code own.orElse(defaults)}
+	 * @return the resolved settings
+	 */
+	public static ClientSettings resolve(ClientSettings requested) {
+		return requested.orElse(ClientSettings.DEFAULTS);
+	}
+
+	/**
 	 * Create a client.
 	 * @param name the client name
 	 * @param requested the client's settings, typically {@code own.orElse(defaults)};
-	 * components still unset take the built-in defaults of
-	 * {@link ClientSettings#DEFAULTS}
+	 * components still unset take the built-in defaults (see {@link #resolve})
 	 * @return a new client; close it to release its pool
 	 * @throws InvalidSettingException when the base URL is missing, the settings are
 	 * inconsistent, or the SSL bundle does not exist
 	 */
 	public SentinelClient create(String name, ClientSettings requested) {
-		// Idempotent for resolved settings; fills the gaps of hand-made ones.
-		ClientSettings settings = requested.orElse(ClientSettings.DEFAULTS);
+		ClientSettings settings = resolve(requested);
 		URI baseUrl = SettingChecks.required("base-url", settings.baseUrl());
 		settings.checkConsistent();
 		SslBundle sslBundle = sslBundle(settings.ssl());

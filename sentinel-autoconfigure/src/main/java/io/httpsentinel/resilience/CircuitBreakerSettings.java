@@ -32,21 +32,28 @@ public record CircuitBreakerSettings(@Nullable Boolean enabled, @Nullable Float 
 		@Nullable Duration maxWaitInHalfOpen) {
 
 	/**
+	 * Settings that inherit everything.
+	 */
+	public static final CircuitBreakerSettings INHERIT = new CircuitBreakerSettings(null, null, null, null, null, null,
+			null, null, null);
+
+	/**
 	 * Built-in defaults: enabled, opens at 50% failures with at least 20 calls in the
 	 * window, open for 30s (constant), 3 probes, at most 60s half-open. The window is
 	 * derived from the response-headers timeout (see
 	 * {@link #slidingWindowFor(Duration)}).
 	 */
-	public static final CircuitBreakerSettings DEFAULTS = new CircuitBreakerSettings(true, 50f, null, 20,
-			Duration.ofSeconds(30), 1.0, Duration.ofMinutes(5), 3, Duration.ofSeconds(60));
+	public static final CircuitBreakerSettings DEFAULTS = builder().enabled(true)
+		.failureRateThreshold(50f)
+		.minimumCalls(20)
+		.waitInOpen(Duration.ofSeconds(30))
+		.waitMultiplier(1.0)
+		.maxWaitInOpen(Duration.ofMinutes(5))
+		.halfOpenCalls(3)
+		.maxWaitInHalfOpen(Duration.ofSeconds(60))
+		.build();
 
 	private static final Duration MIN_DERIVED_WINDOW = Duration.ofSeconds(30);
-
-	/**
-	 * Settings that inherit everything.
-	 */
-	public static final CircuitBreakerSettings INHERIT = new CircuitBreakerSettings(null, null, null, null, null, null,
-			null, null, null);
 
 	public CircuitBreakerSettings {
 		if (failureRateThreshold != null && !(failureRateThreshold > 0 && failureRateThreshold <= 100)) {
@@ -80,26 +87,20 @@ public record CircuitBreakerSettings(@Nullable Boolean enabled, @Nullable Float 
 	}
 
 	public CircuitBreakerSettings withEnabled(@Nullable Boolean enabled) {
-		return new CircuitBreakerSettings(enabled, this.failureRateThreshold, this.slidingWindow, this.minimumCalls,
-				this.waitInOpen, this.waitMultiplier, this.maxWaitInOpen, this.halfOpenCalls, this.maxWaitInHalfOpen);
+		return toBuilder().enabled(enabled).build();
 	}
 
 	public CircuitBreakerSettings withThreshold(@Nullable Float failureRateThreshold, @Nullable Integer minimumCalls) {
-		return new CircuitBreakerSettings(this.enabled, failureRateThreshold, this.slidingWindow, minimumCalls,
-				this.waitInOpen, this.waitMultiplier, this.maxWaitInOpen, this.halfOpenCalls, this.maxWaitInHalfOpen);
+		return toBuilder().failureRateThreshold(failureRateThreshold).minimumCalls(minimumCalls).build();
 	}
 
 	public CircuitBreakerSettings withWaitInOpen(@Nullable Duration waitInOpen, @Nullable Double waitMultiplier,
 			@Nullable Duration maxWaitInOpen) {
-		return new CircuitBreakerSettings(this.enabled, this.failureRateThreshold, this.slidingWindow,
-				this.minimumCalls, waitInOpen, waitMultiplier, maxWaitInOpen, this.halfOpenCalls,
-				this.maxWaitInHalfOpen);
+		return toBuilder().waitInOpen(waitInOpen).waitMultiplier(waitMultiplier).maxWaitInOpen(maxWaitInOpen).build();
 	}
 
 	public CircuitBreakerSettings withHalfOpenCalls(@Nullable Integer halfOpenCalls) {
-		return new CircuitBreakerSettings(this.enabled, this.failureRateThreshold, this.slidingWindow,
-				this.minimumCalls, this.waitInOpen, this.waitMultiplier, this.maxWaitInOpen, halfOpenCalls,
-				this.maxWaitInHalfOpen);
+		return toBuilder().halfOpenCalls(halfOpenCalls).build();
 	}
 
 	/**
@@ -138,6 +139,107 @@ public record CircuitBreakerSettings(@Nullable Boolean enabled, @Nullable Float 
 			throw new InvalidSettingException("circuit-breaker.sliding-window", this.slidingWindow,
 					"must be at least twice timeouts.response-headers (" + responseHeaders + ")");
 		}
+	}
+
+	/**
+	 * Start building settings by name, from settings that inherit everything.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder(INHERIT);
+	}
+
+	private Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Builds {@link CircuitBreakerSettings} by name; each method sets the component of
+	 * the same name.
+	 */
+	public static final class Builder {
+
+		private @Nullable Boolean enabled;
+
+		private @Nullable Float failureRateThreshold;
+
+		private @Nullable Duration slidingWindow;
+
+		private @Nullable Integer minimumCalls;
+
+		private @Nullable Duration waitInOpen;
+
+		private @Nullable Double waitMultiplier;
+
+		private @Nullable Duration maxWaitInOpen;
+
+		private @Nullable Integer halfOpenCalls;
+
+		private @Nullable Duration maxWaitInHalfOpen;
+
+		private Builder(CircuitBreakerSettings from) {
+			this.enabled = from.enabled;
+			this.failureRateThreshold = from.failureRateThreshold;
+			this.slidingWindow = from.slidingWindow;
+			this.minimumCalls = from.minimumCalls;
+			this.waitInOpen = from.waitInOpen;
+			this.waitMultiplier = from.waitMultiplier;
+			this.maxWaitInOpen = from.maxWaitInOpen;
+			this.halfOpenCalls = from.halfOpenCalls;
+			this.maxWaitInHalfOpen = from.maxWaitInHalfOpen;
+		}
+
+		public Builder enabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+			return this;
+		}
+
+		public Builder failureRateThreshold(@Nullable Float failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+			return this;
+		}
+
+		public Builder slidingWindow(@Nullable Duration slidingWindow) {
+			this.slidingWindow = slidingWindow;
+			return this;
+		}
+
+		public Builder minimumCalls(@Nullable Integer minimumCalls) {
+			this.minimumCalls = minimumCalls;
+			return this;
+		}
+
+		public Builder waitInOpen(@Nullable Duration waitInOpen) {
+			this.waitInOpen = waitInOpen;
+			return this;
+		}
+
+		public Builder waitMultiplier(@Nullable Double waitMultiplier) {
+			this.waitMultiplier = waitMultiplier;
+			return this;
+		}
+
+		public Builder maxWaitInOpen(@Nullable Duration maxWaitInOpen) {
+			this.maxWaitInOpen = maxWaitInOpen;
+			return this;
+		}
+
+		public Builder halfOpenCalls(@Nullable Integer halfOpenCalls) {
+			this.halfOpenCalls = halfOpenCalls;
+			return this;
+		}
+
+		public Builder maxWaitInHalfOpen(@Nullable Duration maxWaitInHalfOpen) {
+			this.maxWaitInHalfOpen = maxWaitInHalfOpen;
+			return this;
+		}
+
+		public CircuitBreakerSettings build() {
+			return new CircuitBreakerSettings(this.enabled, this.failureRateThreshold, this.slidingWindow,
+					this.minimumCalls, this.waitInOpen, this.waitMultiplier, this.maxWaitInOpen, this.halfOpenCalls,
+					this.maxWaitInHalfOpen);
+		}
+
 	}
 
 }

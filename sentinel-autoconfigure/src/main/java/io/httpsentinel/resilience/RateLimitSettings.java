@@ -24,14 +24,14 @@ public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable I
 		@Nullable Integer burst, @Nullable Duration maxWait) {
 
 	/**
-	 * Built-in defaults: no limit; a limited request waits up to 30s.
-	 */
-	public static final RateLimitSettings DEFAULTS = new RateLimitSettings(null, null, null, Duration.ofSeconds(30));
-
-	/**
 	 * Settings that inherit everything.
 	 */
 	public static final RateLimitSettings INHERIT = new RateLimitSettings(null, null, null, null);
+
+	/**
+	 * Built-in defaults: no limit; a limited request waits up to 30s.
+	 */
+	public static final RateLimitSettings DEFAULTS = builder().maxWait(Duration.ofSeconds(30)).build();
 
 	public RateLimitSettings {
 		SettingChecks.positive("rate-limit.requests-per-second", requestsPerSecond);
@@ -64,6 +64,61 @@ public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable I
 			throw new InvalidSettingException("rate-limit.requests-per-minute", this.requestsPerMinute,
 					"cannot be combined with rate-limit.requests-per-second: choose one");
 		}
+	}
+
+	/**
+	 * Start building settings by name, from settings that inherit everything.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder(INHERIT);
+	}
+
+	/**
+	 * Builds {@link RateLimitSettings} by name; each method sets the component of the
+	 * same name.
+	 */
+	public static final class Builder {
+
+		private @Nullable Integer requestsPerSecond;
+
+		private @Nullable Integer requestsPerMinute;
+
+		private @Nullable Integer burst;
+
+		private @Nullable Duration maxWait;
+
+		private Builder(RateLimitSettings from) {
+			this.requestsPerSecond = from.requestsPerSecond;
+			this.requestsPerMinute = from.requestsPerMinute;
+			this.burst = from.burst;
+			this.maxWait = from.maxWait;
+		}
+
+		public Builder requestsPerSecond(@Nullable Integer requestsPerSecond) {
+			this.requestsPerSecond = requestsPerSecond;
+			return this;
+		}
+
+		public Builder requestsPerMinute(@Nullable Integer requestsPerMinute) {
+			this.requestsPerMinute = requestsPerMinute;
+			return this;
+		}
+
+		public Builder burst(@Nullable Integer burst) {
+			this.burst = burst;
+			return this;
+		}
+
+		public Builder maxWait(@Nullable Duration maxWait) {
+			this.maxWait = maxWait;
+			return this;
+		}
+
+		public RateLimitSettings build() {
+			return new RateLimitSettings(this.requestsPerSecond, this.requestsPerMinute, this.burst, this.maxWait);
+		}
+
 	}
 
 }

@@ -36,20 +36,27 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 		RetryBudgetSettings budget) {
 
 	/**
+	 * Settings that inherit everything.
+	 */
+	public static final RetrySettings INHERIT = new RetrySettings(null, null, null, null, null, null, null, null, null,
+			RetryBudgetSettings.INHERIT);
+
+	/**
 	 * Built-in defaults: 2 retries, backoff 500ms doubling up to 8s with 50% jitter,
 	 * statuses 408, 429, 500, 502, 503, 504 and 529, {@code Retry-After} honoured up to
 	 * 60s, POST/PATCH retried only when they never reached the server, no idempotency
 	 * key, and the default {@link RetryBudgetSettings budget}.
 	 */
-	public static final RetrySettings DEFAULTS = new RetrySettings(2, Duration.ofMillis(500), 2.0,
-			Duration.ofSeconds(8), 0.5, Set.of(408, 429, 500, 502, 503, 504, 529), Duration.ofSeconds(60), false, null,
-			RetryBudgetSettings.DEFAULTS);
-
-	/**
-	 * Settings that inherit everything.
-	 */
-	public static final RetrySettings INHERIT = new RetrySettings(null, null, null, null, null, null, null, null, null,
-			RetryBudgetSettings.INHERIT);
+	public static final RetrySettings DEFAULTS = builder().maxRetries(2)
+		.initialDelay(Duration.ofMillis(500))
+		.multiplier(2.0)
+		.maxDelay(Duration.ofSeconds(8))
+		.jitter(0.5)
+		.statuses(Set.of(408, 429, 500, 502, 503, 504, 529))
+		.maxRetryAfter(Duration.ofSeconds(60))
+		.nonIdempotent(false)
+		.budget(RetryBudgetSettings.DEFAULTS)
+		.build();
 
 	public RetrySettings {
 		if (maxRetries != null && maxRetries < 0) {
@@ -96,39 +103,32 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 	}
 
 	public RetrySettings withMaxRetries(@Nullable Integer maxRetries) {
-		return new RetrySettings(maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
-				this.statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+		return toBuilder().maxRetries(maxRetries).build();
 	}
 
 	public RetrySettings withBackoff(@Nullable Duration initialDelay, @Nullable Double multiplier,
 			@Nullable Duration maxDelay, @Nullable Double jitter) {
-		return new RetrySettings(this.maxRetries, initialDelay, multiplier, maxDelay, jitter, this.statuses,
-				this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+		return toBuilder().initialDelay(initialDelay).multiplier(multiplier).maxDelay(maxDelay).jitter(jitter).build();
 	}
 
 	public RetrySettings withStatuses(@Nullable Set<Integer> statuses) {
-		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
-				statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+		return toBuilder().statuses(statuses).build();
 	}
 
 	public RetrySettings withMaxRetryAfter(@Nullable Duration maxRetryAfter) {
-		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
-				this.statuses, maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+		return toBuilder().maxRetryAfter(maxRetryAfter).build();
 	}
 
 	public RetrySettings withNonIdempotent(@Nullable Boolean nonIdempotent) {
-		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
-				this.statuses, this.maxRetryAfter, nonIdempotent, this.idempotencyKeyHeader, this.budget);
+		return toBuilder().nonIdempotent(nonIdempotent).build();
 	}
 
 	public RetrySettings withIdempotencyKeyHeader(@Nullable String idempotencyKeyHeader) {
-		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
-				this.statuses, this.maxRetryAfter, this.nonIdempotent, idempotencyKeyHeader, this.budget);
+		return toBuilder().idempotencyKeyHeader(idempotencyKeyHeader).build();
 	}
 
 	public RetrySettings withBudget(RetryBudgetSettings budget) {
-		return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
-				this.statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, budget);
+		return toBuilder().budget(budget).build();
 	}
 
 	public void checkConsistent() {
@@ -171,6 +171,114 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 		public RetryBudgetSettings orElse(RetryBudgetSettings other) {
 			return new RetryBudgetSettings(SettingChecks.pick(this.ratio, other.ratio),
 					SettingChecks.pick(this.minConcurrency, other.minConcurrency));
+		}
+
+	}
+
+	/**
+	 * Start building settings by name, from settings that inherit everything.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder(INHERIT);
+	}
+
+	private Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Builds {@link RetrySettings} by name; each method sets the component of the same
+	 * name.
+	 */
+	public static final class Builder {
+
+		private @Nullable Integer maxRetries;
+
+		private @Nullable Duration initialDelay;
+
+		private @Nullable Double multiplier;
+
+		private @Nullable Duration maxDelay;
+
+		private @Nullable Double jitter;
+
+		private @Nullable Set<Integer> statuses;
+
+		private @Nullable Duration maxRetryAfter;
+
+		private @Nullable Boolean nonIdempotent;
+
+		private @Nullable String idempotencyKeyHeader;
+
+		private RetryBudgetSettings budget;
+
+		private Builder(RetrySettings from) {
+			this.maxRetries = from.maxRetries;
+			this.initialDelay = from.initialDelay;
+			this.multiplier = from.multiplier;
+			this.maxDelay = from.maxDelay;
+			this.jitter = from.jitter;
+			this.statuses = from.statuses;
+			this.maxRetryAfter = from.maxRetryAfter;
+			this.nonIdempotent = from.nonIdempotent;
+			this.idempotencyKeyHeader = from.idempotencyKeyHeader;
+			this.budget = from.budget;
+		}
+
+		public Builder maxRetries(@Nullable Integer maxRetries) {
+			this.maxRetries = maxRetries;
+			return this;
+		}
+
+		public Builder initialDelay(@Nullable Duration initialDelay) {
+			this.initialDelay = initialDelay;
+			return this;
+		}
+
+		public Builder multiplier(@Nullable Double multiplier) {
+			this.multiplier = multiplier;
+			return this;
+		}
+
+		public Builder maxDelay(@Nullable Duration maxDelay) {
+			this.maxDelay = maxDelay;
+			return this;
+		}
+
+		public Builder jitter(@Nullable Double jitter) {
+			this.jitter = jitter;
+			return this;
+		}
+
+		public Builder statuses(@Nullable Set<Integer> statuses) {
+			this.statuses = statuses;
+			return this;
+		}
+
+		public Builder maxRetryAfter(@Nullable Duration maxRetryAfter) {
+			this.maxRetryAfter = maxRetryAfter;
+			return this;
+		}
+
+		public Builder nonIdempotent(@Nullable Boolean nonIdempotent) {
+			this.nonIdempotent = nonIdempotent;
+			return this;
+		}
+
+		public Builder idempotencyKeyHeader(@Nullable String idempotencyKeyHeader) {
+			this.idempotencyKeyHeader = idempotencyKeyHeader;
+			return this;
+		}
+
+		public Builder budget(RetryBudgetSettings budget) {
+			this.budget = budget;
+			return this;
+		}
+
+		public RetrySettings build() {
+			return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
+					this.statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
 		}
 
 	}

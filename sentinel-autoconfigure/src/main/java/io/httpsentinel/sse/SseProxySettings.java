@@ -29,19 +29,23 @@ public record SseProxySettings(@Nullable Duration heartbeat, @Nullable DataSize 
 		SseResumeSettings resume) {
 
 	/**
-	 * Built-in defaults: a heartbeat after 15s of silence, a 256KB buffer, backpressure
-	 * for up to 30s, no per-client stream limit, and the default (off)
-	 * {@link SseResumeSettings resume}.
-	 */
-	public static final SseProxySettings DEFAULTS = new SseProxySettings(Duration.ofSeconds(15),
-			DataSize.ofKilobytes(256), SlowClientPolicy.BACKPRESSURE, Duration.ofSeconds(30), -1,
-			SseResumeSettings.DEFAULTS);
-
-	/**
 	 * Settings that inherit everything.
 	 */
 	public static final SseProxySettings INHERIT = new SseProxySettings(null, null, null, null, null,
 			SseResumeSettings.INHERIT);
+
+	/**
+	 * Built-in defaults: a heartbeat after 15s of silence, a 256KB buffer, backpressure
+	 * for up to 30s, no per-client stream limit, and the default (off)
+	 * {@link SseResumeSettings resume}.
+	 */
+	public static final SseProxySettings DEFAULTS = builder().heartbeat(Duration.ofSeconds(15))
+		.bufferSize(DataSize.ofKilobytes(256))
+		.slowClientPolicy(SlowClientPolicy.BACKPRESSURE)
+		.slowClientTimeout(Duration.ofSeconds(30))
+		.maxStreams(-1)
+		.resume(SseResumeSettings.DEFAULTS)
+		.build();
 
 	public SseProxySettings {
 		SettingChecks.notNegative("sse.heartbeat", heartbeat);
@@ -77,23 +81,96 @@ public record SseProxySettings(@Nullable Duration heartbeat, @Nullable DataSize 
 	}
 
 	public SseProxySettings withHeartbeat(@Nullable Duration heartbeat) {
-		return new SseProxySettings(heartbeat, this.bufferSize, this.slowClientPolicy, this.slowClientTimeout,
-				this.maxStreams, this.resume);
+		return toBuilder().heartbeat(heartbeat).build();
 	}
 
 	public SseProxySettings withSlowClient(@Nullable DataSize bufferSize, @Nullable SlowClientPolicy policy,
 			@Nullable Duration timeout) {
-		return new SseProxySettings(this.heartbeat, bufferSize, policy, timeout, this.maxStreams, this.resume);
+		return toBuilder().bufferSize(bufferSize).slowClientPolicy(policy).slowClientTimeout(timeout).build();
 	}
 
 	public SseProxySettings withMaxStreams(@Nullable Integer maxStreams) {
-		return new SseProxySettings(this.heartbeat, this.bufferSize, this.slowClientPolicy, this.slowClientTimeout,
-				maxStreams, this.resume);
+		return toBuilder().maxStreams(maxStreams).build();
 	}
 
 	public SseProxySettings withResume(SseResumeSettings resume) {
-		return new SseProxySettings(this.heartbeat, this.bufferSize, this.slowClientPolicy, this.slowClientTimeout,
-				this.maxStreams, resume);
+		return toBuilder().resume(resume).build();
+	}
+
+	/**
+	 * Start building settings by name, from settings that inherit everything.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder(INHERIT);
+	}
+
+	private Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Builds {@link SseProxySettings} by name; each method sets the component of the same
+	 * name.
+	 */
+	public static final class Builder {
+
+		private @Nullable Duration heartbeat;
+
+		private @Nullable DataSize bufferSize;
+
+		private @Nullable SlowClientPolicy slowClientPolicy;
+
+		private @Nullable Duration slowClientTimeout;
+
+		private @Nullable Integer maxStreams;
+
+		private SseResumeSettings resume;
+
+		private Builder(SseProxySettings from) {
+			this.heartbeat = from.heartbeat;
+			this.bufferSize = from.bufferSize;
+			this.slowClientPolicy = from.slowClientPolicy;
+			this.slowClientTimeout = from.slowClientTimeout;
+			this.maxStreams = from.maxStreams;
+			this.resume = from.resume;
+		}
+
+		public Builder heartbeat(@Nullable Duration heartbeat) {
+			this.heartbeat = heartbeat;
+			return this;
+		}
+
+		public Builder bufferSize(@Nullable DataSize bufferSize) {
+			this.bufferSize = bufferSize;
+			return this;
+		}
+
+		public Builder slowClientPolicy(@Nullable SlowClientPolicy slowClientPolicy) {
+			this.slowClientPolicy = slowClientPolicy;
+			return this;
+		}
+
+		public Builder slowClientTimeout(@Nullable Duration slowClientTimeout) {
+			this.slowClientTimeout = slowClientTimeout;
+			return this;
+		}
+
+		public Builder maxStreams(@Nullable Integer maxStreams) {
+			this.maxStreams = maxStreams;
+			return this;
+		}
+
+		public Builder resume(SseResumeSettings resume) {
+			this.resume = resume;
+			return this;
+		}
+
+		public SseProxySettings build() {
+			return new SseProxySettings(this.heartbeat, this.bufferSize, this.slowClientPolicy, this.slowClientTimeout,
+					this.maxStreams, this.resume);
+		}
+
 	}
 
 }

@@ -9,42 +9,73 @@ import io.httpsentinel.SettingChecks;
 
 /**
  * How a forwarded SSE stream resumes its upstream after a failure, while its downstream
- * client stays connected. Every component may be {@code null}, meaning "inherit".
+ * client stays connected. A run of reconnects in a row ends with a new event; its pace
+ * and bounds are a {@link ReconnectPolicySettings}, the shape shared with
+ * {@link SseReconnectSettings}. Every component may be {@code null}, meaning "inherit".
  *
  * @param enabled whether to resume at all (a call may still opt in or out); off by
  * default, since a POST-based LLM stream cannot be resumed
- * @param maxAttempts most reconnects in a row without a new event before giving up;
- * {@code -1} for no limit
- * @param maxElapsed longest time spent resuming in a row, from the failure: a reconnect
- * whose delay would end past it is not made; {@code 0} for no limit
- * @param initialDelay delay before the first reconnect, unless the upstream sent a
- * {@code retry:} field, whose value then takes its place
- * @param maxDelay cap of the delay as it doubles over failed reconnects in a row; a
- * {@code retry:} above it is still honoured
+ * @param policy delays and limits of reconnects in a row: the upstream's {@code retry:}
+ * field or initial delay doubling up to the max delay; at most max attempts in a row
+ * without a new event ({@code -1} for no limit), within max elapsed counted from the
+ * failure ({@code 0} for no limit)
  */
-public record SseResumeSettings(@Nullable Boolean enabled, @Nullable Integer maxAttempts, @Nullable Duration maxElapsed,
-		@Nullable Duration initialDelay, @Nullable Duration maxDelay) {
+public record SseResumeSettings(@Nullable Boolean enabled, ReconnectPolicySettings policy) {
+
+	static final String KEY_PREFIX = "sse.resume";
 
 	/**
 	 * Built-in defaults: off; when on, at most 5 reconnects in a row within 30s, starting
 	 * after 250ms and doubling up to 5s.
 	 */
-	public static final SseResumeSettings DEFAULTS = new SseResumeSettings(false, 5, Duration.ofSeconds(30),
-			Duration.ofMillis(250), Duration.ofSeconds(5));
+	public static final SseResumeSettings DEFAULTS = new SseResumeSettings(false,
+			ReconnectPolicySettings.builder()
+				.initialDelay(Duration.ofMillis(250))
+				.maxDelay(Duration.ofSeconds(5))
+				.maxAttempts(5)
+				.maxElapsed(Duration.ofSeconds(30))
+				.build());
 
 	/**
 	 * Settings that inherit everything.
 	 */
-	public static final SseResumeSettings INHERIT = new SseResumeSettings(null, null, null, null, null);
+	public static final SseResumeSettings INHERIT = new SseResumeSettings(null, ReconnectPolicySettings.INHERIT);
 
 	public SseResumeSettings {
-		if (maxAttempts != null && maxAttempts < -1) {
-			throw new InvalidSettingException("sse.resume.max-attempts", maxAttempts,
-					"must be -1 (no limit) or at least 0");
-		}
-		SettingChecks.notNegative("sse.resume.max-elapsed", maxElapsed);
-		SettingChecks.positive("sse.resume.initial-delay", initialDelay);
-		SettingChecks.positive("sse.resume.max-delay", maxDelay);
+		policy.check(KEY_PREFIX);
+	}
+
+	/**
+	 * Most reconnects in a row without a new event before giving up; {@code -1} for no
+	 * limit.
+	 * @return the limit of the {@link #policy()}
+	 */
+	public @Nullable Integer maxAttempts() {
+		return this.policy.maxAttempts();
+	}
+
+	/**
+	 * Longest time spent resuming in a row, from the failure; {@code 0} for no limit.
+	 * @return the time budget of the {@link #policy()}
+	 */
+	public @Nullable Duration maxElapsed() {
+		return this.policy.maxElapsed();
+	}
+
+	/**
+	 * Delay before the first reconnect, unless the upstream sent a {@code retry:} field.
+	 * @return the delay of the {@link #policy()}
+	 */
+	public @Nullable Duration initialDelay() {
+		return this.policy.initialDelay();
+	}
+
+	/**
+	 * Cap of the doubling delay.
+	 * @return the cap of the {@link #policy()}
+	 */
+	public @Nullable Duration maxDelay() {
+		return this.policy.maxDelay();
 	}
 
 	/**
@@ -53,11 +84,7 @@ public record SseResumeSettings(@Nullable Boolean enabled, @Nullable Integer max
 	 * @return the combined settings
 	 */
 	public SseResumeSettings orElse(SseResumeSettings other) {
-		return new SseResumeSettings(SettingChecks.pick(this.enabled, other.enabled),
-				SettingChecks.pick(this.maxAttempts, other.maxAttempts),
-				SettingChecks.pick(this.maxElapsed, other.maxElapsed),
-				SettingChecks.pick(this.initialDelay, other.initialDelay),
-				SettingChecks.pick(this.maxDelay, other.maxDelay));
+		return new SseResumeSettings(SettingChecks.pick(this.enabled, other.enabled), this.policy.orElse(other.policy));
 	}
 
 	/**
@@ -65,22 +92,23 @@ public record SseResumeSettings(@Nullable Boolean enabled, @Nullable Integer max
 	 * @throws InvalidSettingException naming the offending key
 	 */
 	public void checkConsistent() {
-		if (this.maxDelay != null && this.initialDelay != null && this.maxDelay.compareTo(this.initialDelay) < 0) {
-			throw new InvalidSettingException("sse.resume.max-delay", this.maxDelay,
-					"must not be shorter than sse.resume.initial-delay (" + this.initialDelay + ")");
-		}
+		this.policy.checkConsistent(KEY_PREFIX);
 	}
 
 	public SseResumeSettings withEnabled(@Nullable Boolean enabled) {
-		return new SseResumeSettings(enabled, this.maxAttempts, this.maxElapsed, this.initialDelay, this.maxDelay);
+		return new SseResumeSettings(enabled, this.policy);
 	}
 
 	public SseResumeSettings withLimits(@Nullable Integer maxAttempts, @Nullable Duration maxElapsed) {
-		return new SseResumeSettings(this.enabled, maxAttempts, maxElapsed, this.initialDelay, this.maxDelay);
+		return withPolicy(this.policy.withLimits(maxAttempts, maxElapsed));
 	}
 
 	public SseResumeSettings withDelays(@Nullable Duration initialDelay, @Nullable Duration maxDelay) {
-		return new SseResumeSettings(this.enabled, this.maxAttempts, this.maxElapsed, initialDelay, maxDelay);
+		return withPolicy(this.policy.withDelays(initialDelay, maxDelay));
+	}
+
+	public SseResumeSettings withPolicy(ReconnectPolicySettings policy) {
+		return new SseResumeSettings(this.enabled, policy);
 	}
 
 }

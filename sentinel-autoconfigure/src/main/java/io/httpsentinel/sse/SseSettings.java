@@ -22,17 +22,20 @@ public record SseSettings(@Nullable DataSize maxLineSize, @Nullable DataSize max
 		SseReconnectSettings reconnect, SseProxySettings proxy) {
 
 	/**
-	 * Built-in defaults: the parser's {@link SseLimits#DEFAULTS limits}, the default
-	 * {@link SseReconnectSettings reconnection} and {@link SseProxySettings forwarding}.
-	 */
-	public static final SseSettings DEFAULTS = new SseSettings(SseLimits.DEFAULTS.maxLineSize(),
-			SseLimits.DEFAULTS.maxEventSize(), SseReconnectSettings.DEFAULTS, SseProxySettings.DEFAULTS);
-
-	/**
 	 * Settings that inherit everything.
 	 */
 	public static final SseSettings INHERIT = new SseSettings(null, null, SseReconnectSettings.INHERIT,
 			SseProxySettings.INHERIT);
+
+	/**
+	 * Built-in defaults: the parser's {@link SseLimits#DEFAULTS limits}, the default
+	 * {@link SseReconnectSettings reconnection} and {@link SseProxySettings forwarding}.
+	 */
+	public static final SseSettings DEFAULTS = builder().maxLineSize(SseLimits.DEFAULTS.maxLineSize())
+		.maxEventSize(SseLimits.DEFAULTS.maxEventSize())
+		.reconnect(SseReconnectSettings.DEFAULTS)
+		.proxy(SseProxySettings.DEFAULTS)
+		.build();
 
 	public SseSettings {
 		SettingChecks.positive(SseLimits.MAX_LINE_SIZE_KEY, maxLineSize);
@@ -81,15 +84,74 @@ public record SseSettings(@Nullable DataSize maxLineSize, @Nullable DataSize max
 	}
 
 	public SseSettings withLimits(@Nullable DataSize maxLineSize, @Nullable DataSize maxEventSize) {
-		return new SseSettings(maxLineSize, maxEventSize, this.reconnect, this.proxy);
+		return toBuilder().maxLineSize(maxLineSize).maxEventSize(maxEventSize).build();
 	}
 
 	public SseSettings withReconnect(SseReconnectSettings reconnect) {
-		return new SseSettings(this.maxLineSize, this.maxEventSize, reconnect, this.proxy);
+		return toBuilder().reconnect(reconnect).build();
 	}
 
 	public SseSettings withProxy(SseProxySettings proxy) {
-		return new SseSettings(this.maxLineSize, this.maxEventSize, this.reconnect, proxy);
+		return toBuilder().proxy(proxy).build();
+	}
+
+	/**
+	 * Start building settings by name, from settings that inherit everything.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder(INHERIT);
+	}
+
+	private Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Builds {@link SseSettings} by name; each method sets the component of the same
+	 * name.
+	 */
+	public static final class Builder {
+
+		private @Nullable DataSize maxLineSize;
+
+		private @Nullable DataSize maxEventSize;
+
+		private SseReconnectSettings reconnect;
+
+		private SseProxySettings proxy;
+
+		private Builder(SseSettings from) {
+			this.maxLineSize = from.maxLineSize;
+			this.maxEventSize = from.maxEventSize;
+			this.reconnect = from.reconnect;
+			this.proxy = from.proxy;
+		}
+
+		public Builder maxLineSize(@Nullable DataSize maxLineSize) {
+			this.maxLineSize = maxLineSize;
+			return this;
+		}
+
+		public Builder maxEventSize(@Nullable DataSize maxEventSize) {
+			this.maxEventSize = maxEventSize;
+			return this;
+		}
+
+		public Builder reconnect(SseReconnectSettings reconnect) {
+			this.reconnect = reconnect;
+			return this;
+		}
+
+		public Builder proxy(SseProxySettings proxy) {
+			this.proxy = proxy;
+			return this;
+		}
+
+		public SseSettings build() {
+			return new SseSettings(this.maxLineSize, this.maxEventSize, this.reconnect, this.proxy);
+		}
+
 	}
 
 }

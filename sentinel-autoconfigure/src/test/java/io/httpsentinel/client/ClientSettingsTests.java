@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.InvalidSettingException;
+import io.httpsentinel.client.pool.LeasingStrategy;
 import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.client.pool.TimeoutSettings;
@@ -123,6 +124,45 @@ class ClientSettingsTests {
 	void logBodyLimitAndRedactedNamesAreChecked() {
 		assertInvalid("log-body-limit", () -> LogSettings.INHERIT.withBodyLimit(DataSize.ofBytes(0)));
 		assertInvalid("redact-headers", () -> RedactionSettings.INHERIT.withHeaders(Set.of(" ")));
+	}
+
+	@Test
+	void settingsBuiltByNameEqualTheSameSettingsBuiltByCopies() {
+		TimeoutSettings byName = TimeoutSettings.builder()
+			.connect(Duration.ofSeconds(1))
+			.total(Duration.ofSeconds(30))
+			.build();
+		assertThat(byName)
+			.isEqualTo(TimeoutSettings.INHERIT.withConnect(Duration.ofSeconds(1)).withTotal(Duration.ofSeconds(30)));
+		assertThat(ClientSettings.builder().http2(true).timeouts(byName).build())
+			.isEqualTo(ClientSettings.INHERIT.withHttp2(true).withTimeouts(byName));
+	}
+
+	@Test
+	void aCopyChangesOnlyItsOwnComponent() {
+		ClientSettings copy = ClientSettings.DEFAULTS.withHttp2(true);
+		assertThat(copy.http2()).isTrue();
+		assertThat(copy.withHttp2(false)).isEqualTo(ClientSettings.DEFAULTS);
+		assertThat(PoolSettings.DEFAULTS.withPendingAcquire(5, Duration.ofSeconds(1))).isEqualTo(PoolSettings.builder()
+			.maxConnections(100)
+			.pendingAcquireMaxCount(5)
+			.pendingAcquireTimeout(Duration.ofSeconds(1))
+			.maxIdleTime(Duration.ofSeconds(30))
+			.maxLifeTime(Duration.ofMinutes(5))
+			.evictInBackground(Duration.ofSeconds(30))
+			.leasing(LeasingStrategy.LIFO)
+			.build());
+	}
+
+	@Test
+	void theFactoryResolvesHandMadeSettingsAgainstTheBuiltInDefaults() {
+		URI baseUrl = URI.create("https://api.example.com");
+		ClientSettings handMade = ClientSettings.INHERIT.withBaseUrl(baseUrl)
+			.withTimeouts(TimeoutSettings.INHERIT.withConnect(Duration.ofSeconds(1)));
+		ClientSettings resolved = SentinelClientFactory.resolve(handMade);
+		assertThat(resolved).isEqualTo(ClientSettings.DEFAULTS.withBaseUrl(baseUrl)
+			.withTimeouts(ClientSettings.DEFAULTS.timeouts().withConnect(Duration.ofSeconds(1))));
+		assertThat(SentinelClientFactory.resolve(resolved)).isEqualTo(resolved);
 	}
 
 	private static void assertInvalid(String key, Runnable action) {

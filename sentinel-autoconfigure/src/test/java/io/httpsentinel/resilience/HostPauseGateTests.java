@@ -5,6 +5,8 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import io.httpsentinel.testsupport.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

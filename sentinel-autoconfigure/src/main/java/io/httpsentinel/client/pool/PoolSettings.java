@@ -28,17 +28,23 @@ public record PoolSettings(@Nullable Integer maxConnections, @Nullable Integer p
 		@Nullable Duration evictInBackground, @Nullable LeasingStrategy leasing) {
 
 	/**
+	 * Settings that inherit everything.
+	 */
+	public static final PoolSettings INHERIT = new PoolSettings(null, null, null, null, null, null, null);
+
+	/**
 	 * Built-in defaults: 100 connections, 200 pending acquires waiting at most 10s, idle
 	 * connections closed after 30s, connections renewed after 5 minutes, background
 	 * eviction every 30s, LIFO leasing.
 	 */
-	public static final PoolSettings DEFAULTS = new PoolSettings(100, 200, Duration.ofSeconds(10),
-			Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30), LeasingStrategy.LIFO);
-
-	/**
-	 * Settings that inherit everything.
-	 */
-	public static final PoolSettings INHERIT = new PoolSettings(null, null, null, null, null, null, null);
+	public static final PoolSettings DEFAULTS = builder().maxConnections(100)
+		.pendingAcquireMaxCount(200)
+		.pendingAcquireTimeout(Duration.ofSeconds(10))
+		.maxIdleTime(Duration.ofSeconds(30))
+		.maxLifeTime(Duration.ofMinutes(5))
+		.evictInBackground(Duration.ofSeconds(30))
+		.leasing(LeasingStrategy.LIFO)
+		.build();
 
 	public PoolSettings {
 		SettingChecks.positive("pool.max-connections", maxConnections);
@@ -65,33 +71,111 @@ public record PoolSettings(@Nullable Integer maxConnections, @Nullable Integer p
 	}
 
 	public PoolSettings withMaxConnections(@Nullable Integer maxConnections) {
-		return new PoolSettings(maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
-				this.maxIdleTime, this.maxLifeTime, this.evictInBackground, this.leasing);
+		return toBuilder().maxConnections(maxConnections).build();
 	}
 
 	public PoolSettings withPendingAcquire(@Nullable Integer maxCount, @Nullable Duration timeout) {
-		return new PoolSettings(this.maxConnections, maxCount, timeout, this.maxIdleTime, this.maxLifeTime,
-				this.evictInBackground, this.leasing);
+		return toBuilder().pendingAcquireMaxCount(maxCount).pendingAcquireTimeout(timeout).build();
 	}
 
 	public PoolSettings withMaxIdleTime(@Nullable Duration maxIdleTime) {
-		return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
-				maxIdleTime, this.maxLifeTime, this.evictInBackground, this.leasing);
+		return toBuilder().maxIdleTime(maxIdleTime).build();
 	}
 
 	public PoolSettings withMaxLifeTime(@Nullable Duration maxLifeTime) {
-		return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
-				this.maxIdleTime, maxLifeTime, this.evictInBackground, this.leasing);
+		return toBuilder().maxLifeTime(maxLifeTime).build();
 	}
 
 	public PoolSettings withEvictInBackground(@Nullable Duration evictInBackground) {
-		return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
-				this.maxIdleTime, this.maxLifeTime, evictInBackground, this.leasing);
+		return toBuilder().evictInBackground(evictInBackground).build();
 	}
 
 	public PoolSettings withLeasing(@Nullable LeasingStrategy leasing) {
-		return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
-				this.maxIdleTime, this.maxLifeTime, this.evictInBackground, leasing);
+		return toBuilder().leasing(leasing).build();
+	}
+
+	/**
+	 * Start building settings by name, from settings that inherit everything.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder(INHERIT);
+	}
+
+	private Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Builds {@link PoolSettings} by name; each method sets the component of the same
+	 * name.
+	 */
+	public static final class Builder {
+
+		private @Nullable Integer maxConnections;
+
+		private @Nullable Integer pendingAcquireMaxCount;
+
+		private @Nullable Duration pendingAcquireTimeout;
+
+		private @Nullable Duration maxIdleTime;
+
+		private @Nullable Duration maxLifeTime;
+
+		private @Nullable Duration evictInBackground;
+
+		private @Nullable LeasingStrategy leasing;
+
+		private Builder(PoolSettings from) {
+			this.maxConnections = from.maxConnections;
+			this.pendingAcquireMaxCount = from.pendingAcquireMaxCount;
+			this.pendingAcquireTimeout = from.pendingAcquireTimeout;
+			this.maxIdleTime = from.maxIdleTime;
+			this.maxLifeTime = from.maxLifeTime;
+			this.evictInBackground = from.evictInBackground;
+			this.leasing = from.leasing;
+		}
+
+		public Builder maxConnections(@Nullable Integer maxConnections) {
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		public Builder pendingAcquireMaxCount(@Nullable Integer pendingAcquireMaxCount) {
+			this.pendingAcquireMaxCount = pendingAcquireMaxCount;
+			return this;
+		}
+
+		public Builder pendingAcquireTimeout(@Nullable Duration pendingAcquireTimeout) {
+			this.pendingAcquireTimeout = pendingAcquireTimeout;
+			return this;
+		}
+
+		public Builder maxIdleTime(@Nullable Duration maxIdleTime) {
+			this.maxIdleTime = maxIdleTime;
+			return this;
+		}
+
+		public Builder maxLifeTime(@Nullable Duration maxLifeTime) {
+			this.maxLifeTime = maxLifeTime;
+			return this;
+		}
+
+		public Builder evictInBackground(@Nullable Duration evictInBackground) {
+			this.evictInBackground = evictInBackground;
+			return this;
+		}
+
+		public Builder leasing(@Nullable LeasingStrategy leasing) {
+			this.leasing = leasing;
+			return this;
+		}
+
+		public PoolSettings build() {
+			return new PoolSettings(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
+					this.maxIdleTime, this.maxLifeTime, this.evictInBackground, this.leasing);
+		}
+
 	}
 
 }

@@ -30,16 +30,21 @@ public record TimeoutSettings(@Nullable Duration connect, @Nullable Duration tls
 		@Nullable Boolean totalIncludesStreams) {
 
 	/**
-	 * Built-in defaults: connect 5s, TLS handshake 10s, response headers 60s, read idle
-	 * 60s, total 10 minutes.
-	 */
-	public static final TimeoutSettings DEFAULTS = new TimeoutSettings(Duration.ofSeconds(5), Duration.ofSeconds(10),
-			Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10), false);
-
-	/**
 	 * Settings that inherit everything.
 	 */
 	public static final TimeoutSettings INHERIT = new TimeoutSettings(null, null, null, null, null, null);
+
+	/**
+	 * Built-in defaults: connect 5s, TLS handshake 10s, response headers 60s, read idle
+	 * 60s, total 10 minutes.
+	 */
+	public static final TimeoutSettings DEFAULTS = builder().connect(Duration.ofSeconds(5))
+		.tlsHandshake(Duration.ofSeconds(10))
+		.responseHeaders(Duration.ofSeconds(60))
+		.readIdle(Duration.ofSeconds(60))
+		.total(Duration.ofMinutes(10))
+		.totalIncludesStreams(false)
+		.build();
 
 	public TimeoutSettings {
 		SettingChecks.positive("timeouts.connect", connect);
@@ -63,33 +68,27 @@ public record TimeoutSettings(@Nullable Duration connect, @Nullable Duration tls
 	}
 
 	public TimeoutSettings withConnect(@Nullable Duration connect) {
-		return new TimeoutSettings(connect, this.tlsHandshake, this.responseHeaders, this.readIdle, this.total,
-				this.totalIncludesStreams);
+		return toBuilder().connect(connect).build();
 	}
 
 	public TimeoutSettings withTlsHandshake(@Nullable Duration tlsHandshake) {
-		return new TimeoutSettings(this.connect, tlsHandshake, this.responseHeaders, this.readIdle, this.total,
-				this.totalIncludesStreams);
+		return toBuilder().tlsHandshake(tlsHandshake).build();
 	}
 
 	public TimeoutSettings withResponseHeaders(@Nullable Duration responseHeaders) {
-		return new TimeoutSettings(this.connect, this.tlsHandshake, responseHeaders, this.readIdle, this.total,
-				this.totalIncludesStreams);
+		return toBuilder().responseHeaders(responseHeaders).build();
 	}
 
 	public TimeoutSettings withReadIdle(@Nullable Duration readIdle) {
-		return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, readIdle, this.total,
-				this.totalIncludesStreams);
+		return toBuilder().readIdle(readIdle).build();
 	}
 
 	public TimeoutSettings withTotal(@Nullable Duration total) {
-		return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, this.readIdle, total,
-				this.totalIncludesStreams);
+		return toBuilder().total(total).build();
 	}
 
 	public TimeoutSettings withTotalIncludesStreams(@Nullable Boolean totalIncludesStreams) {
-		return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, this.readIdle, this.total,
-				totalIncludesStreams);
+		return toBuilder().totalIncludesStreams(totalIncludesStreams).build();
 	}
 
 	public void checkConsistent() {
@@ -97,6 +96,82 @@ public record TimeoutSettings(@Nullable Duration connect, @Nullable Duration tls
 			throw new InvalidSettingException("timeouts.response-headers", this.responseHeaders,
 					"must be shorter than timeouts.total (" + this.total + ")");
 		}
+	}
+
+	/**
+	 * Start building settings by name, from settings that inherit everything.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder(INHERIT);
+	}
+
+	private Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Builds {@link TimeoutSettings} by name; each method sets the component of the same
+	 * name.
+	 */
+	public static final class Builder {
+
+		private @Nullable Duration connect;
+
+		private @Nullable Duration tlsHandshake;
+
+		private @Nullable Duration responseHeaders;
+
+		private @Nullable Duration readIdle;
+
+		private @Nullable Duration total;
+
+		private @Nullable Boolean totalIncludesStreams;
+
+		private Builder(TimeoutSettings from) {
+			this.connect = from.connect;
+			this.tlsHandshake = from.tlsHandshake;
+			this.responseHeaders = from.responseHeaders;
+			this.readIdle = from.readIdle;
+			this.total = from.total;
+			this.totalIncludesStreams = from.totalIncludesStreams;
+		}
+
+		public Builder connect(@Nullable Duration connect) {
+			this.connect = connect;
+			return this;
+		}
+
+		public Builder tlsHandshake(@Nullable Duration tlsHandshake) {
+			this.tlsHandshake = tlsHandshake;
+			return this;
+		}
+
+		public Builder responseHeaders(@Nullable Duration responseHeaders) {
+			this.responseHeaders = responseHeaders;
+			return this;
+		}
+
+		public Builder readIdle(@Nullable Duration readIdle) {
+			this.readIdle = readIdle;
+			return this;
+		}
+
+		public Builder total(@Nullable Duration total) {
+			this.total = total;
+			return this;
+		}
+
+		public Builder totalIncludesStreams(@Nullable Boolean totalIncludesStreams) {
+			this.totalIncludesStreams = totalIncludesStreams;
+			return this;
+		}
+
+		public TimeoutSettings build() {
+			return new TimeoutSettings(this.connect, this.tlsHandshake, this.responseHeaders, this.readIdle, this.total,
+					this.totalIncludesStreams);
+		}
+
 	}
 
 }

@@ -247,7 +247,7 @@ public final class SseForward {
 	}
 
 	StreamOptions options(Function<? super Throwable, ? extends @Nullable SseEvent> defaultErrorEvent) {
-		SseProxySettings settings = this.client.settings().sse().proxy().orElse(SseProxySettings.DEFAULTS);
+		SseProxySettings settings = this.client.settings().sse().proxy();
 		Duration heartbeat = (this.heartbeat != null) ? this.heartbeat : settings.heartbeat();
 		boolean resume = (this.resume != null) ? this.resume : Boolean.TRUE.equals(settings.resume().enabled());
 		return new StreamOptions(this.client, this.request, this.hooks, heartbeat.toNanos(),
