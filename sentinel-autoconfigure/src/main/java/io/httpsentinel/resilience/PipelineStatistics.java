@@ -3,9 +3,7 @@ package io.httpsentinel.resilience;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
-
-import reactor.core.scheduler.Scheduler;
+import java.util.function.LongSupplier;
 
 /**
  * What the pipeline of one client counted: calls and their outcomes, retries by reason,
@@ -23,7 +21,7 @@ public final class PipelineStatistics {
 
 	private static final RetryReason[] REASONS = RetryReason.values();
 
-	private final Supplier<Scheduler> time;
+	private final LongSupplier nanoTime;
 
 	private final LongAdder requests = new LongAdder();
 
@@ -47,11 +45,11 @@ public final class PipelineStatistics {
 
 	/**
 	 * Create statistics.
-	 * @param time the pipeline's time source (the scheduler its delays run on), used to
-	 * age the latency window
+	 * @param nanoTime the pipeline's time source in nanoseconds (the clock of the
+	 * scheduler its delays run on), used to age the latency window
 	 */
-	public PipelineStatistics(Supplier<Scheduler> time) {
-		this.time = time;
+	public PipelineStatistics(LongSupplier nanoTime) {
+		this.nanoTime = nanoTime;
 		for (int i = 0; i < this.retries.length; i++) {
 			this.retries[i] = new LongAdder();
 		}
@@ -182,7 +180,7 @@ public final class PipelineStatistics {
 	 * @return count, mean and maximum
 	 */
 	public Latency latency() {
-		return this.latency.summary(this.time.get().now(TimeUnit.NANOSECONDS));
+		return this.latency.summary(this.nanoTime.getAsLong());
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.httpsentinel.resilience;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.bucket4j.TimeMeter;
@@ -78,7 +79,7 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		}
 		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker,
 				rateLimiter(settings.rateLimit()), new HostPauseGate(this.clock),
-				new PipelineStatistics(this.scheduler));
+				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS)));
 	}
 
 	/**

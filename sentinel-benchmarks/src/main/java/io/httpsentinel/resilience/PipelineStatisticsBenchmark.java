@@ -38,7 +38,7 @@ public class PipelineStatisticsBenchmark {
 
 	private final Scheduler timer = Schedulers.parallel();
 
-	private final PipelineStatistics statistics = new PipelineStatistics(() -> this.timer);
+	private final PipelineStatistics statistics = new PipelineStatistics(() -> this.timer.now(TimeUnit.NANOSECONDS));
 
 	private final long deadline = this.timer.now(TimeUnit.NANOSECONDS) + TOTAL_NANOS;
 
