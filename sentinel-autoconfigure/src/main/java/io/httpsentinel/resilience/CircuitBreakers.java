@@ -16,6 +16,7 @@ import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4jBulkheadProvider;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
 /**
@@ -63,12 +64,21 @@ public final class CircuitBreakers {
 			.slowCallRateThreshold(100)
 			.currentTimestampFunction((ignored) -> 0L, TimeUnit.NANOSECONDS)
 			.recordException((error) -> FailureKind.of(error).upstreamFault())
-			// 5xx responses are failures; 4xx (and 429: a quota is not ill health) are
-			// not.
-			.recordResult(
-					(result) -> result instanceof ClientResponse response && response.statusCode().is5xxServerError())
+			.recordResult(CircuitBreakers::isFailedResponse)
 			.clock(clock)
 			.build();
+	}
+
+	/**
+	 * Whether a result recorded by a breaker is a failure: 5xx responses are; 4xx (and
+	 * 429: a quota is not ill health) are not. A reactive attempt's result is its
+	 * {@link ClientResponse}; a blocking one records its status.
+	 */
+	private static boolean isFailedResponse(Object result) {
+		if (result instanceof ClientResponse response) {
+			return response.statusCode().is5xxServerError();
+		}
+		return result instanceof HttpStatusCode status && status.is5xxServerError();
 	}
 
 	private static IntervalFunction waitInOpen(CircuitBreakerSettings settings) {

@@ -11,6 +11,7 @@ import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
+import org.springframework.http.HttpStatusCode;
 
 import io.httpsentinel.client.pool.ReadIdleTimeoutException;
 
@@ -88,6 +89,46 @@ public final class ClientCircuitBreaker {
 		@SuppressWarnings("unchecked")
 		Mono<T> protectedAttempt = (Mono<T>) this.protectedAttempt.contextWrite(Context.of(ATTEMPT, attempt));
 		return protectedAttempt;
+	}
+
+	/**
+	 * Ask for one attempt to go through, for a transport that does not run attempts as a
+	 * {@code Mono} ({@link #protect} asks for the reactive one). A granted permission is
+	 * paired with {@link #recordResponse} or {@link #recordError}.
+	 * @throws CircuitOpenException while the breaker is open (or half-open and busy)
+	 */
+	public void acquirePermission() {
+		if (this.state == null) {
+			return;
+		}
+		try {
+			this.state.acquirePermission();
+		}
+		catch (CallNotPermittedException ex) {
+			throw new CircuitOpenException(this.clientName, ex);
+		}
+	}
+
+	/**
+	 * Record the outcome of a permitted attempt that got response headers: a 5xx is a
+	 * failure, anything else a success, as for the reactive path.
+	 * @param status the response status
+	 */
+	public void recordResponse(int status) {
+		if (this.state != null) {
+			this.state.onResult(0, TimeUnit.NANOSECONDS, HttpStatusCode.valueOf(status));
+		}
+	}
+
+	/**
+	 * Record the outcome of a permitted attempt that failed without a response: counted
+	 * when it says something about the upstream's health, as for the reactive path.
+	 * @param error the attempt's error
+	 */
+	public void recordError(Throwable error) {
+		if (this.state != null) {
+			this.state.onError(0, TimeUnit.NANOSECONDS, error);
+		}
 	}
 
 	private Throwable translate(Throwable error) {
