@@ -95,7 +95,7 @@ abstract class Call {
 	 */
 	final long beforeAttempt() {
 		ClientResilience resilience = this.pipeline.resilience;
-		Optional<Instant> pausedUntil = resilience.hostPause().pausedUntil();
+		Optional<Instant> pausedUntil = resilience.hostPauseGate().pausedUntil();
 		if (pausedUntil.isPresent()) {
 			resilience.statistics().hostPauseRejected();
 			throw new HostPausedException(this.pipeline.clientName, pausedUntil.get());
@@ -142,7 +142,7 @@ abstract class Call {
 		RetryDecision decision = resilience.retryPolicy()
 			.afterResponse(attempt, this.method, status, headers, bodyReplayable);
 		if (decision.pauseHostUntil() != null) {
-			resilience.hostPause().pauseUntil(decision.pauseHostUntil());
+			resilience.hostPauseGate().pauseUntil(decision.pauseHostUntil());
 			resilience.statistics().hostPaused();
 		}
 		decision = withinBudgetAndTime(decision);

@@ -127,7 +127,7 @@ public final class CircuitBreakers {
 	 * @param clientName the client name (the breaker id)
 	 * @return the client's breaker
 	 */
-	public static ClientCircuitBreaker create(ReactiveResilience4JCircuitBreakerFactory factory, String clientName) {
+	static ClientCircuitBreaker create(ReactiveResilience4JCircuitBreakerFactory factory, String clientName) {
 		ReactiveCircuitBreaker breaker = factory.create(clientName);
 		// Spring Cloud creates the Resilience4j instance with the resolved configuration
 		// when a call is assembled; assemble one (never subscribed) to reach it.

@@ -20,7 +20,7 @@ import io.httpsentinel.client.pool.ReadIdleTimeoutException;
  * response headers, plus the underlying Resilience4j instance for its state and for
  * failures that happen later, in the middle of a streamed body.
  */
-public final class ClientCircuitBreaker {
+final class ClientCircuitBreaker implements CircuitBreakerView {
 
 	/** Context key of the attempt the breaker protects. */
 	private static final Object ATTEMPT = new Object();
@@ -62,7 +62,7 @@ public final class ClientCircuitBreaker {
 	 * @param state the Resilience4j instance behind it
 	 * @return the client's breaker
 	 */
-	public static ClientCircuitBreaker of(String clientName, ReactiveCircuitBreaker breaker, CircuitBreaker state) {
+	static ClientCircuitBreaker of(String clientName, ReactiveCircuitBreaker breaker, CircuitBreaker state) {
 		return new ClientCircuitBreaker(clientName, breaker, state);
 	}
 
@@ -70,7 +70,7 @@ public final class ClientCircuitBreaker {
 	 * A breaker that lets everything through.
 	 * @return the disabled breaker
 	 */
-	public static ClientCircuitBreaker disabled() {
+	static ClientCircuitBreaker disabled() {
 		return DISABLED;
 	}
 
@@ -82,7 +82,7 @@ public final class ClientCircuitBreaker {
 	 * @param attempt the attempt
 	 * @return the protected attempt
 	 */
-	public <T> Mono<T> protect(Mono<T> attempt) {
+	<T> Mono<T> protect(Mono<T> attempt) {
 		if (this.protectedAttempt == null) {
 			return attempt;
 		}
@@ -97,7 +97,7 @@ public final class ClientCircuitBreaker {
 	 * paired with {@link #recordResponse} or {@link #recordError}.
 	 * @throws CircuitOpenException while the breaker is open (or half-open and busy)
 	 */
-	public void acquirePermission() {
+	void acquirePermission() {
 		if (this.state == null) {
 			return;
 		}
@@ -114,7 +114,7 @@ public final class ClientCircuitBreaker {
 	 * failure, anything else a success, as for the reactive path.
 	 * @param status the response status
 	 */
-	public void recordResponse(int status) {
+	void recordResponse(int status) {
 		if (this.state != null) {
 			this.state.onResult(0, TimeUnit.NANOSECONDS, HttpStatusCode.valueOf(status));
 		}
@@ -125,7 +125,7 @@ public final class ClientCircuitBreaker {
 	 * when it says something about the upstream's health, as for the reactive path.
 	 * @param error the attempt's error
 	 */
-	public void recordError(Throwable error) {
+	void recordError(Throwable error) {
 		if (this.state != null) {
 			this.state.onError(0, TimeUnit.NANOSECONDS, error);
 		}
@@ -141,18 +141,32 @@ public final class ClientCircuitBreaker {
 	 * does.
 	 * @param error the body's error
 	 */
-	public void recordBodyFailure(Throwable error) {
+	void recordBodyFailure(Throwable error) {
 		if (this.state != null && (error instanceof ReadIdleTimeoutException
 				|| FailureKind.of(error) == FailureKind.RESET_BEFORE_RESPONSE)) {
 			this.state.onError(0, TimeUnit.NANOSECONDS, error);
 		}
 	}
 
-	/**
-	 * The Resilience4j instance, for state and metrics.
-	 * @return the instance, or {@code null} when the breaker is disabled
-	 */
-	public @Nullable CircuitBreaker state() {
+	@Override
+	public CircuitBreaker.State state() {
+		return (this.state != null) ? this.state.getState() : CircuitBreaker.State.DISABLED;
+	}
+
+	@Override
+	public float failureRate() {
+		return (this.state != null) ? this.state.getMetrics().getFailureRate() : -1;
+	}
+
+	@Override
+	public void reset() {
+		if (this.state != null) {
+			this.state.reset();
+		}
+	}
+
+	@Override
+	public @Nullable CircuitBreaker resilience4j() {
 		return this.state;
 	}
 

@@ -132,7 +132,7 @@ final class Pipeline {
 	 */
 	Throwable bodyFailed(Throwable error) {
 		Throwable translated = ResponseTooLargeException.translate(this.clientName, this.maxResponseSize, error);
-		this.resilience.circuitBreaker().recordBodyFailure(translated);
+		this.resilience.breaker().recordBodyFailure(translated);
 		return translated;
 	}
 

@@ -23,6 +23,8 @@ public final class PipelineStatistics {
 
 	private final LongSupplier nanoTime;
 
+	private final RetryBudget retryBudget;
+
 	private final LongAdder requests = new LongAdder();
 
 	private final LongAdder successes = new LongAdder();
@@ -47,9 +49,11 @@ public final class PipelineStatistics {
 	 * Create statistics.
 	 * @param nanoTime the pipeline's time source in nanoseconds (the clock of the
 	 * scheduler its delays run on), used to age the latency window
+	 * @param retryBudget the client's retry budget, which counts its own figures
 	 */
-	public PipelineStatistics(LongSupplier nanoTime) {
+	PipelineStatistics(LongSupplier nanoTime, RetryBudget retryBudget) {
 		this.nanoTime = nanoTime;
+		this.retryBudget = retryBudget;
 		for (int i = 0; i < this.retries.length; i++) {
 			this.retries[i] = new LongAdder();
 		}
@@ -129,6 +133,32 @@ public final class PipelineStatistics {
 			sum += adder.sum();
 		}
 		return sum;
+	}
+
+	/**
+	 * Retries refused because the retry budget was spent; their calls got their last
+	 * outcome.
+	 * @return the count
+	 */
+	public long retryBudgetExhausted() {
+		return this.retryBudget.exhaustedCount();
+	}
+
+	/**
+	 * Calls in flight now.
+	 * @return the count
+	 */
+	public int requestsInFlight() {
+		return this.retryBudget.requestsInFlight();
+	}
+
+	/**
+	 * Retries in flight now (waiting for their delay or sent), each holding a slot of the
+	 * retry budget.
+	 * @return the count
+	 */
+	public int retriesInFlight() {
+		return this.retryBudget.retriesInFlight();
 	}
 
 	/**

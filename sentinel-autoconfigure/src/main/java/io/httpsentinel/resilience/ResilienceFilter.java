@@ -25,7 +25,7 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * reads. Retries happen only before a response is handed to the caller, so nothing is
  * ever retried once the caller has seen a byte of a body.
  */
-public final class ResilienceFilter implements ExchangeFilterFunction {
+final class ResilienceFilter implements ExchangeFilterFunction {
 
 	private final Pipeline pipeline;
 
@@ -43,7 +43,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 	 * @param deadlines timers for the total timeout
 	 * @param listeners listeners told about every attempt of every call
 	 */
-	public ResilienceFilter(String clientName, PipelineSettings settings, ClientResilience resilience,
+	ResilienceFilter(String clientName, PipelineSettings settings, ClientResilience resilience,
 			Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {
 		this.pipeline = new Pipeline(clientName, settings, resilience, listeners);
 		this.scheduler = scheduler;
@@ -121,8 +121,7 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 					return Mono.error(ex);
 				}
 				Pipeline pipeline = ResilienceFilter.this.pipeline;
-				Mono<ClientResponse> exchange = pipeline.resilience.circuitBreaker()
-					.protect(this.next.exchange(this.request));
+				Mono<ClientResponse> exchange = pipeline.resilience.breaker().protect(this.next.exchange(this.request));
 				if (wait > 0) {
 					exchange = Mono.delay(Duration.ofNanos(wait), this.timer).then(exchange);
 				}

@@ -15,6 +15,7 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
  * What the pipelines of all clients share: the circuit breaker factory, the clock, the
@@ -79,7 +80,7 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		}
 		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker,
 				rateLimiter(settings.rateLimit()), new HostPauseGate(this.clock),
-				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS)));
+				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget));
 	}
 
 	/**
@@ -89,7 +90,7 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	 * @param resilience the client's state
 	 * @return the filter
 	 */
-	public ResilienceFilter filter(String clientName, PipelineSettings settings, ClientResilience resilience) {
+	public ExchangeFilterFunction filter(String clientName, PipelineSettings settings, ClientResilience resilience) {
 		return new ResilienceFilter(clientName, settings, resilience, this.scheduler, this.deadlines, this.listeners);
 	}
 

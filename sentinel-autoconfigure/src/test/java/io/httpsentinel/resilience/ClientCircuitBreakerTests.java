@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * Tests for the blocking side of {@link ClientCircuitBreaker}: permission and outcomes
- * recorded without a {@code Mono}, judged as the reactive path judges them.
+ * Tests for {@link ClientCircuitBreaker}: permission and outcomes recorded without a
+ * {@code Mono}, judged as the reactive path judges them, and its read-only view.
  */
 class ClientCircuitBreakerTests {
 
@@ -28,7 +28,7 @@ class ClientCircuitBreakerTests {
 
 	private final ClientCircuitBreaker breaker = breaker();
 
-	private final CircuitBreaker state = this.breaker.state();
+	private final CircuitBreaker state = this.breaker.resilience4j();
 
 	@Test
 	void aServerErrorIsAFailure() {
@@ -73,7 +73,33 @@ class ClientCircuitBreakerTests {
 			disabled.recordResponse(500);
 			disabled.recordError(new ConnectException("Connection refused"));
 		});
-		assertThat(disabled.state()).isNull();
+		assertThat(disabled.resilience4j()).isNull();
+	}
+
+	@Test
+	void theViewShowsTheStateAndFailureRateOfTheResilience4jInstance() {
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(this.breaker.failureRate()).isEqualTo(-1f);
+		this.state.transitionToOpenState();
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+	}
+
+	@Test
+	void aResetClosesTheBreakerAndClearsItsWindow() {
+		this.breaker.acquirePermission();
+		this.breaker.recordResponse(503);
+		this.state.transitionToOpenState();
+		this.breaker.reset();
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(this.state.getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	@Test
+	void aDisabledBreakerShowsAsDisabledWithoutFailureRate() {
+		ClientCircuitBreaker disabled = ClientCircuitBreaker.disabled();
+		assertThat(disabled.state()).isEqualTo(CircuitBreaker.State.DISABLED);
+		assertThat(disabled.failureRate()).isEqualTo(-1f);
+		assertThatNoException().isThrownBy(disabled::reset);
 	}
 
 	private ClientCircuitBreaker breaker() {

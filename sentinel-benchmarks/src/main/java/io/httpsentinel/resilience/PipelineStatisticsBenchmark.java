@@ -38,7 +38,8 @@ public class PipelineStatisticsBenchmark {
 
 	private final Scheduler timer = Schedulers.parallel();
 
-	private final PipelineStatistics statistics = new PipelineStatistics(() -> this.timer.now(TimeUnit.NANOSECONDS));
+	private final PipelineStatistics statistics = new PipelineStatistics(() -> this.timer.now(TimeUnit.NANOSECONDS),
+			new RetryBudget(0.2, 3));
 
 	private final long deadline = this.timer.now(TimeUnit.NANOSECONDS) + TOTAL_NANOS;
 
