@@ -17,7 +17,9 @@ import org.springframework.http.HttpMethod;
  * may start (host pause, rate limiter), and after each attempt's outcome what to record
  * and whether to retry, after what delay. A transport adapter makes one per call (a
  * subclass carrying the transport's own per-call state, so a call stays one object), runs
- * the attempts and waits, and asks this class at every step: <pre>
+ * the attempts and waits, and asks this class at every step. Attempts of one call run one
+ * after the other; the signals between them order the reads and writes of the attempt
+ * count. <pre class="code">
  * call = new MyCall(pipeline, method, uri, listeners, now)    // counts the call
  * loop:
  *   wait = call.beforeAttempt()                   // or throws: paused, rate-limited
@@ -25,8 +27,7 @@ import org.springframework.http.HttpMethod;
  *   decision = call.afterResponse(..) or call.afterError(..)
  *   if (decision.retry()) { sleep(decision.delay()); ...; call.retryAttemptEnded() }
  * call.ended()                                    // however the call ended
- * </pre> Attempts of one call run one after the other; the signals between them order the
- * reads and writes of the attempt count.
+ * </pre>
  */
 abstract class Call {
 

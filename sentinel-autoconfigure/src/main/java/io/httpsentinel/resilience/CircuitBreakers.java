@@ -135,7 +135,24 @@ public final class CircuitBreakers {
 		CircuitBreaker state = factory.getCircuitBreakerRegistry()
 			.find(clientName)
 			.orElseThrow(() -> new IllegalStateException("No circuit breaker '" + clientName + "'"));
-		return ClientCircuitBreaker.of(clientName, breaker, state);
+		return new ClientCircuitBreaker(clientName, state);
+	}
+
+	/**
+	 * Assemble the reactive side of a client's breaker, once per client, on the
+	 * Resilience4j instance {@link #create} found.
+	 * @param factory the factory
+	 * @param clientName the client name (the breaker id)
+	 * @param breaker the client's breaker
+	 * @return Spring Cloud's breaker around each attempt, or one that lets everything
+	 * through when the client has no breaker
+	 */
+	static ReactiveBreaker reactive(ReactiveResilience4JCircuitBreakerFactory factory, String clientName,
+			ClientCircuitBreaker breaker) {
+		if (breaker.resilience4j() == null) {
+			return ReactiveBreaker.NONE;
+		}
+		return new ReactiveBreaker(clientName, factory.create(clientName));
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.httpsentinel.resilience;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -29,23 +28,24 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 
 	private final Pipeline pipeline;
 
+	private final ReactiveBreaker breaker;
+
 	private final Supplier<Scheduler> scheduler;
 
 	private final DeadlineTimer deadlines;
 
 	/**
-	 * Create the pipeline of a client.
-	 * @param clientName the client name
-	 * @param settings what the pipeline reads of the client's resolved settings
-	 * @param resilience the client's resilience state
+	 * Run a client's pipeline.
+	 * @param pipeline the client's pipeline
+	 * @param breaker the client's breaker, assembled for Reactor
 	 * @param scheduler where backoff and rate-limit waits run and the time is read
 	 * (looked up per call, so that virtual time can replace it in tests)
 	 * @param deadlines timers for the total timeout
-	 * @param listeners listeners told about every attempt of every call
 	 */
-	ResilienceFilter(String clientName, PipelineSettings settings, ClientResilience resilience,
-			Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {
-		this.pipeline = new Pipeline(clientName, settings, resilience, listeners);
+	ResilienceFilter(Pipeline pipeline, ReactiveBreaker breaker, Supplier<Scheduler> scheduler,
+			DeadlineTimer deadlines) {
+		this.pipeline = pipeline;
+		this.breaker = breaker;
 		this.scheduler = scheduler;
 		this.deadlines = deadlines;
 	}
@@ -120,15 +120,14 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 				catch (HostPausedException | RateLimitExceededException ex) {
 					return Mono.error(ex);
 				}
-				Pipeline pipeline = ResilienceFilter.this.pipeline;
-				Mono<ClientResponse> exchange = pipeline.resilience.breaker().protect(this.next.exchange(this.request));
+				Mono<ClientResponse> exchange = ResilienceFilter.this.breaker.protect(this.next.exchange(this.request));
 				if (wait > 0) {
 					exchange = Mono.delay(Duration.ofNanos(wait), this.timer).then(exchange);
 				}
 				long timeout = attemptTimeoutNanos(wait);
 				if (timeout >= 0) {
 					exchange = exchange.timeout(ResilienceFilter.this.deadlines.after(Duration.ofNanos(timeout)),
-							Mono.error(pipeline::totalTimeout));
+							Mono.error(ResilienceFilter.this.pipeline::totalTimeout));
 				}
 				return exchange;
 			});

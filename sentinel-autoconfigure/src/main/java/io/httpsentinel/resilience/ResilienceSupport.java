@@ -91,7 +91,10 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	 * @return the filter
 	 */
 	public ExchangeFilterFunction filter(String clientName, PipelineSettings settings, ClientResilience resilience) {
-		return new ResilienceFilter(clientName, settings, resilience, this.scheduler, this.deadlines, this.listeners);
+		ReactiveBreaker breaker = CircuitBreakers.reactive(this.circuitBreakerFactory, clientName,
+				resilience.breaker());
+		return new ResilienceFilter(new Pipeline(clientName, settings, resilience, this.listeners), breaker,
+				this.scheduler, this.deadlines);
 	}
 
 	static RateLimiter rateLimiter(RateLimitSettings settings) {

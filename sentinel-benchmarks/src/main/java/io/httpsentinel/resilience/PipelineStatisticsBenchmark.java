@@ -15,7 +15,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * What counting costs a call: the work {@code ResilienceFilter} adds to every call for
+ * What counting costs a call: the work {@code Call} adds to every call for
  * {@link PipelineStatistics} (the request counter at the start; at the end a clock read,
  * the outcome counter and the latency window), in ns per call. In this package to reach
  * the counting methods, which are the pipeline's own.
@@ -54,7 +54,7 @@ public class PipelineStatisticsBenchmark {
 	}
 
 	/**
-	 * As {@code ResilienceFilter} counts a call that succeeds at its first attempt.
+	 * As {@code Call} counts a call that succeeds at its first attempt.
 	 */
 	private void count() {
 		this.statistics.callStarted();

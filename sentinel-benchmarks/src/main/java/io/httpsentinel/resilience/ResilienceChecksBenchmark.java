@@ -37,7 +37,7 @@ import io.httpsentinel.client.pool.TimeoutSettings;
  * limiter and the breaker, which are the pipeline's own.
  * <ul>
  * <li>{@link #rateLimiterReserve}: {@link RateLimiter#reserve(long)} on the client's
- * Bucket4j token bucket, as {@code ResilienceFilter} calls it (max wait: the client's
+ * Bucket4j token bucket, as {@code Call.beforeAttempt} calls it (max wait: the client's
  * {@code rate-limit.max-wait}).</li>
  * <li>{@link #breakerPermitAndSuccess}: the Resilience4j breaker behind the client's
  * Spring Cloud breaker, {@code tryAcquirePermission()} then
@@ -50,7 +50,7 @@ import io.httpsentinel.client.pool.TimeoutSettings;
  * <li>{@link #limiterAndBreaker}: both checks, as the pipeline runs them per attempt
  * (target: at most 100 ns).</li>
  * <li>{@link #springCloudBreakerRun} (for information): the breaker as the pipeline
- * really invokes it, {@code ClientCircuitBreaker.protect}, i.e. Spring Cloud's
+ * really invokes it, {@code ReactiveBreaker.protect}, i.e. Spring Cloud's
  * {@code ReactiveCircuitBreaker.run(mono, fallback)}, around an immediate {@code Mono}
  * subscribed with {@code block()}: the checks plus Spring Cloud's per-call wrapper
  * (registry lookup, operator assembly) and the Reactor subscription.</li>
@@ -81,7 +81,7 @@ public class ResilienceChecksBenchmark {
 
 	private long rateLimitMaxWaitNanos;
 
-	private ClientCircuitBreaker clientBreaker;
+	private ReactiveBreaker reactiveBreaker;
 
 	private CircuitBreaker breaker;
 
@@ -94,11 +94,13 @@ public class ResilienceChecksBenchmark {
 		PipelineSettings settings = new PipelineSettings(RetrySettings.DEFAULTS, CircuitBreakerSettings.DEFAULTS,
 				rateLimit, TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS.pendingAcquireTimeout(),
 				DataSize.ofMegabytes(10));
-		ClientResilience resilience = ResilienceSupport.standalone().create("checks", settings);
+		ResilienceSupport support = ResilienceSupport.standalone();
+		ClientResilience resilience = support.create("checks", settings);
 		this.rateLimiter = resilience.rateLimiter();
 		this.rateLimitMaxWaitNanos = rateLimit.maxWait().toNanos();
-		this.clientBreaker = resilience.breaker();
-		CircuitBreaker state = this.clientBreaker.resilience4j();
+		this.reactiveBreaker = CircuitBreakers.reactive(support.circuitBreakerFactory(), "checks",
+				resilience.breaker());
+		CircuitBreaker state = resilience.breaker().resilience4j();
 		if (state == null || this.rateLimiter == RateLimiter.UNLIMITED) {
 			throw new IllegalStateException("the client has no breaker or no rate limiter");
 		}
@@ -151,7 +153,7 @@ public class ResilienceChecksBenchmark {
 
 	@Benchmark
 	public ClientResponse springCloudBreakerRun() {
-		return this.clientBreaker.protect(Mono.just(this.okResponse)).block();
+		return this.reactiveBreaker.protect(Mono.just(this.okResponse)).block();
 	}
 
 	@Benchmark
