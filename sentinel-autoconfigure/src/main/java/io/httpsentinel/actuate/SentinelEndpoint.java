@@ -3,7 +3,6 @@ package io.httpsentinel.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -77,11 +76,8 @@ public class SentinelEndpoint {
 		SentinelClient target = this.clients.find(client)
 			.orElseThrow(() -> new InvalidEndpointRequestException("No Sentinel client named '" + client + "'",
 					"No such Sentinel client"));
-		CircuitBreaker breaker = target.resilience().circuitBreaker().state();
-		if (breaker != null) {
-			breaker.reset();
-		}
-		target.resilience().hostPause().resume();
+		target.circuitBreaker().reset();
+		target.hostPause().resume();
 		return ClientDescriptor.of(target);
 	}
 

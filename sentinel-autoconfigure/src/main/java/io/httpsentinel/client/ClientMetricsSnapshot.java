@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.httpsentinel.client.pool.PoolStatistics;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+import io.httpsentinel.resilience.CircuitBreakerView;
 import io.httpsentinel.resilience.ClientResilience;
 import io.httpsentinel.resilience.PipelineStatistics;
 
@@ -30,20 +31,18 @@ public record ClientMetricsSnapshot(String client, Totals totals, Latency latenc
 			int configuredMaxConnections) {
 		PipelineStatistics statistics = resilience.statistics();
 		Totals totals = new Totals(statistics.requests(), statistics.successes(), statistics.failures(),
-				statistics.retries(), resilience.retryBudget().exhaustedCount(), statistics.rateLimitRejections(),
+				statistics.retries(), statistics.retryBudgetExhausted(), statistics.rateLimitRejections(),
 				statistics.hostPauseRejections());
 		PoolSnapshot pool = poolStatistics.snapshot();
 		// No pool exists before the first connection: show what it will allow.
 		int max = (poolStatistics.maxConnections() > 0) ? poolStatistics.maxConnections() : configuredMaxConnections;
-		CircuitBreaker breaker = resilience.circuitBreaker().state();
+		CircuitBreakerView breaker = resilience.circuitBreaker();
 		PipelineStatistics.Latency latency = statistics.latency();
 		return new ClientMetricsSnapshot(client, totals,
 				new Latency(latency.window(), latency.calls(), latency.mean(), latency.max()),
 				new Pool(pool.active(), pool.idle(), pool.pending(), max),
-				(breaker != null) ? new Breaker(breaker.getState(), breaker.getMetrics().getFailureRate())
-						: new Breaker(CircuitBreaker.State.DISABLED, -1),
-				new RateLimit(resilience.rateLimiter().availablePermits(),
-						resilience.hostPause().pausedUntil().orElse(null)));
+				new Breaker(breaker.state(), breaker.failureRate()), new RateLimit(
+						resilience.availableRateLimitPermits(), resilience.hostPause().pausedUntil().orElse(null)));
 	}
 
 	/**

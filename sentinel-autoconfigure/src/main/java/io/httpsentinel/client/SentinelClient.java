@@ -13,7 +13,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.pool.PoolStatistics;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+import io.httpsentinel.resilience.CircuitBreakerView;
 import io.httpsentinel.resilience.ClientResilience;
+import io.httpsentinel.resilience.HostPauseView;
+import io.httpsentinel.resilience.PipelineStatistics;
 import io.httpsentinel.sse.ReconnectingEventSource;
 import io.httpsentinel.sse.SseEvent;
 import io.httpsentinel.sse.SseOptions;
@@ -127,12 +130,21 @@ public final class SentinelClient implements AutoCloseable {
 	}
 
 	/**
-	 * The client's resilience state: circuit breaker, retry budget, rate limiter, host
-	 * pause.
-	 * @return the resilience state
+	 * The client's circuit breaker: its state and failure rate, a reset, and the
+	 * Resilience4j instance behind it.
+	 * @return the breaker (in state {@code DISABLED} when the client has none)
 	 */
-	public ClientResilience resilience() {
-		return this.resilience;
+	public CircuitBreakerView circuitBreaker() {
+		return this.resilience.circuitBreaker();
+	}
+
+	/**
+	 * The client's host pause: until when every call fails at once because the host asked
+	 * for a long pause, and a way to lift it.
+	 * @return the host pause
+	 */
+	public HostPauseView hostPause() {
+		return this.resilience.hostPause();
 	}
 
 	/**
@@ -153,6 +165,15 @@ public final class SentinelClient implements AutoCloseable {
 	 */
 	public PoolStatistics poolStatistics() {
 		return this.poolStatistics;
+	}
+
+	/**
+	 * Live counters of the client's pipeline (calls, retries by reason, waits, refusals,
+	 * latency), for meter binders; {@link #metrics()} gives a snapshot.
+	 * @return the pipeline statistics
+	 */
+	public PipelineStatistics pipelineStatistics() {
+		return this.resilience.statistics();
 	}
 
 	/**

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+import io.httpsentinel.resilience.CircuitBreakerView;
 
 /**
  * What a client is doing right now, read from memory only (never from the upstream): its
@@ -28,8 +29,8 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 		Integer max = client.settings().pool().maxConnections();
 		PoolState poolState = new PoolState(pool.active(), pool.idle(), pool.pending(), pool.total(),
 				(max != null) ? max : 0);
-		return new ClientState(poolState, BreakerState.of(client.resilience().circuitBreaker().state()),
-				client.resilience().hostPause().pausedUntil().orElse(null));
+		return new ClientState(poolState, BreakerState.of(client.circuitBreaker()),
+				client.hostPause().pausedUntil().orElse(null));
 	}
 
 	/**
@@ -68,13 +69,10 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 	 */
 	public record BreakerState(CircuitBreaker.State state, @Nullable Float failureRate) {
 
-		static BreakerState of(@Nullable CircuitBreaker breaker) {
-			if (breaker == null) {
-				return new BreakerState(CircuitBreaker.State.DISABLED, null);
-			}
-			float rate = breaker.getMetrics().getFailureRate();
-			// Resilience4j reports -1 while there are too few calls to judge.
-			return new BreakerState(breaker.getState(), (rate >= 0) ? rate : null);
+		static BreakerState of(CircuitBreakerView breaker) {
+			float rate = breaker.failureRate();
+			// -1 while there are too few calls to judge, or without a breaker.
+			return new BreakerState(breaker.state(), (rate >= 0) ? rate : null);
 		}
 
 	}

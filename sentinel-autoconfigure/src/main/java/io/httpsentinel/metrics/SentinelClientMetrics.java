@@ -10,10 +10,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.httpsentinel.client.SentinelClient;
-import io.httpsentinel.resilience.ClientResilience;
-import io.httpsentinel.resilience.HostPauseGate;
+import io.httpsentinel.resilience.HostPauseView;
 import io.httpsentinel.resilience.PipelineStatistics;
-import io.httpsentinel.resilience.RetryBudget;
 import io.httpsentinel.resilience.RetryReason;
 
 /**
@@ -47,13 +45,12 @@ public final class SentinelClientMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		for (SentinelClient client : this.clients) {
-			bind(registry, client.name(), client.resilience());
+			bind(registry, client.name(), client.pipelineStatistics(), client.hostPause());
 		}
 	}
 
-	private void bind(MeterRegistry registry, String name, ClientResilience resilience) {
+	private void bind(MeterRegistry registry, String name, PipelineStatistics statistics, HostPauseView hostPause) {
 		Tags tags = Tags.of(CLIENT_TAG, name);
-		PipelineStatistics statistics = resilience.statistics();
 		for (RetryReason reason : RetryReason.values()) {
 			FunctionCounter.builder(PREFIX + "retries", statistics, (counted) -> counted.retries(reason))
 				.description("Retries sent, by reason")
@@ -62,8 +59,7 @@ public final class SentinelClientMetrics implements MeterBinder {
 				.tag("reason", reason.tag())
 				.register(registry);
 		}
-		FunctionCounter
-			.builder(PREFIX + "retry.budget.exhausted", resilience.retryBudget(), RetryBudget::exhaustedCount)
+		FunctionCounter.builder(PREFIX + "retry.budget.exhausted", statistics, PipelineStatistics::retryBudgetExhausted)
 			.description("Calls refused a retry because the retry budget was spent; they got their last outcome")
 			.baseUnit("calls")
 			.tags(tags)
@@ -89,15 +85,15 @@ public final class SentinelClientMetrics implements MeterBinder {
 			.baseUnit("calls")
 			.tags(tags)
 			.register(registry);
-		Gauge.builder(PREFIX + "host.paused.until", resilience.hostPause(), SentinelClientMetrics::pausedUntil)
+		Gauge.builder(PREFIX + "host.paused.until", hostPause, SentinelClientMetrics::pausedUntil)
 			.description("End of the host pause, in seconds since the epoch; 0 when not paused")
 			.baseUnit("seconds")
 			.tags(tags)
 			.register(registry);
 	}
 
-	private static double pausedUntil(HostPauseGate gate) {
-		return gate.pausedUntil().map((until) -> until.toEpochMilli() / 1000.0).orElse(0.0);
+	private static double pausedUntil(HostPauseView pause) {
+		return pause.pausedUntil().map((until) -> until.toEpochMilli() / 1000.0).orElse(0.0);
 	}
 
 }

@@ -14,7 +14,7 @@ import java.util.function.DoubleSupplier;
  * @param maxDelay longest wait
  * @param jitter randomized fraction, in [0, 1]
  */
-public record Backoff(Duration initialDelay, double multiplier, Duration maxDelay, double jitter) {
+record Backoff(Duration initialDelay, double multiplier, Duration maxDelay, double jitter) {
 
 	/**
 	 * Wait before the given retry, without jitter.

@@ -18,7 +18,7 @@ import org.springframework.web.reactive.function.client.support.ClientResponseWr
  * or through {@code retrieve()}). Unlike {@code ClientResponse.mutate()}, the response
  * keeps its request description and any wrapper applied closer to the connection.
  */
-public interface BodyInterceptor {
+interface BodyInterceptor {
 
 	/**
 	 * Operator for a body read as one value.

@@ -16,6 +16,7 @@ import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4jBulkheadProvider;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
 /**
@@ -63,12 +64,21 @@ public final class CircuitBreakers {
 			.slowCallRateThreshold(100)
 			.currentTimestampFunction((ignored) -> 0L, TimeUnit.NANOSECONDS)
 			.recordException((error) -> FailureKind.of(error).upstreamFault())
-			// 5xx responses are failures; 4xx (and 429: a quota is not ill health) are
-			// not.
-			.recordResult(
-					(result) -> result instanceof ClientResponse response && response.statusCode().is5xxServerError())
+			.recordResult(CircuitBreakers::isFailedResponse)
 			.clock(clock)
 			.build();
+	}
+
+	/**
+	 * Whether a result recorded by a breaker is a failure: 5xx responses are; 4xx (and
+	 * 429: a quota is not ill health) are not. A reactive attempt's result is its
+	 * {@link ClientResponse}; a blocking one records its status.
+	 */
+	private static boolean isFailedResponse(Object result) {
+		if (result instanceof ClientResponse response) {
+			return response.statusCode().is5xxServerError();
+		}
+		return result instanceof HttpStatusCode status && status.is5xxServerError();
 	}
 
 	private static IntervalFunction waitInOpen(CircuitBreakerSettings settings) {
@@ -117,7 +127,7 @@ public final class CircuitBreakers {
 	 * @param clientName the client name (the breaker id)
 	 * @return the client's breaker
 	 */
-	public static ClientCircuitBreaker create(ReactiveResilience4JCircuitBreakerFactory factory, String clientName) {
+	static ClientCircuitBreaker create(ReactiveResilience4JCircuitBreakerFactory factory, String clientName) {
 		ReactiveCircuitBreaker breaker = factory.create(clientName);
 		// Spring Cloud creates the Resilience4j instance with the resolved configuration
 		// when a call is assembled; assemble one (never subscribed) to reach it.
@@ -125,7 +135,24 @@ public final class CircuitBreakers {
 		CircuitBreaker state = factory.getCircuitBreakerRegistry()
 			.find(clientName)
 			.orElseThrow(() -> new IllegalStateException("No circuit breaker '" + clientName + "'"));
-		return ClientCircuitBreaker.of(clientName, breaker, state);
+		return new ClientCircuitBreaker(clientName, state);
+	}
+
+	/**
+	 * Assemble the reactive side of a client's breaker, once per client, on the
+	 * Resilience4j instance {@link #create} found.
+	 * @param factory the factory
+	 * @param clientName the client name (the breaker id)
+	 * @param breaker the client's breaker
+	 * @return Spring Cloud's breaker around each attempt, or one that lets everything
+	 * through when the client has no breaker
+	 */
+	static ReactiveBreaker reactive(ReactiveResilience4JCircuitBreakerFactory factory, String clientName,
+			ClientCircuitBreaker breaker) {
+		if (breaker.resilience4j() == null) {
+			return ReactiveBreaker.NONE;
+		}
+		return new ReactiveBreaker(clientName, factory.create(clientName));
 	}
 
 }

@@ -2,16 +2,85 @@ package io.httpsentinel.resilience;
 
 /**
  * The resilience state of one client, shared by all its calls: retry policy and budget,
- * circuit breaker, rate limiter and host pause.
- *
- * @param retryPolicy decides retries
- * @param retryBudget bounds concurrent retries
- * @param circuitBreaker the breaker (possibly disabled)
- * @param rateLimiter the limiter (possibly unlimited)
- * @param hostPause holds every caller back while the host asked for a pause
- * @param statistics what the pipeline counted (calls, retries, waits, refusals)
+ * circuit breaker, rate limiter, host pause and statistics. Made by
+ * {@link ResilienceSupport#create}; outside this package only its chosen views are
+ * visible (the breaker's state, the host pause, the statistics, the rate limiter's
+ * permits), not the engine parts.
  */
-public record ClientResilience(RetryPolicy retryPolicy, RetryBudget retryBudget, ClientCircuitBreaker circuitBreaker,
-		RateLimiter rateLimiter, HostPauseGate hostPause, PipelineStatistics statistics) {
+public final class ClientResilience {
+
+	private final RetryPolicy retryPolicy;
+
+	private final RetryBudget retryBudget;
+
+	private final ClientCircuitBreaker circuitBreaker;
+
+	private final RateLimiter rateLimiter;
+
+	private final HostPauseGate hostPause;
+
+	private final PipelineStatistics statistics;
+
+	ClientResilience(RetryPolicy retryPolicy, RetryBudget retryBudget, ClientCircuitBreaker circuitBreaker,
+			RateLimiter rateLimiter, HostPauseGate hostPause, PipelineStatistics statistics) {
+		this.retryPolicy = retryPolicy;
+		this.retryBudget = retryBudget;
+		this.circuitBreaker = circuitBreaker;
+		this.rateLimiter = rateLimiter;
+		this.hostPause = hostPause;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * The circuit breaker's state, for monitoring and operators.
+	 * @return the breaker (possibly disabled)
+	 */
+	public CircuitBreakerView circuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	/**
+	 * The host pause.
+	 * @return the pause
+	 */
+	public HostPauseView hostPause() {
+		return this.hostPause;
+	}
+
+	/**
+	 * What the pipeline counted, live.
+	 * @return the statistics
+	 */
+	public PipelineStatistics statistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Requests that may start now without waiting for the rate limiter.
+	 * @return available permits, or {@code -1} when the client has no rate limit
+	 */
+	public long availableRateLimitPermits() {
+		return this.rateLimiter.availablePermits();
+	}
+
+	RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	RetryBudget retryBudget() {
+		return this.retryBudget;
+	}
+
+	ClientCircuitBreaker breaker() {
+		return this.circuitBreaker;
+	}
+
+	RateLimiter rateLimiter() {
+		return this.rateLimiter;
+	}
+
+	HostPauseGate hostPauseGate() {
+		return this.hostPause;
+	}
 
 }

@@ -10,28 +10,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * with a {@code Retry-After} longer than the client is willing to wait). Without it, each
  * caller would learn the same thing by spending a request.
  */
-public final class HostPauseGate {
+final class HostPauseGate implements HostPauseView {
 
 	private final Clock clock;
 
 	private final AtomicReference<Instant> pausedUntil = new AtomicReference<>(Instant.MIN);
 
-	public HostPauseGate(Clock clock) {
+	HostPauseGate(Clock clock) {
 		this.clock = clock;
 	}
 
-	/**
-	 * Pause the host until the given instant; an earlier end never shortens a pause.
-	 * @param until end of the pause
-	 */
+	@Override
 	public void pauseUntil(Instant until) {
 		this.pausedUntil.accumulateAndGet(until, (current, next) -> next.isAfter(current) ? next : current);
 	}
 
-	/**
-	 * End of the current pause.
-	 * @return when the pause ends, or empty when the host is not paused
-	 */
+	@Override
 	public Optional<Instant> pausedUntil() {
 		Instant until = this.pausedUntil.get();
 		if (until == Instant.MIN) {
@@ -41,9 +35,7 @@ public final class HostPauseGate {
 		return until.isAfter(this.clock.instant()) ? Optional.of(until) : Optional.empty();
 	}
 
-	/**
-	 * Lift the pause now (for operators who know better).
-	 */
+	@Override
 	public void resume() {
 		this.pausedUntil.set(Instant.MIN);
 	}

@@ -3,9 +3,7 @@ package io.httpsentinel.resilience;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
-
-import reactor.core.scheduler.Scheduler;
+import java.util.function.LongSupplier;
 
 /**
  * What the pipeline of one client counted: calls and their outcomes, retries by reason,
@@ -23,7 +21,9 @@ public final class PipelineStatistics {
 
 	private static final RetryReason[] REASONS = RetryReason.values();
 
-	private final Supplier<Scheduler> time;
+	private final LongSupplier nanoTime;
+
+	private final RetryBudget retryBudget;
 
 	private final LongAdder requests = new LongAdder();
 
@@ -47,11 +47,13 @@ public final class PipelineStatistics {
 
 	/**
 	 * Create statistics.
-	 * @param time the pipeline's time source (the scheduler its delays run on), used to
-	 * age the latency window
+	 * @param nanoTime the pipeline's time source in nanoseconds (the clock of the
+	 * scheduler its delays run on), used to age the latency window
+	 * @param retryBudget the client's retry budget, which counts its own figures
 	 */
-	public PipelineStatistics(Supplier<Scheduler> time) {
-		this.time = time;
+	PipelineStatistics(LongSupplier nanoTime, RetryBudget retryBudget) {
+		this.nanoTime = nanoTime;
+		this.retryBudget = retryBudget;
 		for (int i = 0; i < this.retries.length; i++) {
 			this.retries[i] = new LongAdder();
 		}
@@ -134,6 +136,32 @@ public final class PipelineStatistics {
 	}
 
 	/**
+	 * Retries refused because the retry budget was spent; their calls got their last
+	 * outcome.
+	 * @return the count
+	 */
+	public long retryBudgetExhausted() {
+		return this.retryBudget.exhaustedCount();
+	}
+
+	/**
+	 * Calls in flight now.
+	 * @return the count
+	 */
+	public int requestsInFlight() {
+		return this.retryBudget.requestsInFlight();
+	}
+
+	/**
+	 * Retries in flight now (waiting for their delay or sent), each holding a slot of the
+	 * retry budget.
+	 * @return the count
+	 */
+	public int retriesInFlight() {
+		return this.retryBudget.retriesInFlight();
+	}
+
+	/**
 	 * Attempts that waited for the rate limiter.
 	 * @return the count
 	 */
@@ -182,7 +210,7 @@ public final class PipelineStatistics {
 	 * @return count, mean and maximum
 	 */
 	public Latency latency() {
-		return this.latency.summary(this.time.get().now(TimeUnit.NANOSECONDS));
+		return this.latency.summary(this.nanoTime.getAsLong());
 	}
 
 	/**

@@ -5,7 +5,7 @@ package io.httpsentinel.resilience;
  * distributed implementation (shared by several replicas) can replace the in-memory one.
  * Implementations must be thread-safe.
  */
-public interface RateLimiter {
+interface RateLimiter {
 
 	/**
 	 * Returned by {@link #reserve(long)} when the wait would be too long.

@@ -1,12 +1,8 @@
 package io.httpsentinel.resilience;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -15,72 +11,43 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * The exchange pipeline of one client, outermost first: total timeout, retry (within the
- * retry budget), then per attempt the host pause, the rate limiter and the circuit
- * breaker. Retries happen only before a response is handed to the caller, so nothing is
+ * Runs a client's {@link Pipeline} around a {@code WebClient} exchange, outermost first:
+ * total timeout, retry (within the retry budget), then per attempt the host pause, the
+ * rate limiter and the circuit breaker. The decisions are the {@link Call}'s; this class
+ * only waits on the scheduler, subscribes the attempts and guards the body the caller
+ * reads. Retries happen only before a response is handed to the caller, so nothing is
  * ever retried once the caller has seen a byte of a body.
  */
-public final class ResilienceFilter implements ExchangeFilterFunction {
+final class ResilienceFilter implements ExchangeFilterFunction {
 
-	private static final Duration RESOLVER_TIMEOUT = Duration.ofSeconds(5);
+	private final Pipeline pipeline;
 
-	private static final Duration MARGIN = Duration.ofSeconds(1);
-
-	/** Subtypes of the media types whose bodies are streams of events or records. */
-	private static final String[] STREAMING_SUBTYPES = { "event-stream", "ndjson", "stream+json", "jsonl", "json-seq" };
-
-	private final String clientName;
-
-	private final ClientResilience resilience;
-
-	private final Duration total;
-
-	private final boolean totalIncludesStreams;
-
-	private final long rateLimitMaxWaitNanos;
-
-	private final DataSize maxResponseSize;
-
-	private final @Nullable String idempotencyKeyHeader;
+	private final ReactiveBreaker breaker;
 
 	private final Supplier<Scheduler> scheduler;
 
 	private final DeadlineTimer deadlines;
 
-	private final long longestAttemptNanos;
-
-	private final List<RetryListener> listeners;
-
 	/**
-	 * Create the pipeline of a client.
-	 * @param clientName the client name
-	 * @param settings what the pipeline reads of the client's resolved settings
-	 * @param resilience the client's resilience state
+	 * Run a client's pipeline.
+	 * @param pipeline the client's pipeline
+	 * @param breaker the client's breaker, assembled for Reactor
 	 * @param scheduler where backoff and rate-limit waits run and the time is read
 	 * (looked up per call, so that virtual time can replace it in tests)
 	 * @param deadlines timers for the total timeout
-	 * @param listeners listeners told about every attempt of every call
 	 */
-	public ResilienceFilter(String clientName, PipelineSettings settings, ClientResilience resilience,
-			Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {
-		this.clientName = clientName;
-		this.resilience = resilience;
-		this.total = settings.timeouts().total();
-		this.totalIncludesStreams = Boolean.TRUE.equals(settings.timeouts().totalIncludesStreams());
-		this.rateLimitMaxWaitNanos = settings.rateLimit().maxWait().toNanos();
-		this.maxResponseSize = settings.maxResponseSize();
-		this.idempotencyKeyHeader = settings.retry().idempotencyKeyHeader();
+	ResilienceFilter(Pipeline pipeline, ReactiveBreaker breaker, Supplier<Scheduler> scheduler,
+			DeadlineTimer deadlines) {
+		this.pipeline = pipeline;
+		this.breaker = breaker;
 		this.scheduler = scheduler;
 		this.deadlines = deadlines;
-		this.longestAttemptNanos = longestAttempt(settings).toNanos();
-		this.listeners = List.copyOf(listeners);
 	}
 
 	@Override
@@ -88,215 +55,117 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 		return Mono.defer(() -> {
 			Scheduler timer = this.scheduler.get();
 			RequestBody body = new RequestBody();
-			Call call = new Call(body.track(withIdempotencyKey(request)), next, body, timer,
-					timer.now(TimeUnit.NANOSECONDS) + this.total.toNanos(), listeners(request));
-			RetryBudget budget = this.resilience.retryBudget();
-			budget.requestStarted();
-			this.resilience.statistics().callStarted();
-			return attempt(call, 1).doFinally((signal) -> budget.requestFinished());
+			ExchangeCall call = new ExchangeCall(body.track(withIdempotencyKey(request)), next, body, timer);
+			return call.attempt().doFinally((signal) -> call.ended());
 		});
-	}
-
-	/**
-	 * Longest an attempt can take before one of its own timeouts ends it: waiting for a
-	 * pooled connection, name resolution (Reactor Netty's resolver gives up after 5s),
-	 * connecting, the TLS handshake and the response headers, plus a margin.
-	 */
-	private static Duration longestAttempt(PipelineSettings settings) {
-		return settings.pendingAcquireTimeout()
-			.plus(RESOLVER_TIMEOUT)
-			.plus(settings.timeouts().connect())
-			.plus(settings.timeouts().tlsHandshake())
-			.plus(settings.timeouts().responseHeaders())
-			.plus(MARGIN);
 	}
 
 	private ClientRequest withIdempotencyKey(ClientRequest request) {
-		String header = this.idempotencyKeyHeader;
-		if (header == null || request.headers().containsHeader(header)) {
+		String header = this.pipeline.missingIdempotencyKeyHeader(request.headers());
+		if (header == null) {
 			return request;
 		}
 		// One key for the whole call: every attempt carries the same one.
-		String key = UUID.randomUUID().toString();
+		String key = Pipeline.newIdempotencyKey();
 		return ClientRequest.from(request).headers((headers) -> headers.set(header, key)).build();
 	}
 
-	private List<RetryListener> listeners(ClientRequest request) {
-		Object perCall = request.attribute(RetryListener.ATTRIBUTE).orElse(null);
-		if (perCall instanceof RetryListener listener) {
-			List<RetryListener> all = new ArrayList<>(this.listeners);
-			all.add(listener);
-			return all;
-		}
-		return this.listeners;
-	}
-
-	private Mono<ClientResponse> attempt(Call call, int attempt) {
-		return decide(call, attempt, send(call));
-	}
-
 	/**
-	 * Decide after one attempt. Its outcome is captured before deciding, so that an error
-	 * of a later attempt travels back to the caller instead of being taken for this
-	 * attempt's.
+	 * One call through the filter: the {@link Call}'s decisions plus what the exchange
+	 * needs across attempts. It is also the function that continues after each attempt's
+	 * outcome (the continuation is a later attempt, or the outcome handed over), so that
+	 * an attempt costs no object for it.
 	 */
-	private Mono<ClientResponse> decide(Call call, int attempt, Mono<ClientResponse> sent) {
-		return new MonoAfterOutcome<>(sent, (response, error) -> {
+	private final class ExchangeCall extends Call
+			implements BiFunction<@Nullable ClientResponse, @Nullable Throwable, Mono<ClientResponse>> {
+
+		private final ClientRequest request;
+
+		private final ExchangeFunction next;
+
+		private final RequestBody body;
+
+		private final Scheduler timer;
+
+		ExchangeCall(ClientRequest request, ExchangeFunction next, RequestBody body, Scheduler timer) {
+			super(ResilienceFilter.this.pipeline, request.method(), request.url(),
+					ResilienceFilter.this.pipeline.listeners(request.attribute(RetryListener.ATTRIBUTE).orElse(null)),
+					timer.now(TimeUnit.NANOSECONDS));
+			this.request = request;
+			this.next = next;
+			this.body = body;
+			this.timer = timer;
+		}
+
+		@Override
+		long nowNanos() {
+			return this.timer.now(TimeUnit.NANOSECONDS);
+		}
+
+		/**
+		 * The first attempt, and whatever follows from it. Each attempt's outcome is
+		 * captured before deciding, so that an error of a later attempt travels back to
+		 * the caller instead of being taken for this attempt's.
+		 */
+		Mono<ClientResponse> attempt() {
+			return new MonoAfterOutcome<>(send(), this);
+		}
+
+		private Mono<ClientResponse> send() {
+			return Mono.defer(() -> {
+				long wait;
+				try {
+					wait = beforeAttempt();
+				}
+				catch (HostPausedException | RateLimitExceededException ex) {
+					return Mono.error(ex);
+				}
+				Mono<ClientResponse> exchange = ResilienceFilter.this.breaker.protect(this.next.exchange(this.request));
+				if (wait > 0) {
+					exchange = Mono.delay(Duration.ofNanos(wait), this.timer).then(exchange);
+				}
+				long timeout = attemptTimeoutNanos(wait);
+				if (timeout >= 0) {
+					exchange = exchange.timeout(ResilienceFilter.this.deadlines.after(Duration.ofNanos(timeout)),
+							Mono.error(ResilienceFilter.this.pipeline::totalTimeout));
+				}
+				return exchange;
+			});
+		}
+
+		@Override
+		public Mono<ClientResponse> apply(@Nullable ClientResponse response, @Nullable Throwable error) {
 			if (response != null) {
-				return afterResponse(call, attempt, response);
+				return afterResponse(response);
 			}
-			return (error != null) ? afterError(call, attempt, error) : Mono.empty();
-		});
-	}
-
-	private Mono<ClientResponse> send(Call call) {
-		return Mono.defer(() -> {
-			Optional<java.time.Instant> pausedUntil = this.resilience.hostPause().pausedUntil();
-			if (pausedUntil.isPresent()) {
-				this.resilience.statistics().hostPauseRejected();
-				return Mono.error(new HostPausedException(this.clientName, pausedUntil.get()));
-			}
-			long maxWait = Math.min(this.rateLimitMaxWaitNanos, call.remainingNanos());
-			long wait = this.resilience.rateLimiter().reserve(Math.max(0, maxWait));
-			if (wait == RateLimiter.REFUSED) {
-				this.resilience.statistics().rateLimitRejected();
-				return Mono.error(new RateLimitExceededException(this.clientName,
-						Duration.ofNanos(this.resilience.rateLimiter().estimateWaitNanos()),
-						Duration.ofNanos(maxWait)));
-			}
-			Mono<ClientResponse> exchange = this.resilience.circuitBreaker().protect(call.next.exchange(call.request));
-			if (wait > 0) {
-				this.resilience.statistics().rateLimitWaited(wait);
-				exchange = Mono.delay(Duration.ofNanos(wait), call.timer).then(exchange);
-			}
-			long remaining = call.remainingNanos();
-			// An attempt ends by its own timeouts (pool, DNS, connect, TLS, headers);
-			// only one
-			// that could outlive the call's deadline needs a timer of its own.
-			if (remaining - wait <= this.longestAttemptNanos) {
-				exchange = exchange.timeout(this.deadlines.after(Duration.ofNanos(Math.max(0, remaining))),
-						Mono.error(() -> new TotalTimeoutException(this.clientName, this.total, null)));
-			}
-			return exchange;
-		});
-	}
-
-	private Mono<ClientResponse> afterResponse(Call call, int attempt, ClientResponse response) {
-		int status = response.statusCode().value();
-		HttpHeaders headers = response.headers().asHttpHeaders();
-		RetryDecision decision = this.resilience.retryPolicy()
-			.afterResponse(attempt, call.request.method(), status, headers, call.body.replayable());
-		if (decision.pauseHostUntil() != null) {
-			this.resilience.hostPause().pauseUntil(decision.pauseHostUntil());
-			this.resilience.statistics().hostPaused();
-		}
-		decision = withinBudgetAndTime(call, decision);
-		call.notify(this.clientName, attempt, status, null, decision);
-		count(call, decision, status < 400);
-		if (!decision.retry()) {
-			// The response the caller gets: guard whatever it reads of the body.
-			return Mono.just(BodyInterceptor.wrap(response, new BodyGuard(call, isStream(headers))));
-		}
-		return response.releaseBody().then(retryAfter(call, attempt, decision.delay()));
-	}
-
-	private Mono<ClientResponse> afterError(Call call, int attempt, Throwable error) {
-		FailureKind kind = FailureKind.of(error);
-		RetryDecision decision = this.resilience.retryPolicy()
-			.afterError(attempt, call.request.method(), kind, call.body.replayable());
-		decision = withinBudgetAndTime(call, decision);
-		call.notify(this.clientName, attempt, null, error, decision);
-		count(call, decision, false);
-		return decision.retry() ? retryAfter(call, attempt, decision.delay()) : Mono.error(error);
-	}
-
-	/**
-	 * Count the decision: a retry, or the end of the call with its latency (from its
-	 * start, which is its deadline minus the total timeout).
-	 */
-	private void count(Call call, RetryDecision decision, boolean success) {
-		if (decision.retry()) {
-			this.resilience.statistics().retried(decision.reason());
-			return;
-		}
-		long now = call.timer.now(TimeUnit.NANOSECONDS);
-		this.resilience.statistics().callEnded(success, now, now - (call.deadlineNanos - this.total.toNanos()));
-	}
-
-	private RetryDecision withinBudgetAndTime(Call call, RetryDecision decision) {
-		if (!decision.retry()) {
-			return decision;
-		}
-		// Never sleep past the deadline: a retry that cannot finish in time is pointless.
-		if (decision.delay().toNanos() >= call.remainingNanos()) {
-			return RetryDecision.giveUp("deadline");
-		}
-		if (!this.resilience.retryBudget().tryStartRetry()) {
-			return RetryDecision.giveUp("budget-exhausted");
-		}
-		return decision;
-	}
-
-	private Mono<ClientResponse> retryAfter(Call call, int attempt, Duration delay) {
-		AtomicBoolean released = new AtomicBoolean();
-		Runnable release = () -> {
-			if (released.compareAndSet(false, true)) {
-				this.resilience.retryBudget().retryFinished();
-			}
-		};
-		// The retry holds its budget slot while it waits and until its attempt has an
-		// outcome, and gives it back before deciding on the next one.
-		Mono<ClientResponse> retried = Mono.delay(delay, call.timer)
-			.then(send(call))
-			.doOnSuccess((response) -> release.run())
-			.doOnError((error) -> release.run())
-			.doOnCancel(release);
-		return decide(call, attempt + 1, retried);
-	}
-
-	private static boolean isStream(HttpHeaders headers) {
-		String type = headers.getFirst(HttpHeaders.CONTENT_TYPE);
-		if (type == null) {
-			return false;
-		}
-		// Cheaper than parsing a MediaType on every call; the subtypes are distinctive.
-		for (String streaming : STREAMING_SUBTYPES) {
-			if (containsIgnoreCase(type, streaming)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean containsIgnoreCase(String text, String part) {
-		for (int i = 0; i <= text.length() - part.length(); i++) {
-			if (text.regionMatches(true, i, part, 0, part.length())) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * Everything one call needs across its attempts.
-	 */
-	private record Call(ClientRequest request, ExchangeFunction next, RequestBody body, Scheduler timer,
-			long deadlineNanos, List<RetryListener> listeners) {
-
-		long remainingNanos() {
-			return this.deadlineNanos - this.timer.now(TimeUnit.NANOSECONDS);
+			return (error != null) ? afterError(error) : Mono.empty();
 		}
 
-		void notify(String clientName, int attempt, @Nullable Integer status, @Nullable Throwable error,
-				RetryDecision decision) {
-			if (this.listeners.isEmpty()) {
-				return;
+		private Mono<ClientResponse> afterResponse(ClientResponse response) {
+			HttpHeaders headers = response.headers().asHttpHeaders();
+			RetryDecision decision = afterResponse(response.statusCode().value(), headers, this.body.replayable());
+			if (!decision.retry()) {
+				// The response the caller gets: guard whatever it reads of the body.
+				boolean stream = Pipeline.isStream(headers.getFirst(HttpHeaders.CONTENT_TYPE));
+				return Mono.just(BodyInterceptor.wrap(response, new BodyGuard(this, stream)));
 			}
-			AttemptEvent event = new AttemptEvent(clientName, this.request.method(), this.request.url().getRawPath(),
-					attempt, status, error, decision);
-			for (RetryListener listener : this.listeners) {
-				listener.onAttempt(event);
-			}
+			return response.releaseBody().then(retryAfter(decision.delay()));
+		}
+
+		private Mono<ClientResponse> afterError(Throwable error) {
+			RetryDecision decision = afterError(error, this.body.replayable());
+			return decision.retry() ? retryAfter(decision.delay()) : Mono.error(error);
+		}
+
+		private Mono<ClientResponse> retryAfter(Duration delay) {
+			// The retry holds its budget slot while it waits and until its attempt has an
+			// outcome, and gives it back before deciding on the next one.
+			Mono<ClientResponse> retried = Mono.delay(delay, this.timer)
+				.then(send())
+				.doOnSuccess((response) -> retryAttemptEnded())
+				.doOnError((error) -> retryAttemptEnded())
+				.doOnCancel(this::retryAttemptEnded);
+			return new MonoAfterOutcome<>(retried, this);
 		}
 
 	}
@@ -311,49 +180,40 @@ public final class ResilienceFilter implements ExchangeFilterFunction {
 
 		private final Call call;
 
-		private final boolean stream;
+		private final boolean coveredByTotal;
 
 		BodyGuard(Call call, boolean stream) {
 			this.call = call;
-			this.stream = stream;
+			this.coveredByTotal = ResilienceFilter.this.pipeline.totalTimeoutCoversBody(stream);
 		}
 
 		@Override
 		public <T> Mono<T> mono(Mono<T> body) {
-			if (this.stream && !ResilienceFilter.this.totalIncludesStreams) {
-				return body.onErrorMap(this::bodyFailed);
+			Pipeline pipeline = ResilienceFilter.this.pipeline;
+			if (!this.coveredByTotal) {
+				return body.onErrorMap(pipeline::bodyFailed);
 			}
 			// One operator for the deadline and the error mapping: this runs for every
 			// buffered body.
-			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this.call::remainingNanos, this::timeout,
-					this::bodyFailed);
+			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this.call::remainingNanos,
+					pipeline::totalTimeout, pipeline::bodyFailed);
 		}
 
 		@Override
 		public <T> Flux<T> flux(Flux<T> body) {
-			Flux<T> guarded = body.onErrorMap(this::bodyFailed);
-			if (this.stream && !ResilienceFilter.this.totalIncludesStreams) {
+			Pipeline pipeline = ResilienceFilter.this.pipeline;
+			Flux<T> guarded = body.onErrorMap(pipeline::bodyFailed);
+			if (!this.coveredByTotal) {
 				return guarded;
 			}
 			// Re-evaluated per element, so every element has to arrive before the same
 			// deadline.
 			Mono<Long> deadline = Mono.defer(() -> ResilienceFilter.this.deadlines.after(remaining()));
-			return guarded.timeout(deadline, (item) -> deadline, Flux.error(this::timeout));
-		}
-
-		private Throwable bodyFailed(Throwable error) {
-			Throwable translated = ResponseTooLargeException.translate(ResilienceFilter.this.clientName,
-					ResilienceFilter.this.maxResponseSize, error);
-			ResilienceFilter.this.resilience.circuitBreaker().recordBodyFailure(translated);
-			return translated;
+			return guarded.timeout(deadline, (item) -> deadline, Flux.error(pipeline::totalTimeout));
 		}
 
 		private Duration remaining() {
 			return Duration.ofNanos(Math.max(0, this.call.remainingNanos()));
-		}
-
-		private TotalTimeoutException timeout() {
-			return new TotalTimeoutException(ResilienceFilter.this.clientName, ResilienceFilter.this.total, null);
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.httpsentinel.resilience;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.bucket4j.TimeMeter;
@@ -14,6 +15,7 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
  * What the pipelines of all clients share: the circuit breaker factory, the clock, the
@@ -78,7 +80,7 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		}
 		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker,
 				rateLimiter(settings.rateLimit()), new HostPauseGate(this.clock),
-				new PipelineStatistics(this.scheduler));
+				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget));
 	}
 
 	/**
@@ -88,8 +90,11 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	 * @param resilience the client's state
 	 * @return the filter
 	 */
-	public ResilienceFilter filter(String clientName, PipelineSettings settings, ClientResilience resilience) {
-		return new ResilienceFilter(clientName, settings, resilience, this.scheduler, this.deadlines, this.listeners);
+	public ExchangeFilterFunction filter(String clientName, PipelineSettings settings, ClientResilience resilience) {
+		ReactiveBreaker breaker = CircuitBreakers.reactive(this.circuitBreakerFactory, clientName,
+				resilience.breaker());
+		return new ResilienceFilter(new Pipeline(clientName, settings, resilience, this.listeners), breaker,
+				this.scheduler, this.deadlines);
 	}
 
 	static RateLimiter rateLimiter(RateLimitSettings settings) {

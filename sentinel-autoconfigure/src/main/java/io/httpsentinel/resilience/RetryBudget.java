@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * trouble sees at most {@code 1 + ratio} times its normal load instead of
  * {@code 1 + maxRetries} times. Thread-safe and lock-free.
  */
-public final class RetryBudget {
+final class RetryBudget {
 
 	private final double ratio;
 
@@ -25,7 +25,7 @@ public final class RetryBudget {
 	 * @param ratio share of the requests in flight that may be retrying, in (0, 1]
 	 * @param minConcurrency retries always allowed at the same time
 	 */
-	public RetryBudget(double ratio, int minConcurrency) {
+	RetryBudget(double ratio, int minConcurrency) {
 		this.ratio = ratio;
 		this.minConcurrency = minConcurrency;
 	}

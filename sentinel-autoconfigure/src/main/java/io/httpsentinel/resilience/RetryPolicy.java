@@ -14,7 +14,7 @@ import org.springframework.http.HttpMethod;
  * Decides, after each attempt, whether to retry and how long to wait: pure logic, no I/O,
  * no state across calls (the budget and the deadline are the pipeline's).
  */
-public final class RetryPolicy {
+final class RetryPolicy {
 
 	static final String SHOULD_RETRY_HEADER = "x-should-retry";
 
@@ -34,7 +34,7 @@ public final class RetryPolicy {
 
 	private final DoubleSupplier random;
 
-	public RetryPolicy(RetrySettings settings, Clock clock) {
+	RetryPolicy(RetrySettings settings, Clock clock) {
 		this(settings, clock, () -> ThreadLocalRandom.current().nextDouble());
 	}
 

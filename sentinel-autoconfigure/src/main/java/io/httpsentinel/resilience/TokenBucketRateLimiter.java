@@ -11,7 +11,7 @@ import io.github.bucket4j.TimeMeter;
  * its token first, so waiting callers are served in order and never all rush the bucket
  * when it refills.
  */
-public final class TokenBucketRateLimiter implements RateLimiter {
+final class TokenBucketRateLimiter implements RateLimiter {
 
 	private final Bucket bucket;
 
@@ -22,7 +22,7 @@ public final class TokenBucketRateLimiter implements RateLimiter {
 	 * @param burst permits that may be taken at once when the bucket is full
 	 * @param timeMeter time source (virtual time in tests)
 	 */
-	public TokenBucketRateLimiter(long permits, Duration period, long burst, TimeMeter timeMeter) {
+	TokenBucketRateLimiter(long permits, Duration period, long burst, TimeMeter timeMeter) {
 		this.bucket = Bucket.builder()
 			.withCustomTimePrecision(timeMeter)
 			.addLimit((limit) -> limit.capacity(burst).refillGreedy(permits, period))

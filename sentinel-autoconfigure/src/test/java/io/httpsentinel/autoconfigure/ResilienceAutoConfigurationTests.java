@@ -72,7 +72,7 @@ class ResilienceAutoConfigurationTests {
 				.block(TIMEOUT);
 			// Neither Spring Cloud's 1s time limiter nor its 25-call bulkhead applies.
 			assertThat(streams).hasSize(40).allSatisfy((events) -> assertThat(events).containsExactly("0", "1", "2"));
-			CircuitBreaker breaker = client.resilience().circuitBreaker().state();
+			CircuitBreaker breaker = client.circuitBreaker().resilience4j();
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 			assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
 			assertThat(breaker.getMetrics().getNumberOfSlowCalls()).isZero();
@@ -197,9 +197,8 @@ class ResilienceAutoConfigurationTests {
 	private static CircuitBreakerConfig breakerConfig(ApplicationContext context) {
 		return context.getBean(SentinelClients.class)
 			.get("llm")
-			.resilience()
 			.circuitBreaker()
-			.state()
+			.resilience4j()
 			.getCircuitBreakerConfig();
 	}
 

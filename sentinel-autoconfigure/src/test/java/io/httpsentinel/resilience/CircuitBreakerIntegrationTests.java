@@ -97,7 +97,7 @@ class CircuitBreakerIntegrationTests {
 			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
 		}
 		assertThat(state(client)).isEqualTo(CircuitBreaker.State.CLOSED);
-		assertThat(client.resilience().circuitBreaker().state().getMetrics().getNumberOfFailedCalls()).isZero();
+		assertThat(client.circuitBreaker().resilience4j().getMetrics().getNumberOfFailedCalls()).isZero();
 	}
 
 	@Test
@@ -114,7 +114,7 @@ class CircuitBreakerIntegrationTests {
 			.expectNext("one")
 			.expectError()
 			.verify(TIMEOUT);
-		CircuitBreaker.Metrics metrics = client.resilience().circuitBreaker().state().getMetrics();
+		CircuitBreaker.Metrics metrics = client.circuitBreaker().resilience4j().getMetrics();
 		// One success when the headers arrived, one failure when the stream broke off.
 		assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(1);
 		assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
@@ -130,7 +130,7 @@ class CircuitBreakerIntegrationTests {
 		for (int i = 0; i < 8; i++) {
 			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
 		}
-		assertThat(client.resilience().circuitBreaker().state()).isNull();
+		assertThat(client.circuitBreaker().resilience4j()).isNull();
 		assertThat(this.served).hasValue(8);
 	}
 
@@ -145,7 +145,7 @@ class CircuitBreakerIntegrationTests {
 	}
 
 	private static CircuitBreaker.State state(SentinelClient client) {
-		return client.resilience().circuitBreaker().state().getState();
+		return client.circuitBreaker().resilience4j().getState();
 	}
 
 	private static Mono<String> get(SentinelClient client) {

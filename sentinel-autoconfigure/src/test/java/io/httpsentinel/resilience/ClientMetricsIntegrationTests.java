@@ -93,7 +93,7 @@ class ClientMetricsIntegrationTests {
 		this.server.enqueue(new MockResponse.Builder().body("done").build());
 		SentinelClient client = this.clients.create(url(), this::fastRetries);
 		assertThat(get(client).block(TIMEOUT)).isEqualTo("done");
-		PipelineStatistics statistics = client.resilience().statistics();
+		PipelineStatistics statistics = client.pipelineStatistics();
 		assertThat(statistics.retries(RetryReason.STATUS)).isEqualTo(1);
 		assertThat(statistics.retries(RetryReason.RESET)).isEqualTo(1);
 		assertThat(client.metrics().totals()).isEqualTo(new Totals(1, 1, 0, 2, 0, 0, 0));
@@ -109,7 +109,7 @@ class ClientMetricsIntegrationTests {
 
 		SentinelClient refused = this.clients.create(closedPortUrl(), this::fastRetries);
 		StepVerifier.create(get(refused)).expectError(WebClientRequestException.class).verify(TIMEOUT);
-		assertThat(refused.resilience().statistics().retries(RetryReason.CONNECT)).isEqualTo(2);
+		assertThat(refused.pipelineStatistics().retries(RetryReason.CONNECT)).isEqualTo(2);
 		assertThat(refused.metrics().totals()).isEqualTo(new Totals(1, 0, 1, 2, 0, 0, 0));
 	}
 
@@ -121,7 +121,7 @@ class ClientMetricsIntegrationTests {
 		StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
 		StepVerifier.create(get(client)).expectError(HostPausedException.class).verify(TIMEOUT);
 		StepVerifier.create(get(client)).expectError(HostPausedException.class).verify(TIMEOUT);
-		assertThat(client.resilience().statistics().hostPauses()).isEqualTo(1);
+		assertThat(client.pipelineStatistics().hostPauses()).isEqualTo(1);
 		ClientMetricsSnapshot metrics = client.metrics();
 		assertThat(metrics.totals()).isEqualTo(new Totals(3, 0, 3, 0, 0, 0, 2));
 		assertThat(metrics.rateLimit().pausedUntil()).isBetween(before.plusSeconds(119), before.plusSeconds(125));
@@ -136,7 +136,7 @@ class ClientMetricsIntegrationTests {
 		this.server.enqueue(new MockResponse.Builder().body("second").build());
 		assertThat(get(waiting).block(TIMEOUT)).isEqualTo("first");
 		assertThat(get(waiting).block(TIMEOUT)).isEqualTo("second");
-		PipelineStatistics statistics = waiting.resilience().statistics();
+		PipelineStatistics statistics = waiting.pipelineStatistics();
 		assertThat(statistics.rateLimitWaits()).isEqualTo(1);
 		assertThat(statistics.rateLimitWaitTime(TimeUnit.MILLISECONDS)).isGreaterThan(0).isLessThanOrEqualTo(500);
 		assertThat(waiting.metrics().totals().rateLimitRejections()).isZero();

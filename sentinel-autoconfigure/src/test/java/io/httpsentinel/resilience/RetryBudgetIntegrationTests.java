@@ -50,7 +50,7 @@ class RetryBudgetIntegrationTests {
 					.withRetry(RetrySettings.INHERIT.withMaxRetries(2)
 						.withBackoff(Duration.ofMillis(1), 1.0, Duration.ofMillis(1), 0.0))
 					.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withEnabled(false)));
-		RetryBudget budget = client.resilience().retryBudget();
+		PipelineStatistics statistics = client.pipelineStatistics();
 		AtomicInteger failed = new AtomicInteger();
 		Flux.range(0, 100)
 			.flatMap((i) -> client.webClient()
@@ -65,27 +65,27 @@ class RetryBudgetIntegrationTests {
 		// Wave 1: all 100 fail at once; 20% of 100 calls in flight may retry.
 		openGate();
 		await().atMost(TIMEOUT)
-			.until(() -> budget.requestsInFlight() == budget.retriesInFlight()
-					&& this.received.get() == 100 + budget.retriesInFlight());
+			.until(() -> statistics.requestsInFlight() == statistics.retriesInFlight()
+					&& this.received.get() == 100 + statistics.retriesInFlight());
 		int firstWaveRetries = this.received.get() - 100;
 		assertThat(firstWaveRetries).isEqualTo(20);
-		assertThat(budget.exhaustedCount()).isEqualTo(80);
+		assertThat(statistics.retryBudgetExhausted()).isEqualTo(80);
 
 		// Wave 2: the 20 retries fail; 20% of the 20 calls still in flight may retry.
 		openGate();
 		await().atMost(TIMEOUT)
-			.until(() -> budget.requestsInFlight() == budget.retriesInFlight()
-					&& this.received.get() == 100 + firstWaveRetries + budget.retriesInFlight());
+			.until(() -> statistics.requestsInFlight() == statistics.retriesInFlight()
+					&& this.received.get() == 100 + firstWaveRetries + statistics.retriesInFlight());
 		int secondWaveRetries = this.received.get() - 100 - firstWaveRetries;
 		// At most 20% of the 20 calls still in flight; fewer when some gave up first.
 		assertThat(secondWaveRetries).isBetween(1, 4);
 
 		openGate();
-		await().atMost(TIMEOUT).until(() -> budget.requestsInFlight() == 0);
+		await().atMost(TIMEOUT).until(() -> statistics.requestsInFlight() == 0);
 		// At most 124 attempts for 100 calls, where retrying without a budget sends 300.
 		assertThat(this.received.get()).isEqualTo(100 + firstWaveRetries + secondWaveRetries);
 		assertThat(failed).hasValue(100);
-		assertThat(budget.retriesInFlight()).isZero();
+		assertThat(statistics.retriesInFlight()).isZero();
 	}
 
 	private void openGate() {

@@ -280,8 +280,8 @@ class RetryIntegrationTests {
 				.hasMessageContaining("'upstream'"))
 			.verify(TIMEOUT);
 		assertThat(this.server.getRequestCount()).isEqualTo(1);
-		assertThat(client.resilience().hostPause().pausedUntil()).isPresent();
-		client.resilience().hostPause().resume();
+		assertThat(client.hostPause().pausedUntil()).isPresent();
+		client.hostPause().resume();
 		this.server.enqueue(ok("back"));
 		assertThat(get(client).block(TIMEOUT)).isEqualTo("back");
 	}

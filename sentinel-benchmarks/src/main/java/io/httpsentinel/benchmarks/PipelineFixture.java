@@ -18,11 +18,11 @@ import reactor.netty.resources.LoopResources;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.client.ClientMetricsSnapshot;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClientFactory;
-import io.httpsentinel.resilience.ClientResilience;
 import io.httpsentinel.resilience.RateLimitSettings;
 
 /**
@@ -88,8 +88,8 @@ final class PipelineFixture implements AutoCloseable {
 			.baseUrl(baseUrl.toString())
 			.clientConnector(new ReactorClientHttpConnector(transport.get()))
 			.build();
-		check(this.sentinelClient.resilience().circuitBreaker().state() != null, "the circuit breaker is disabled");
-		check(this.sentinelClient.resilience().rateLimiter().availablePermits() >= 0, "the rate limiter is off");
+		check(this.sentinelClient.circuitBreaker().resilience4j() != null, "the circuit breaker is disabled");
+		check(this.sentinelClient.metrics().rateLimit().availablePermits() >= 0, "the rate limiter is off");
 		check(BODY.equals(call(this.plainWebClient)), "unexpected body through the plain WebClient");
 		check(BODY.equals(call(sentinelWebClient())), "unexpected body through the Sentinel pipeline");
 	}
@@ -118,14 +118,14 @@ final class PipelineFixture implements AutoCloseable {
 	 * @return the line
 	 */
 	String sentinelState() {
-		ClientResilience resilience = this.sentinelClient.resilience();
-		CircuitBreaker breaker = resilience.circuitBreaker().state();
+		ClientMetricsSnapshot snapshot = this.sentinelClient.metrics();
+		CircuitBreaker breaker = this.sentinelClient.circuitBreaker().resilience4j();
 		CircuitBreaker.Metrics metrics = breaker.getMetrics();
 		return String.format(Locale.ROOT,
 				"breaker %s (last window: %d successful, %d failed calls), rate limiter %d permits left, "
 						+ "retry budget exhausted %d times, pool %s",
 				breaker.getState(), metrics.getNumberOfSuccessfulCalls(), metrics.getNumberOfFailedCalls(),
-				resilience.rateLimiter().availablePermits(), resilience.retryBudget().exhaustedCount(),
+				snapshot.rateLimit().availablePermits(), snapshot.totals().retryBudgetExhausted(),
 				this.sentinelClient.pool());
 	}
 

@@ -15,7 +15,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * What counting costs a call: the work {@code ResilienceFilter} adds to every call for
+ * What counting costs a call: the work {@code Call} adds to every call for
  * {@link PipelineStatistics} (the request counter at the start; at the end a clock read,
  * the outcome counter and the latency window), in ns per call. In this package to reach
  * the counting methods, which are the pipeline's own.
@@ -38,7 +38,8 @@ public class PipelineStatisticsBenchmark {
 
 	private final Scheduler timer = Schedulers.parallel();
 
-	private final PipelineStatistics statistics = new PipelineStatistics(() -> this.timer);
+	private final PipelineStatistics statistics = new PipelineStatistics(() -> this.timer.now(TimeUnit.NANOSECONDS),
+			new RetryBudget(0.2, 3));
 
 	private final long deadline = this.timer.now(TimeUnit.NANOSECONDS) + TOTAL_NANOS;
 
@@ -53,7 +54,7 @@ public class PipelineStatisticsBenchmark {
 	}
 
 	/**
-	 * As {@code ResilienceFilter} counts a call that succeeds at its first attempt.
+	 * As {@code Call} counts a call that succeeds at its first attempt.
 	 */
 	private void count() {
 		this.statistics.callStarted();

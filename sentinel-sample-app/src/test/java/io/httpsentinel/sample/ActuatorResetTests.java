@@ -47,8 +47,8 @@ class ActuatorResetTests {
 	@Test
 	void resetClosesTheBreakerAndLiftsThePause() {
 		SentinelClient weather = this.clients.get("weather");
-		weather.resilience().circuitBreaker().state().transitionToOpenState();
-		weather.resilience().hostPause().pauseUntil(Instant.now().plusSeconds(3600));
+		weather.circuitBreaker().resilience4j().transitionToOpenState();
+		weather.hostPause().pauseUntil(Instant.now().plusSeconds(3600));
 		this.webTestClient.get()
 			.uri("/actuator/sentinel/weather")
 			.exchange()
@@ -68,8 +68,8 @@ class ActuatorResetTests {
 			.isEqualTo("CLOSED")
 			.jsonPath("$.state.pausedUntil")
 			.doesNotExist();
-		assertThat(weather.resilience().circuitBreaker().state().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-		assertThat(weather.resilience().hostPause().pausedUntil()).isEmpty();
+		assertThat(weather.circuitBreaker().resilience4j().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(weather.hostPause().pausedUntil()).isEmpty();
 	}
 
 	@Test

@@ -153,14 +153,14 @@ class ActuatorTests {
 
 	@Test
 	void resetIsNotAvailableUnlessAccessIsUnrestricted() {
-		this.clients.get("weather").resilience().circuitBreaker().state().transitionToForcedOpenState();
+		this.clients.get("weather").circuitBreaker().resilience4j().transitionToForcedOpenState();
 		try {
 			this.webTestClient.post().uri("/actuator/sentinel/weather").exchange().expectStatus().isEqualTo(405);
-			assertThat(this.clients.get("weather").resilience().circuitBreaker().state().getState().name())
+			assertThat(this.clients.get("weather").circuitBreaker().resilience4j().getState().name())
 				.isEqualTo("FORCED_OPEN");
 		}
 		finally {
-			this.clients.get("weather").resilience().circuitBreaker().state().transitionToClosedState();
+			this.clients.get("weather").circuitBreaker().resilience4j().transitionToClosedState();
 		}
 	}
 

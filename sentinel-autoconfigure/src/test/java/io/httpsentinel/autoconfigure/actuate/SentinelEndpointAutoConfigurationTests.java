@@ -127,9 +127,9 @@ class SentinelEndpointAutoConfigurationTests {
 	void resetClosesTheBreakerAndLiftsThePause() {
 		this.exposedWithJson.run((context) -> {
 			SentinelClient weather = context.getBean(SentinelClients.class).get("weather");
-			CircuitBreaker breaker = weather.resilience().circuitBreaker().state();
+			CircuitBreaker breaker = weather.circuitBreaker().resilience4j();
 			breaker.transitionToOpenState();
-			weather.resilience().hostPause().pauseUntil(Instant.now().plusSeconds(3600));
+			weather.hostPause().pauseUntil(Instant.now().plusSeconds(3600));
 			JsonNode before = toJson(context.getBean(EndpointJsonMapper.class),
 					context.getBean(SentinelEndpoint.class).client("weather"));
 			assertThat(before.get("state").get("circuitBreaker").get("state").asString()).isEqualTo("OPEN");
@@ -138,7 +138,7 @@ class SentinelEndpointAutoConfigurationTests {
 			ClientDescriptor after = context.getBean(SentinelEndpoint.class).reset("weather");
 			assertThat(after.state().circuitBreaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
 			assertThat(after.state().pausedUntil()).isNull();
-			assertThat(weather.resilience().hostPause().pausedUntil()).isEmpty();
+			assertThat(weather.hostPause().pausedUntil()).isEmpty();
 		});
 	}
 

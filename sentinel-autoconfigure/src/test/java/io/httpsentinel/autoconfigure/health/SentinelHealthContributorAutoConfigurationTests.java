@@ -124,13 +124,13 @@ class SentinelHealthContributorAutoConfigurationTests {
 			for (int i = 0; i < 4; i++) {
 				weather.webClient().get().retrieve().toBodilessEntity().onErrorComplete().block(TIMEOUT);
 			}
-			assertThat(weather.resilience().circuitBreaker().state().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(weather.circuitBreaker().resilience4j().getState()).isEqualTo(CircuitBreaker.State.OPEN);
 			Status open = readinessStatus(health);
 			assertThat(open).isEqualTo(SentinelHealthIndicator.CIRCUIT_OPEN);
 			// The upstream is down, this application is not: it stays ready.
 			assertThat(readiness.getHttpCodeStatusMapper().getStatusCode(open)).isEqualTo(200);
 
-			weather.resilience().circuitBreaker().state().transitionToClosedState();
+			weather.circuitBreaker().resilience4j().transitionToClosedState();
 			assertThat(readinessStatus(health)).isEqualTo(Status.UP);
 		});
 	}
@@ -160,12 +160,7 @@ class SentinelHealthContributorAutoConfigurationTests {
 	}
 
 	private static void openWeatherCircuit(ApplicationContext context) {
-		context.getBean(SentinelClients.class)
-			.get("weather")
-			.resilience()
-			.circuitBreaker()
-			.state()
-			.transitionToOpenState();
+		context.getBean(SentinelClients.class).get("weather").circuitBreaker().resilience4j().transitionToOpenState();
 	}
 
 	private static Status readinessStatus(HealthEndpoint health) {

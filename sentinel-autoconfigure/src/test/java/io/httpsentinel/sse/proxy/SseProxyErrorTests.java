@@ -135,7 +135,7 @@ class SseProxyErrorTests {
 	void aPausedHostBecomes503WithTheTimeLeft() throws Exception {
 		this.app = ProxyApp.start().upstream(eventStream("data: a\n\n"));
 		SentinelClient client = this.app.client();
-		client.resilience().hostPause().pauseUntil(Instant.now().plusSeconds(90));
+		client.hostPause().pauseUntil(Instant.now().plusSeconds(90));
 		try (Downstream downstream = Downstream.get(this.app.url())) {
 			assertThat(downstream.status()).isEqualTo(503);
 			assertThat(Integer.parseInt(downstream.headers().get("Retry-After"))).isBetween(85, 90);
@@ -164,7 +164,7 @@ class SseProxyErrorTests {
 	void anOpenCircuitBreakerBecomes503WithItsWaitInOpen() throws Exception {
 		this.app = ProxyApp.builder().properties("sentinel.clients.up.circuit-breaker.wait-in-open=45s").start();
 		this.app.upstream(eventStream("data: a\n\n"));
-		this.app.client().resilience().circuitBreaker().state().transitionToOpenState();
+		this.app.client().circuitBreaker().resilience4j().transitionToOpenState();
 		try (Downstream downstream = Downstream.get(this.app.url())) {
 			assertThat(downstream.status()).isEqualTo(503);
 			assertThat(downstream.headers().get("Retry-After")).isEqualTo("45");

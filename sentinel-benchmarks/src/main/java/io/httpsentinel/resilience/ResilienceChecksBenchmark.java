@@ -1,7 +1,5 @@
-package io.httpsentinel.benchmarks;
+package io.httpsentinel.resilience;
 
-import java.net.URI;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -23,25 +21,23 @@ import org.openjdk.jmh.infra.Blackhole;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.WebClient;
 
-import io.httpsentinel.client.ClientSettings;
-import io.httpsentinel.client.SentinelClient;
-import io.httpsentinel.client.SentinelClientFactory;
-import io.httpsentinel.resilience.ClientCircuitBreaker;
-import io.httpsentinel.resilience.RateLimitSettings;
-import io.httpsentinel.resilience.RateLimiter;
+import io.httpsentinel.client.pool.PoolSettings;
+import io.httpsentinel.client.pool.TimeoutSettings;
 
 /**
  * Per-call cost of the checks the pipeline makes on every attempt, without any network:
  * the rate limiter's reservation and the circuit breaker's permission and outcome
- * recording. Everything comes from a real {@link SentinelClient} (default breaker
+ * recording. Everything comes from a client's resilience state as
+ * {@link ResilienceSupport} makes it for a {@code SentinelClient} (default breaker
  * settings; a rate limit of {@value #RATE} requests/s with a burst of {@value #BURST},
- * which a benchmark cannot exhaust), whose base URL is never contacted.
+ * which a benchmark cannot exhaust); nothing is sent. In this package to reach the
+ * limiter and the breaker, which are the pipeline's own.
  * <ul>
  * <li>{@link #rateLimiterReserve}: {@link RateLimiter#reserve(long)} on the client's
- * Bucket4j token bucket, as {@code ResilienceFilter} calls it (max wait: the client's
+ * Bucket4j token bucket, as {@code Call.beforeAttempt} calls it (max wait: the client's
  * {@code rate-limit.max-wait}).</li>
  * <li>{@link #breakerPermitAndSuccess}: the Resilience4j breaker behind the client's
  * Spring Cloud breaker, {@code tryAcquirePermission()} then
@@ -54,7 +50,7 @@ import io.httpsentinel.resilience.RateLimiter;
  * <li>{@link #limiterAndBreaker}: both checks, as the pipeline runs them per attempt
  * (target: at most 100 ns).</li>
  * <li>{@link #springCloudBreakerRun} (for information): the breaker as the pipeline
- * really invokes it, {@code ClientCircuitBreaker.protect}, i.e. Spring Cloud's
+ * really invokes it, {@code ReactiveBreaker.protect}, i.e. Spring Cloud's
  * {@code ReactiveCircuitBreaker.run(mono, fallback)}, around an immediate {@code Mono}
  * subscribed with {@code block()}: the checks plus Spring Cloud's per-call wrapper
  * (registry lookup, operator assembly) and the Reactor subscription.</li>
@@ -81,28 +77,30 @@ public class ResilienceChecksBenchmark {
 	/** Bucket capacity. */
 	static final int BURST = Integer.MAX_VALUE;
 
-	private SentinelClient client;
-
 	private RateLimiter rateLimiter;
 
 	private long rateLimitMaxWaitNanos;
 
-	private ClientCircuitBreaker clientBreaker;
+	private ReactiveBreaker reactiveBreaker;
 
 	private CircuitBreaker breaker;
 
 	private ClientResponse okResponse;
 
 	@Setup(Level.Trial)
-	public void createClient() {
-		// Port 9 (discard) is never contacted: nothing here sends a request.
-		ClientSettings settings = ClientSettings.DEFAULTS.withBaseUrl(URI.create("http://127.0.0.1:9"))
-			.withRateLimit(new RateLimitSettings(RATE, null, BURST, RateLimitSettings.DEFAULTS.maxWait()));
-		this.client = new SentinelClientFactory(WebClient::builder, null, List.of()).create("checks", settings);
-		this.rateLimiter = this.client.resilience().rateLimiter();
-		this.rateLimitMaxWaitNanos = this.client.settings().rateLimit().maxWait().toNanos();
-		this.clientBreaker = this.client.resilience().circuitBreaker();
-		CircuitBreaker state = this.clientBreaker.state();
+	public void createResilience() {
+		// A client's default settings, but for the rate limit.
+		RateLimitSettings rateLimit = new RateLimitSettings(RATE, null, BURST, RateLimitSettings.DEFAULTS.maxWait());
+		PipelineSettings settings = new PipelineSettings(RetrySettings.DEFAULTS, CircuitBreakerSettings.DEFAULTS,
+				rateLimit, TimeoutSettings.DEFAULTS, PoolSettings.DEFAULTS.pendingAcquireTimeout(),
+				DataSize.ofMegabytes(10));
+		ResilienceSupport support = ResilienceSupport.standalone();
+		ClientResilience resilience = support.create("checks", settings);
+		this.rateLimiter = resilience.rateLimiter();
+		this.rateLimitMaxWaitNanos = rateLimit.maxWait().toNanos();
+		this.reactiveBreaker = CircuitBreakers.reactive(support.circuitBreakerFactory(), "checks",
+				resilience.breaker());
+		CircuitBreaker state = resilience.breaker().resilience4j();
 		if (state == null || this.rateLimiter == RateLimiter.UNLIMITED) {
 			throw new IllegalStateException("the client has no breaker or no rate limiter");
 		}
@@ -111,7 +109,7 @@ public class ResilienceChecksBenchmark {
 	}
 
 	@TearDown(Level.Trial)
-	public void closeClient(BenchmarkParams benchmark) {
+	public void report(BenchmarkParams benchmark) {
 		String name = benchmark.getBenchmark().substring(benchmark.getBenchmark().lastIndexOf('.') + 1);
 		CircuitBreaker.Metrics metrics = this.breaker.getMetrics();
 		System.out.printf(Locale.ROOT,
@@ -119,7 +117,6 @@ public class ResilienceChecksBenchmark {
 						+ "rate limiter %d of %d permits left%n",
 				name, this.breaker.getState(), metrics.getNumberOfSuccessfulCalls(), metrics.getNumberOfFailedCalls(),
 				metrics.getNumberOfNotPermittedCalls(), this.rateLimiter.availablePermits(), BURST);
-		this.client.close();
 	}
 
 	@Benchmark
@@ -156,7 +153,7 @@ public class ResilienceChecksBenchmark {
 
 	@Benchmark
 	public ClientResponse springCloudBreakerRun() {
-		return this.clientBreaker.protect(Mono.just(this.okResponse)).block();
+		return this.reactiveBreaker.protect(Mono.just(this.okResponse)).block();
 	}
 
 	@Benchmark

@@ -1,0 +1,231 @@
+package io.httpsentinel.resilience;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+
+/**
+ * The attempt loop of one call, without its transport: its deadline, whether each attempt
+ * may start (host pause, rate limiter), and after each attempt's outcome what to record
+ * and whether to retry, after what delay. A transport adapter makes one per call (a
+ * subclass carrying the transport's own per-call state, so a call stays one object), runs
+ * the attempts and waits, and asks this class at every step. Attempts of one call run one
+ * after the other; the signals between them order the reads and writes of the attempt
+ * count. <pre class="code">
+ * call = new MyCall(pipeline, method, uri, listeners, now)    // counts the call
+ * loop:
+ *   wait = call.beforeAttempt()                   // or throws: paused, rate-limited
+ *   sleep(wait); breaker permission; send, bounded by call.attemptTimeoutNanos(wait)
+ *   decision = call.afterResponse(..) or call.afterError(..)
+ *   if (decision.retry()) { sleep(decision.delay()); ...; call.retryAttemptEnded() }
+ * call.ended()                                    // however the call ended
+ * </pre>
+ */
+abstract class Call {
+
+	@SuppressWarnings("rawtypes")
+	private static final AtomicIntegerFieldUpdater<Call> RETRY_SLOT = AtomicIntegerFieldUpdater.newUpdater(Call.class,
+			"retrySlot");
+
+	private final Pipeline pipeline;
+
+	private final HttpMethod method;
+
+	private final URI uri;
+
+	private final List<RetryListener> listeners;
+
+	private final long deadlineNanos;
+
+	/** Attempts that had an outcome. */
+	private int attempts;
+
+	/** 1 while a retry holds a slot of the retry budget. */
+	private volatile int retrySlot;
+
+	/**
+	 * Start a call: it counts as in flight (for the retry budget and the statistics)
+	 * until {@link #ended()}.
+	 * @param pipeline the client's pipeline
+	 * @param method the request method
+	 * @param uri the request URI
+	 * @param listeners told about every attempt ({@link Pipeline#listeners})
+	 * @param startNanos the time now, on the scale of {@link #nowNanos()}
+	 */
+	Call(Pipeline pipeline, HttpMethod method, URI uri, List<RetryListener> listeners, long startNanos) {
+		this.pipeline = pipeline;
+		this.method = method;
+		this.uri = uri;
+		this.listeners = listeners;
+		this.deadlineNanos = startNanos + pipeline.totalNanos;
+		pipeline.resilience.retryBudget().requestStarted();
+		pipeline.resilience.statistics().callStarted();
+	}
+
+	/**
+	 * The time now, in nanoseconds on an arbitrary origin (the transport's clock, which
+	 * tests replace).
+	 * @return the time
+	 */
+	abstract long nowNanos();
+
+	/**
+	 * Time left before the call's total timeout.
+	 * @return nanoseconds, negative once it passed
+	 */
+	final long remainingNanos() {
+		return this.deadlineNanos - nowNanos();
+	}
+
+	/**
+	 * Clear an attempt to start: refused while the host is paused, and when the rate
+	 * limiter would make it wait longer than {@code rate-limit.max-wait} or than the time
+	 * left. The circuit breaker's permission is the adapter's to ask, around the
+	 * exchange.
+	 * @return nanoseconds the attempt must wait before it is sent (0 to send now)
+	 * @throws HostPausedException while the host is paused
+	 * @throws RateLimitExceededException when the wait would be too long
+	 */
+	final long beforeAttempt() {
+		ClientResilience resilience = this.pipeline.resilience;
+		Optional<Instant> pausedUntil = resilience.hostPauseGate().pausedUntil();
+		if (pausedUntil.isPresent()) {
+			resilience.statistics().hostPauseRejected();
+			throw new HostPausedException(this.pipeline.clientName, pausedUntil.get());
+		}
+		long maxWait = Math.min(this.pipeline.rateLimitMaxWaitNanos, remainingNanos());
+		long wait = resilience.rateLimiter().reserve(Math.max(0, maxWait));
+		if (wait == RateLimiter.REFUSED) {
+			resilience.statistics().rateLimitRejected();
+			throw new RateLimitExceededException(this.pipeline.clientName,
+					Duration.ofNanos(resilience.rateLimiter().estimateWaitNanos()), Duration.ofNanos(maxWait));
+		}
+		if (wait > 0) {
+			resilience.statistics().rateLimitWaited(wait);
+		}
+		return wait;
+	}
+
+	/**
+	 * The timer an attempt needs for the total timeout. An attempt ends by its own
+	 * timeouts (pool, DNS, connect, TLS, headers); only one that could outlive the call's
+	 * deadline needs a timer of its own.
+	 * @param waitNanos the wait {@link #beforeAttempt()} imposed
+	 * @return nanoseconds until the call's deadline (at least 0), or {@code -1} when the
+	 * attempt needs no timer
+	 */
+	final long attemptTimeoutNanos(long waitNanos) {
+		long remaining = remainingNanos();
+		return (remaining - waitNanos <= this.pipeline.longestAttemptNanos) ? Math.max(0, remaining) : -1;
+	}
+
+	/**
+	 * Decide after an attempt that got response headers: pause the host if it asked for a
+	 * long pause, retry within the budget and the time left, tell the listeners and
+	 * count.
+	 * @param status the response status
+	 * @param headers the response headers
+	 * @param bodyReplayable whether the request body can be sent again
+	 * @return the decision; when it is to retry, the retry holds a budget slot until
+	 * {@link #retryAttemptEnded()}
+	 */
+	final RetryDecision afterResponse(int status, HttpHeaders headers, boolean bodyReplayable) {
+		int attempt = ++this.attempts;
+		ClientResilience resilience = this.pipeline.resilience;
+		RetryDecision decision = resilience.retryPolicy()
+			.afterResponse(attempt, this.method, status, headers, bodyReplayable);
+		if (decision.pauseHostUntil() != null) {
+			resilience.hostPauseGate().pauseUntil(decision.pauseHostUntil());
+			resilience.statistics().hostPaused();
+		}
+		decision = withinBudgetAndTime(decision);
+		notify(attempt, status, null, decision);
+		count(decision, status < 400);
+		return decision;
+	}
+
+	/**
+	 * Decide after an attempt that failed without a response: retry within the budget and
+	 * the time left, tell the listeners and count.
+	 * @param error the attempt's error
+	 * @param bodyReplayable whether the request body can be sent again
+	 * @return the decision; when it is to retry, the retry holds a budget slot until
+	 * {@link #retryAttemptEnded()}
+	 */
+	final RetryDecision afterError(Throwable error, boolean bodyReplayable) {
+		int attempt = ++this.attempts;
+		RetryDecision decision = this.pipeline.resilience.retryPolicy()
+			.afterError(attempt, this.method, FailureKind.of(error), bodyReplayable);
+		decision = withinBudgetAndTime(decision);
+		notify(attempt, null, error, decision);
+		count(decision, false);
+		return decision;
+	}
+
+	private RetryDecision withinBudgetAndTime(RetryDecision decision) {
+		if (!decision.retry()) {
+			return decision;
+		}
+		// Never sleep past the deadline: a retry that cannot finish in time is pointless.
+		if (decision.delay().toNanos() >= remainingNanos()) {
+			return RetryDecision.giveUp("deadline");
+		}
+		if (!this.pipeline.resilience.retryBudget().tryStartRetry()) {
+			return RetryDecision.giveUp("budget-exhausted");
+		}
+		this.retrySlot = 1;
+		return decision;
+	}
+
+	/**
+	 * The retry decided last ended its wait and its attempt (with an outcome, or
+	 * cancelled): give its budget slot back, before deciding on the next one. Only the
+	 * first call after a retry was granted counts.
+	 */
+	final void retryAttemptEnded() {
+		if (RETRY_SLOT.compareAndSet(this, 1, 0)) {
+			this.pipeline.resilience.retryBudget().retryFinished();
+		}
+	}
+
+	/**
+	 * The call ended, however it did (a response handed over, an error, a cancellation).
+	 */
+	final void ended() {
+		this.pipeline.resilience.retryBudget().requestFinished();
+	}
+
+	/**
+	 * Count the decision: a retry, or the end of the call with its latency (from its
+	 * start, which is its deadline minus the total timeout).
+	 */
+	private void count(RetryDecision decision, boolean success) {
+		PipelineStatistics statistics = this.pipeline.resilience.statistics();
+		if (decision.retry()) {
+			statistics.retried(decision.reason());
+			return;
+		}
+		long now = nowNanos();
+		statistics.callEnded(success, now, now - (this.deadlineNanos - this.pipeline.totalNanos));
+	}
+
+	private void notify(int attempt, @Nullable Integer status, @Nullable Throwable error, RetryDecision decision) {
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		AttemptEvent event = new AttemptEvent(this.pipeline.clientName, this.method, this.uri.getRawPath(), attempt,
+				status, error, decision);
+		for (RetryListener listener : this.listeners) {
+			listener.onAttempt(event);
+		}
+	}
+
+}
