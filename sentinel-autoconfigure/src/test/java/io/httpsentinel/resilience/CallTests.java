@@ -15,6 +15,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.client.pool.TimeoutSettings;
+import io.httpsentinel.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
