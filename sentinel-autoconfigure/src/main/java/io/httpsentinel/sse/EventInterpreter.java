@@ -1,122 +1,113 @@
 package io.httpsentinel.sse;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
+import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.io.buffer.DataBuffer;
+
 /**
- * Interprets lines as the spec's "Interpreting an event stream" section says: comments,
- * fields (names compared on bytes, values decoded only when used), the data, event type
- * and last event id buffers, the reconnection time, and dispatch on a blank line. It also
- * bounds a block's size and keeps its raw bytes when asked.
+ * Interprets the lines of a stream ({@link LineReader}) as the spec's "Interpreting an
+ * event stream" section says: comments, fields (names compared on bytes), the last event
+ * id buffer, the reconnection time, and the end of a block on a blank line. It keeps the
+ * stream's state and bounds a block's size; what a block holds (data, event type,
+ * comments, raw bytes) and what becomes of it is its {@link BlockSink}'s concern.
  */
 final class EventInterpreter implements LineReader.Lines {
-
-	private static final byte LF = '\n';
 
 	private final SseLimits limits;
 
 	private final int maxEvent;
 
-	private final boolean keepComments;
+	private final LineReader reader;
 
-	private final boolean blocksWithoutData;
-
-	// False for a relay that forwards raw bytes only: data is neither kept nor decoded,
-	// and no events are made, only blocks recorded.
-	private final boolean keepData;
-
-	private final boolean decodeIds;
-
-	// Whether the block had a data line (its data may still be empty).
-	private boolean blockHasData;
+	private final BlockSink sink;
 
 	// Block state: everything since the last blank line.
+	private long blockStart;
+
 	private long blockSize;
 
 	private boolean blockHasLines;
 
-	private final ByteSink data = new ByteSink();
-
-	private boolean dataAscii = true;
-
-	private final ByteSink type = new ByteSink();
-
-	private boolean typeAscii = true;
+	private boolean blockHasData;
 
 	private boolean blockHasId;
 
 	private @Nullable Duration blockRetry;
 
-	private @Nullable ArrayList<String> comments;
-
-	private final @Nullable ByteSink raw;
-
-	// Stream state.
+	// Stream state: the id buffer, and the bytes of the last event id, decoded when
+	// asked for.
 	private final ByteSink idBuffer = new ByteSink();
 
 	private boolean idAscii = true;
 
 	private boolean idChanged;
 
-	private String lastEventId = "";
-
-	// Without events: the bytes of the last event id, decoded when asked for.
 	private final ByteSink lastIdBytes = new ByteSink();
 
 	private boolean lastIdAscii = true;
 
 	private boolean lastIdStale;
 
+	private String lastEventId = "";
+
 	private @Nullable Duration reconnectionTime;
-
-	// The last type decoded, reused while the type stays the same.
-	private final ByteSink cachedTypeBytes = new ByteSink();
-
-	private String cachedType = SseEvent.DEFAULT_TYPE;
-
-	// Where the block in progress starts in the stream.
-	private long blockStart;
-
-	// For a raw relay: the blocks dispatched since the last clearBlocks(), three longs
-	// each: where they start and end in the stream, and HAS_DATA | HAS_ID.
-	private long[] blocks = new long[0];
-
-	private @Nullable String[] blockIds = new String[0];
-
-	private int blockCount;
-
-	private static final long HAS_DATA = 1;
-
-	private static final long HAS_ID = 2;
-
-	// Events dispatched since they were last taken.
-	private @Nullable SseEvent first;
-
-	private @Nullable ArrayList<SseEvent> more;
 
 	/**
 	 * An interpreter.
-	 * @param limits the bounds
-	 * @param retainRaw whether events keep their raw bytes
-	 * @param keepComments whether events keep their comments
-	 * @param blocksWithoutData whether blocks without data are returned too
-	 * @param keepData whether data is kept and events are made; without, only where each
-	 * block is and what it has is recorded (a raw relay), see {@link #blocks()}
-	 * @param decodeIds for a raw relay, whether the id of each block is decoded
+	 * @param limits the bounds on lines and blocks
+	 * @param sink receives the blocks
 	 */
-	EventInterpreter(SseLimits limits, boolean retainRaw, boolean keepComments, boolean blocksWithoutData,
-			boolean keepData, boolean decodeIds) {
-		this.keepData = keepData;
-		this.decodeIds = decodeIds;
+	EventInterpreter(SseLimits limits, BlockSink sink) {
 		this.limits = limits;
 		this.maxEvent = (int) limits.maxEventSize().toBytes();
-		this.keepComments = keepComments;
-		this.blocksWithoutData = blocksWithoutData;
-		this.raw = retainRaw ? new ByteSink() : null;
+		this.reader = new LineReader(limits, this);
+		this.sink = sink;
+	}
+
+	/**
+	 * Read the next chunk of the stream, a {@link ByteBuf}, {@link ByteBuffer},
+	 * {@link DataBuffer} or {@code byte[]}; it is neither consumed nor released.
+	 * @param chunk the chunk
+	 * @param offset where a {@code byte[]} chunk starts
+	 * @param length the length of a {@code byte[]} chunk
+	 * @throws SseLimitExceededException if a line or block is too large; the line and
+	 * block in progress are dropped, the blocks before went to the sink
+	 */
+	void read(Object chunk, int offset, int length) {
+		try {
+			if (chunk instanceof ByteBuf buffer) {
+				this.reader.read(buffer);
+			}
+			else if (chunk instanceof byte[] bytes) {
+				this.reader.read(bytes, offset, offset + length);
+			}
+			else if (chunk instanceof ByteBuffer buffer) {
+				this.reader.read(buffer);
+			}
+			else {
+				this.reader.read((DataBuffer) chunk);
+			}
+		}
+		catch (SseLimitExceededException ex) {
+			// The stream cannot go on: drop what the bad block buffered.
+			this.reader.clear();
+			discardBlock();
+			throw ex;
+		}
+	}
+
+	/**
+	 * End of a stream: discard the block in progress (its id too), keep the stream state.
+	 * The next chunk starts a new stream.
+	 */
+	void end() {
+		this.reader.reset();
+		discardBlock();
+		this.idChanged = false;
 	}
 
 	String lastEventId() {
@@ -131,98 +122,31 @@ final class EventInterpreter implements LineReader.Lines {
 		return this.reconnectionTime;
 	}
 
-	boolean hasDispatched() {
-		return this.first != null;
-	}
-
 	/**
-	 * The events dispatched since the last call.
-	 * @return the events, possibly none
+	 * Where the bytes start that are not part of a block that went to the sink and may
+	 * still be: the start of the block in progress, or of the line in progress. Bytes
+	 * before it are either in blocks that went to the sink or in nothing that will (blank
+	 * lines between blocks, a byte order mark).
+	 * @return the position in the stream
 	 */
-	List<SseEvent> takeDispatched() {
-		SseEvent single = this.first;
-		if (single == null) {
-			return List.of();
-		}
-		List<SseEvent> several = this.more;
-		this.first = null;
-		this.more = null;
-		return (several != null) ? several : List.of(single);
-	}
-
-	/**
-	 * End of a stream: discard the block in progress, keep what was dispatched.
-	 */
-	void endOfStream() {
-		discardBlock();
-		if (this.idChanged) {
-			// The buffer may hold an id of the discarded block: carry over the last event
-			// id that was set.
-			this.idBuffer.length(0);
-			String last = lastEventId();
-			Utf8.encode(last, 0, last.length(), this.idBuffer);
-			this.idAscii = false;
-			this.idChanged = false;
-		}
-	}
-
-	/**
-	 * Where the block in progress started, if one is.
-	 * @return the position in the stream, or -1 if no block is in progress
-	 */
-	long blockStart() {
-		return this.blockHasLines ? this.blockStart : -1;
-	}
-
-	/**
-	 * For a raw relay: the number of blocks dispatched since {@link #clearBlocks()}.
-	 * @return the count
-	 */
-	int blocks() {
-		return this.blockCount;
-	}
-
-	long start(int index) {
-		return this.blocks[3 * index];
-	}
-
-	long end(int index) {
-		return this.blocks[3 * index + 1];
-	}
-
-	boolean hasData(int index) {
-		return (this.blocks[3 * index + 2] & HAS_DATA) != 0;
-	}
-
-	boolean hasId(int index) {
-		return (this.blocks[3 * index + 2] & HAS_ID) != 0;
-	}
-
-	@Nullable String id(int index) {
-		return this.blockIds[index];
-	}
-
-	void clearBlocks() {
-		this.blockCount = 0;
+	long pendingStart() {
+		return this.blockHasLines ? this.blockStart : this.reader.lineStart();
 	}
 
 	@Override
 	public void line(byte[] bytes, int offset, int length, boolean ascii, byte[] ending, int endingOffset,
 			int endingLength, long end) {
-		if (length > 0 && !this.blockHasLines) {
-			this.blockStart = end - length - endingLength;
-		}
 		if (length > 0) {
+			if (!this.blockHasLines) {
+				this.blockStart = end - length - endingLength;
+			}
 			// The blank line ending a block does not count: its LF may arrive with the
-			// next chunk, after the event was dispatched.
+			// next chunk, after the block ended.
 			long size = this.blockSize + length + endingLength;
 			checkEvent(size);
 			this.blockSize = size;
 		}
-		if (this.raw != null) {
-			this.raw.append(bytes, offset, length);
-			this.raw.append(ending, endingOffset, endingLength);
-		}
+		this.sink.line(bytes, offset, length, ending, endingOffset, endingLength);
 		if (length == 0) {
 			dispatch(end);
 		}
@@ -238,9 +162,7 @@ final class EventInterpreter implements LineReader.Lines {
 		if (this.blockSize > 0) {
 			checkEvent(this.blockSize + 1);
 			this.blockSize++;
-			if (this.raw != null) {
-				this.raw.append(LF);
-			}
+			this.sink.lineFeed();
 		}
 	}
 
@@ -268,23 +190,16 @@ final class EventInterpreter implements LineReader.Lines {
 		}
 		int valueLength = end - valueOffset;
 		if (nameLength == 0) {
-			if (this.keepComments) {
-				comment(Utf8.decode(b, valueOffset, valueLength, ascii));
-			}
+			this.sink.comment(b, valueOffset, valueLength, ascii);
 		}
 		else if (nameLength == 4 && b[offset] == 'd' && b[offset + 1] == 'a' && b[offset + 2] == 't'
 				&& b[offset + 3] == 'a') {
 			this.blockHasData = true;
-			if (this.keepData) {
-				this.data.append(b, valueOffset, valueLength);
-				this.data.append(LF);
-				this.dataAscii &= ascii;
-			}
+			this.sink.data(b, valueOffset, valueLength, ascii);
 		}
 		else if (nameLength == 5 && b[offset] == 'e' && b[offset + 1] == 'v' && b[offset + 2] == 'e'
 				&& b[offset + 3] == 'n' && b[offset + 4] == 't') {
-			this.type.set(b, valueOffset, valueLength);
-			this.typeAscii = ascii;
+			this.sink.type(b, valueOffset, valueLength, ascii);
 		}
 		else if (nameLength == 2 && b[offset] == 'i' && b[offset + 1] == 'd') {
 			id(b, valueOffset, valueLength, ascii);
@@ -294,13 +209,6 @@ final class EventInterpreter implements LineReader.Lines {
 			retry(b, valueOffset, valueLength);
 		}
 		// Any other field is ignored.
-	}
-
-	private void comment(String text) {
-		if (this.comments == null) {
-			this.comments = new ArrayList<>(2);
-		}
-		this.comments.add(text);
 	}
 
 	private void id(byte[] b, int offset, int length, boolean ascii) {
@@ -336,92 +244,30 @@ final class EventInterpreter implements LineReader.Lines {
 	}
 
 	private void dispatch(long end) {
-		if (!this.keepData) {
-			recordBlock(end);
-			return;
-		}
 		if (this.idChanged) {
-			this.lastEventId = Utf8.decode(this.idBuffer.array(), 0, this.idBuffer.length(), this.idAscii);
-			this.idChanged = false;
-		}
-		boolean hasData = this.blockHasData;
-		if (!hasData && !(this.blocksWithoutData && this.blockHasLines)) {
-			discardBlock();
-			return;
-		}
-		// The data buffer always ends with the LF its last data line appended.
-		String text = (hasData && this.keepData)
-				? Utf8.decode(this.data.array(), 0, this.data.length() - 1, this.dataAscii) : "";
-		List<String> blockComments = (this.comments != null) ? List.copyOf(this.comments) : List.of();
-		byte[] rawBytes = (this.raw != null) ? this.raw.toByteArray() : null;
-		SseEvent event = new SseEvent(typeString(), text, hasData, this.lastEventId,
-				this.blockHasId ? this.lastEventId : null, this.blockRetry, blockComments, rawBytes);
-		discardBlock();
-		if (this.first == null) {
-			this.first = event;
-		}
-		else {
-			if (this.more == null) {
-				this.more = new ArrayList<>();
-				this.more.add(this.first);
-			}
-			this.more.add(event);
-		}
-	}
-
-	private void recordBlock(long end) {
-		if (this.idChanged) {
-			// Decoded only when asked for: a relay without resume never needs it.
+			// The last event id is set on every blank line; decoded when asked for.
 			this.lastIdBytes.set(this.idBuffer.array(), 0, this.idBuffer.length());
 			this.lastIdAscii = this.idAscii;
 			this.lastIdStale = true;
 			this.idChanged = false;
 		}
 		if (this.blockHasLines) {
-			int index = 3 * this.blockCount;
-			if (index + 3 > this.blocks.length) {
-				this.blocks = Arrays.copyOf(this.blocks, Math.max(24, 2 * this.blocks.length));
-				this.blockIds = Arrays.copyOf(this.blockIds, this.blocks.length / 3);
-			}
-			this.blocks[index] = this.blockStart;
-			this.blocks[index + 1] = end;
-			this.blocks[index + 2] = (this.blockHasData ? HAS_DATA : 0) | (this.blockHasId ? HAS_ID : 0);
-			this.blockIds[this.blockCount] = (this.decodeIds && this.blockHasId) ? lastEventId() : null;
-			this.blockCount++;
+			this.sink.block(this, this.blockStart, end, this.blockHasData, this.blockHasId, this.blockRetry);
 		}
 		discardBlock();
 	}
 
-	private String typeString() {
-		int length = this.type.length();
-		if (length == 0) {
-			return SseEvent.DEFAULT_TYPE;
-		}
-		if (!this.cachedTypeBytes.contentEquals(this.type.array(), 0, length)) {
-			this.cachedType = Utf8.decode(this.type.array(), 0, length, this.typeAscii);
-			this.cachedTypeBytes.set(this.type.array(), 0, length);
-		}
-		return this.cachedType;
-	}
-
 	/**
-	 * Drop the block in progress (its buffers; the last event id buffer and the
-	 * reconnection time are stream state and stay).
+	 * Drop the block in progress (the last event id buffer and the reconnection time are
+	 * stream state and stay).
 	 */
-	void discardBlock() {
+	private void discardBlock() {
 		this.blockSize = 0;
 		this.blockHasLines = false;
-		this.data.clear();
-		this.dataAscii = true;
 		this.blockHasData = false;
-		this.type.clear();
-		this.typeAscii = true;
 		this.blockHasId = false;
 		this.blockRetry = null;
-		this.comments = null;
-		if (this.raw != null) {
-			this.raw.clear();
-		}
+		this.sink.clear();
 	}
 
 }

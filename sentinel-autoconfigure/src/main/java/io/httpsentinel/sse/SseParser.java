@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 
-import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -30,9 +29,9 @@ public final class SseParser {
 
 	private final SseLimits limits;
 
-	private final EventInterpreter interpreter;
+	private final EventBuilder events;
 
-	private final LineReader reader;
+	private final EventInterpreter interpreter;
 
 	private @Nullable SseLimitExceededException failure;
 
@@ -53,13 +52,13 @@ public final class SseParser {
 	 * ({@link SseEvent#comments()})
 	 */
 	public SseParser(SseLimits limits, boolean retainRaw, boolean keepComments) {
-		this(new EventInterpreter(limits, retainRaw, keepComments, false, true, false), limits);
+		this(limits, new EventBuilder(retainRaw, keepComments, false));
 	}
 
-	private SseParser(EventInterpreter interpreter, SseLimits limits) {
+	private SseParser(SseLimits limits, EventBuilder events) {
 		this.limits = limits;
-		this.interpreter = interpreter;
-		this.reader = new LineReader(limits, interpreter);
+		this.events = events;
+		this.interpreter = new EventInterpreter(limits, events);
 	}
 
 	/**
@@ -74,96 +73,7 @@ public final class SseParser {
 	 * @return the parser
 	 */
 	public static SseParser forPassThrough(SseLimits limits) {
-		return new SseParser(new EventInterpreter(limits, true, true, true, true, false), limits);
-	}
-
-	/**
-	 * A parser for a relay that forwards the bytes of the upstream's own buffers and
-	 * never reads the data: {@link #feedBlocks} records the blocks the
-	 * {@link #forPassThrough pass-through} parser would return, as where each is in the
-	 * stream and whether it has data and an id, without making events, keeping or
-	 * decoding data, comments or types, or copying bytes. The last event id is decoded
-	 * only when asked for.
-	 * @param limits the bounds on lines and events
-	 * @param decodeIds whether the id of each block is decoded ({@link #blockId})
-	 * @return the parser
-	 */
-	static SseParser forRawRelay(SseLimits limits, boolean decodeIds) {
-		return new SseParser(new EventInterpreter(limits, false, false, true, false, decodeIds), limits);
-	}
-
-	/**
-	 * For a {@link #forRawRelay raw relay}: feed the next chunk of the stream and record
-	 * the blocks it completes. The buffer is read, not consumed and not released.
-	 * @param chunk the chunk
-	 * @return the number of blocks completed
-	 * @throws SseLimitExceededException as for {@link #feed(DataBuffer)}
-	 */
-	int feedBlocks(ByteBuf chunk) {
-		feed(chunk);
-		return this.interpreter.blocks();
-	}
-
-	/**
-	 * For a {@link #forRawRelay raw relay}: where the {@code index}th block the last
-	 * {@link #feedBlocks} completed starts, in bytes since the start of the stream (a
-	 * skipped byte order mark included; {@link #end()} starts a new stream at 0).
-	 * @param index the block's index
-	 * @return the position of its first byte
-	 */
-	long blockStart(int index) {
-		return this.interpreter.start(index);
-	}
-
-	/**
-	 * For a {@link #forRawRelay raw relay}: where the {@code index}th block ends.
-	 * @param index the block's index
-	 * @return the position just after its last byte (its blank line included)
-	 */
-	long blockEnd(int index) {
-		return this.interpreter.end(index);
-	}
-
-	/**
-	 * For a {@link #forRawRelay raw relay}: whether the {@code index}th block has data,
-	 * so that it is an event (possibly with empty data).
-	 * @param index the block's index
-	 * @return whether it has data
-	 */
-	boolean blockHasData(int index) {
-		return this.interpreter.hasData(index);
-	}
-
-	/**
-	 * For a {@link #forRawRelay raw relay}: whether the {@code index}th block sets the
-	 * last event id.
-	 * @param index the block's index
-	 * @return whether it has a valid {@code id} field
-	 */
-	boolean blockHasId(int index) {
-		return this.interpreter.hasId(index);
-	}
-
-	/**
-	 * For a {@link #forRawRelay raw relay} that decodes ids: the id of the
-	 * {@code index}th block.
-	 * @param index the block's index
-	 * @return the id, or {@code null} if it has none
-	 */
-	@Nullable String blockId(int index) {
-		return this.interpreter.id(index);
-	}
-
-	/**
-	 * Where the bytes start that are not part of a block returned yet and may still be:
-	 * the start of the block in progress, or of the line in progress. Bytes before it are
-	 * either in returned blocks or in nothing that will be returned (blank lines between
-	 * blocks, a byte order mark).
-	 * @return the position in the stream
-	 */
-	long pendingStart() {
-		long block = this.interpreter.blockStart();
-		return (block >= 0) ? block : this.reader.lineStart();
+		return new SseParser(limits, new EventBuilder(true, true, true));
 	}
 
 	/**
@@ -176,17 +86,6 @@ public final class SseParser {
 	 * call of {@code feed} or {@link #end()}
 	 */
 	public List<SseEvent> feed(DataBuffer chunk) {
-		return read(chunk, 0, 0);
-	}
-
-	/**
-	 * Feed the next chunk of the stream. The buffer is read, not consumed and not
-	 * released.
-	 * @param chunk the chunk
-	 * @return the events completed by this chunk, possibly none
-	 * @throws SseLimitExceededException as for {@link #feed(DataBuffer)}
-	 */
-	List<SseEvent> feed(ByteBuf chunk) {
 		return read(chunk, 0, 0);
 	}
 
@@ -223,8 +122,7 @@ public final class SseParser {
 	public void end() {
 		SseLimitExceededException pending = this.failure;
 		this.failure = null;
-		this.reader.reset();
-		this.interpreter.endOfStream();
+		this.interpreter.end();
 		if (pending != null) {
 			throw pending;
 		}
@@ -258,43 +156,21 @@ public final class SseParser {
 
 	// One place for every kind of chunk: the limit failure is handled the same way.
 	private List<SseEvent> read(Object chunk, int offset, int length) {
-		checkNotFailed();
-		this.interpreter.clearBlocks();
-		try {
-			if (chunk instanceof ByteBuf buffer) {
-				this.reader.read(buffer);
-			}
-			else if (chunk instanceof byte[] bytes) {
-				this.reader.read(bytes, offset, offset + length);
-			}
-			else if (chunk instanceof ByteBuffer buffer) {
-				this.reader.read(buffer);
-			}
-			else {
-				this.reader.read((DataBuffer) chunk);
-			}
-		}
-		catch (SseLimitExceededException ex) {
-			fail(ex);
-		}
-		return this.interpreter.takeDispatched();
-	}
-
-	private void checkNotFailed() {
 		SseLimitExceededException pending = this.failure;
 		if (pending != null) {
 			throw pending;
 		}
-	}
-
-	private void fail(SseLimitExceededException ex) {
-		// Drop what the bad block buffered; the stream cannot go on.
-		this.reader.clear();
-		this.interpreter.discardBlock();
-		if (!this.interpreter.hasDispatched()) {
-			throw ex;
+		try {
+			this.interpreter.read(chunk, offset, length);
 		}
-		this.failure = ex;
+		catch (SseLimitExceededException ex) {
+			if (!this.events.hasEvents()) {
+				throw ex;
+			}
+			// Thrown by the next call, after the events before it are returned.
+			this.failure = ex;
+		}
+		return this.events.takeEvents();
 	}
 
 }

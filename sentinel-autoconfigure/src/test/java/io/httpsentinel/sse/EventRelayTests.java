@@ -23,7 +23,7 @@ class EventRelayTests {
 
 	@Test
 	void passesBlocksThroughAsReceivedAndCountsEventsWithData() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
 		assertThat(relay("id: 1\r\ndata: a\r\n\r\n: c\n\nretry: 5\n\ndata: b", relay))
 			.isEqualTo("id: 1\r\ndata: a\r\n\r\n: c\n\nretry: 5\n\n");
 		assertThat(relay.events()).isOne();
@@ -34,7 +34,7 @@ class EventRelayTests {
 
 	@Test
 	void aChunkWithoutACompleteBlockGivesNothing() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
 		assertThat(relay("data: par", relay)).isNull();
 		assertThat(relay.events()).isZero();
 	}
@@ -42,14 +42,14 @@ class EventRelayTests {
 	@Test
 	void hooksSeeOnlyEventsWithDataAndTheirOutputIsWritten() {
 		EventHooks hooks = EventHooks.NONE.map((event) -> event.mutate().data(event.data().toUpperCase()).build());
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, hooks, false, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, hooks, false, "");
 		assertThat(relay("id: 7\n\nid: 8\nevent: t\ndata: x\r\ndata: y\r\n\r\n", relay))
 			.isEqualTo("id: 7\n\nevent: t\nid: 8\ndata: X\ndata: Y\n\n");
 	}
 
 	@Test
 	void theInitialLastEventIdIsWhatHooksSeeAndWhatAResumeSends() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS,
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS,
 				EventHooks.NONE.map((event) -> SseEvent.of(event.lastEventId())), false, "41");
 		assertThat(relay.lastEventId()).isEqualTo("41");
 		assertThat(relay("data: a\n\n", relay)).isEqualTo("data: 41\n\n");
@@ -57,7 +57,7 @@ class EventRelayTests {
 
 	@Test
 	void afterAResumeReplayedBlocksAndTheBlocksWithoutIdAfterThemAreSkipped() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, true, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, true, "");
 		relay("id: 1\ndata: a\n\ndata: a2\n\nid: 2\ndata: b\n\n", relay);
 		relay.connectionEnded();
 		relay.resumed();
@@ -69,7 +69,7 @@ class EventRelayTests {
 
 	@Test
 	void eventsWithoutIdAfterTheLastIdMakeTheStreamNotResumable() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, true, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, true, "");
 		assertThat(relay.resumable()).isTrue();
 		relay("id: 1\ndata: a\n\n", relay);
 		assertThat(relay.resumable()).isTrue();
@@ -81,9 +81,9 @@ class EventRelayTests {
 
 	@Test
 	void remembersABoundedNumberOfIds() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, true, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, true, "");
 		StringBuilder stream = new StringBuilder();
-		for (int i = 0; i < EventRelay.REMEMBERED_IDS + 10; i++) {
+		for (int i = 0; i < ReplayFilter.REMEMBERED_IDS + 10; i++) {
 			stream.append("id: ").append(i).append("\ndata: x\n\n");
 		}
 		relay(stream.toString(), relay);
@@ -91,12 +91,12 @@ class EventRelayTests {
 		relay.resumed();
 		// The oldest ids are forgotten: a replay that old is forwarded again.
 		assertThat(relay("id: 0\ndata: x\n\n", relay)).isNotNull();
-		assertThat(relay("id: " + (EventRelay.REMEMBERED_IDS + 9) + "\ndata: x\n\n", relay)).isNull();
+		assertThat(relay("id: " + (ReplayFilter.REMEMBERED_IDS + 9) + "\ndata: x\n\n", relay)).isNull();
 	}
 
 	@Test
 	void aFailingHookKeepsTheEventsBeforeIt() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE.map((event) -> {
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE.map((event) -> {
 			if (event.data().equals("bad")) {
 				throw new IllegalStateException("boom");
 			}
@@ -121,7 +121,7 @@ class EventRelayTests {
 			ChunkedParsing.parse(input, () -> SseParser.forPassThrough(SseLimits.DEFAULTS), sizes)
 				.events()
 				.forEach((block) -> expected.append(StandardCharsets.UTF_8.decode(block.raw())));
-			EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+			EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
 			List<ByteBuf> chunks = new ArrayList<>();
 			StringBuilder forwarded = new StringBuilder();
 			int events = 0;
@@ -147,7 +147,7 @@ class EventRelayTests {
 
 	@Test
 	void releasesAPartialBlockWhenTheStreamCloses() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
 		ByteBuf first = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(utf8("data: a\n\ndata: "));
 		ByteBuf out = relay.relay(new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT).wrap(first));
 		assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("data: a\n\n");
@@ -160,7 +160,7 @@ class EventRelayTests {
 
 	@Test
 	void mergesAPartialBlockThatArrivesInManySmallReads() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
 		List<ByteBuf> reads = new ArrayList<>();
 		String event = "data: " + "x".repeat(40) + "\n\n";
 		for (char c : event.substring(0, event.length() - 1).toCharArray()) {
@@ -179,7 +179,7 @@ class EventRelayTests {
 
 	@Test
 	void aLargeEventInTinyReadsIsForwardedWholeWithFewReadsHeldAtOnce() {
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
 		String event = "id: 9\ndata: " + "y".repeat(20_000) + "\n\n";
 		byte[] bytes = utf8(event + "data: next");
 		List<ByteBuf> reads = new ArrayList<>();

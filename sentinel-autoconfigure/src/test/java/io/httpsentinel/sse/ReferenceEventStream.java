@@ -1,5 +1,9 @@
 package io.httpsentinel.sse;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +13,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A deliberately naive transcription of the WHATWG rules, used as the oracle of the
  * differential tests: the whole stream is decoded to text first (Encoding Standard's
- * "UTF-8 decode", BOM included), split into lines, and interpreted line by line on
- * strings. It shares no code with {@link SseParser}.
+ * "UTF-8 decode", BOM included, by the JDK's decoder), split into lines, and interpreted
+ * line by line on strings. It shares no code with {@link SseParser}, its UTF-8 decoder
+ * included.
  */
 final class ReferenceEventStream {
 
@@ -103,78 +108,38 @@ final class ReferenceEventStream {
 
 	/**
 	 * The Encoding Standard's "UTF-8 decode": strip one leading EF BB BF, then decode
-	 * with the UTF-8 decoder in replacement mode.
+	 * with the UTF-8 decoder in replacement mode. The JDK's decoder does the decoding: it
+	 * replaces each maximal subpart of an ill-formed sequence with one U+FFFD, as the
+	 * standard does, with one exception handled here: an encoded surrogate (ED followed
+	 * by A0 to BF) is one ill-formed sequence to the JDK, but to the standard ED accepts
+	 * only 80 to 9F after it, so ED and each byte after it is a U+FFFD of its own.
 	 */
 	static String decode(byte[] in) {
-		int i = (in.length >= 3 && (in[0] & 0xFF) == 0xEF && (in[1] & 0xFF) == 0xBB && (in[2] & 0xFF) == 0xBF) ? 3 : 0;
+		int from = (in.length >= 3 && (in[0] & 0xFF) == 0xEF && (in[1] & 0xFF) == 0xBB && (in[2] & 0xFF) == 0xBF) ? 3
+				: 0;
 		StringBuilder out = new StringBuilder();
-		int cp = 0;
-		int seen = 0;
-		int needed = 0;
-		int lower = 0x80;
-		int upper = 0xBF;
-		while (true) {
-			if (i >= in.length) {
-				if (needed != 0) {
-					out.append('\uFFFD');
-				}
-				return out.toString();
+		for (int i = from; i + 1 < in.length; i++) {
+			int next = in[i + 1] & 0xFF;
+			if ((in[i] & 0xFF) == 0xED && next >= 0xA0 && next <= 0xBF) {
+				// ED is never a continuation byte: decoding up to it ends no sequence
+				// early.
+				out.append(jdkDecode(in, from, i)).append('\uFFFD');
+				from = i + 1;
 			}
-			int b = in[i] & 0xFF;
-			if (needed == 0) {
-				i++;
-				if (b <= 0x7F) {
-					out.append((char) b);
-				}
-				else if (b >= 0xC2 && b <= 0xDF) {
-					needed = 1;
-					cp = b & 0x1F;
-				}
-				else if (b >= 0xE0 && b <= 0xEF) {
-					if (b == 0xE0) {
-						lower = 0xA0;
-					}
-					if (b == 0xED) {
-						upper = 0x9F;
-					}
-					needed = 2;
-					cp = b & 0xF;
-				}
-				else if (b >= 0xF0 && b <= 0xF4) {
-					if (b == 0xF0) {
-						lower = 0x90;
-					}
-					if (b == 0xF4) {
-						upper = 0x8F;
-					}
-					needed = 3;
-					cp = b & 0x7;
-				}
-				else {
-					out.append('\uFFFD');
-				}
-				continue;
-			}
-			if (b < lower || b > upper) {
-				cp = 0;
-				needed = 0;
-				seen = 0;
-				lower = 0x80;
-				upper = 0xBF;
-				out.append('\uFFFD');
-				continue;
-			}
-			i++;
-			lower = 0x80;
-			upper = 0xBF;
-			cp = (cp << 6) | (b & 0x3F);
-			seen++;
-			if (seen == needed) {
-				out.appendCodePoint(cp);
-				cp = 0;
-				needed = 0;
-				seen = 0;
-			}
+		}
+		return out.append(jdkDecode(in, from, in.length)).toString();
+	}
+
+	private static String jdkDecode(byte[] in, int from, int to) {
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPLACE)
+				.onUnmappableCharacter(CodingErrorAction.REPLACE)
+				.decode(ByteBuffer.wrap(in, from, to - from))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

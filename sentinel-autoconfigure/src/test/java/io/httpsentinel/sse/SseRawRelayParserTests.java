@@ -14,9 +14,10 @@ import static io.httpsentinel.sse.ChunkedParsing.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the parser of a relay without hooks ({@link SseParser#forRawRelay}): the same
- * blocks, ids, last event id and bytes as the {@link SseParser#forPassThrough
- * pass-through} parser, recorded as positions in the stream instead of events.
+ * Tests for the parsing of a relay without hooks ({@link EventInterpreter} with a
+ * {@link BlockRecorder}): the same blocks, ids, last event id and bytes as the
+ * {@link SseParser#forPassThrough pass-through} parser, recorded as positions in the
+ * stream instead of events.
  */
 class SseRawRelayParserTests {
 
@@ -33,77 +34,100 @@ class SseRawRelayParserTests {
 			ChunkedParsing.Result passThrough = ChunkedParsing.parse(input,
 					() -> SseParser.forPassThrough(SseLimits.DEFAULTS), chunks);
 			List<SseEvent> expected = passThrough.events();
-			SseParser parser = SseParser.forRawRelay(SseLimits.DEFAULTS, decodeIds);
+			RawBlocks parser = new RawBlocks(decodeIds);
 			int offset = 0;
 			int index = 0;
 			for (int size : chunks) {
-				int count = parser.feedBlocks(Unpooled.wrappedBuffer(input, offset, size));
+				int count = parser.feed(Unpooled.wrappedBuffer(input, offset, size));
 				for (int i = 0; i < count; i++, index++) {
 					String description = "block " + index + " with chunks " + Arrays.toString(chunks);
 					assertThat(index).as(description).isLessThan(expected.size());
 					SseEvent block = expected.get(index);
-					assertThat(parser.blockHasData(i)).as(description).isEqualTo(block.hasData());
-					assertThat(parser.blockHasId(i)).as(description).isEqualTo(block.id() != null);
-					assertThat(parser.blockId(i)).as(description).isEqualTo(decodeIds ? block.id() : null);
-					assertThat(Arrays.copyOfRange(input, (int) parser.blockStart(i), (int) parser.blockEnd(i)))
+					assertThat(parser.blocks.hasData(i)).as(description).isEqualTo(block.hasData());
+					assertThat(parser.blocks.hasId(i)).as(description).isEqualTo(block.id() != null);
+					assertThat(parser.blocks.id(i)).as(description).isEqualTo(decodeIds ? block.id() : null);
+					assertThat(Arrays.copyOfRange(input, (int) parser.blocks.start(i), (int) parser.blocks.end(i)))
 						.as(description)
 						.isEqualTo(bytes(block.raw()));
 				}
 				offset += size;
 				// Nothing before the pending start is part of a block still to come.
-				assertThat(parser.pendingStart()).isBetween(0L, (long) offset);
+				assertThat(parser.stream.pendingStart()).isBetween(0L, (long) offset);
 			}
-			parser.end();
+			parser.stream.end();
 			assertThat(index).isEqualTo(expected.size());
-			assertThat(parser.lastEventId()).isEqualTo(passThrough.lastEventId());
-			assertThat(parser.reconnectionTime()).isEqualTo(passThrough.reconnectionTime());
+			assertThat(parser.stream.lastEventId()).isEqualTo(passThrough.lastEventId());
+			assertThat(parser.stream.reconnectionTime()).isEqualTo(passThrough.reconnectionTime());
 		}
 	}
 
 	@Test
 	void theLastEventIdIsTheLastDispatchedOneNotTheOneOfTheBlockInProgress() {
-		SseParser parser = SseParser.forRawRelay(SseLimits.DEFAULTS, false);
-		assertThat(parser.feedBlocks(Unpooled.wrappedBuffer(utf8("id: 1\ndata: a\n\nid: 2\ndata: b\n")))).isOne();
-		assertThat(parser.lastEventId()).isEqualTo("1");
-		assertThat(parser.feedBlocks(Unpooled.wrappedBuffer(utf8("\nid: é\n\n")))).isEqualTo(2);
-		assertThat(parser.lastEventId()).isEqualTo("é");
-		parser.feedBlocks(Unpooled.wrappedBuffer(utf8("id: 4\ndata: cut")));
-		parser.end();
-		assertThat(parser.lastEventId()).isEqualTo("é");
+		RawBlocks parser = new RawBlocks(false);
+		assertThat(parser.feed(Unpooled.wrappedBuffer(utf8("id: 1\ndata: a\n\nid: 2\ndata: b\n")))).isOne();
+		assertThat(parser.stream.lastEventId()).isEqualTo("1");
+		assertThat(parser.feed(Unpooled.wrappedBuffer(utf8("\nid: é\n\n")))).isEqualTo(2);
+		assertThat(parser.stream.lastEventId()).isEqualTo("é");
+		parser.feed(Unpooled.wrappedBuffer(utf8("id: 4\ndata: cut")));
+		parser.stream.end();
+		assertThat(parser.stream.lastEventId()).isEqualTo("é");
 	}
 
 	@Test
 	void theBlockInProgressStartsAtOrAfterThePendingStart() {
 		byte[] input = utf8("\uFEFFdata: a\n\n\n\ndata: b\r");
-		SseParser parser = SseParser.forRawRelay(SseLimits.DEFAULTS, false);
-		parser.feedBlocks(Unpooled.wrappedBuffer(input, 0, 3));
+		RawBlocks parser = new RawBlocks(false);
+		parser.feed(Unpooled.wrappedBuffer(input, 0, 3));
 		// After the byte order mark.
-		assertThat(parser.pendingStart()).isEqualTo(3);
-		parser.feedBlocks(Unpooled.wrappedBuffer(input, 3, 6));
-		assertThat(parser.pendingStart()).isEqualTo(3);
-		parser.feedBlocks(Unpooled.wrappedBuffer(input, 9, input.length - 9));
+		assertThat(parser.stream.pendingStart()).isEqualTo(3);
+		parser.feed(Unpooled.wrappedBuffer(input, 3, 6));
+		assertThat(parser.stream.pendingStart()).isEqualTo(3);
+		parser.feed(Unpooled.wrappedBuffer(input, 9, input.length - 9));
 		// After the blank lines, at the block in progress ("data: b" ended by a CR).
-		assertThat(parser.pendingStart()).isEqualTo(input.length - 8);
+		assertThat(parser.stream.pendingStart()).isEqualTo(input.length - 8);
 	}
 
 	@Test
 	void anEmptyDataLineStillMakesAnEvent() {
-		SseParser parser = SseParser.forRawRelay(SseLimits.DEFAULTS, false);
-		assertThat(parser.feedBlocks(Unpooled.wrappedBuffer(utf8("data:\n\nid: 1\n\ndata\n\n")))).isEqualTo(3);
-		assertThat(List.of(parser.blockHasData(0), parser.blockHasData(1), parser.blockHasData(2)))
+		RawBlocks parser = new RawBlocks(false);
+		assertThat(parser.feed(Unpooled.wrappedBuffer(utf8("data:\n\nid: 1\n\ndata\n\n")))).isEqualTo(3);
+		assertThat(List.of(parser.blocks.hasData(0), parser.blocks.hasData(1), parser.blocks.hasData(2)))
 			.containsExactly(true, false, true);
 	}
 
 	@Test
 	void relayWithoutHooksForwardsTheStreamUnchanged() {
 		byte[] input = utf8(STREAM.substring(1, STREAM.lastIndexOf("data: cut")));
-		EventRelay relay = new EventRelay(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
+		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, false, "");
 		ByteBuf forwarded = relay
 			.relay(org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance.wrap(input));
 		assertThat(ByteBufUtil.getBytes(forwarded)).isEqualTo(input);
 		forwarded.release();
 		assertThat(relay.events()).isEqualTo(5);
 		assertThat(relay.lastEventId()).isEqualTo("7");
+	}
+
+	/**
+	 * The interpreter and recorder of a {@link PassThroughRelay}, fed one chunk at a
+	 * time.
+	 */
+	private static final class RawBlocks {
+
+		final BlockRecorder blocks;
+
+		final EventInterpreter stream;
+
+		RawBlocks(boolean decodeIds) {
+			this.blocks = new BlockRecorder(decodeIds);
+			this.stream = new EventInterpreter(SseLimits.DEFAULTS, this.blocks);
+		}
+
+		int feed(ByteBuf chunk) {
+			this.blocks.reset();
+			this.stream.read(chunk, 0, 0);
+			return this.blocks.count();
+		}
+
 	}
 
 	private static int[] chunks(int length, Random random) {

@@ -179,7 +179,7 @@ final class ProxyStream implements Subscription {
 		this.context = Context.of(head.contextView());
 		this.statistics = proxy.statistics(this.name);
 		this.listener = proxy.listener();
-		this.relay = new EventRelay(options.limits(), options.hooks(), options.resume(), lastEventId,
+		this.relay = EventRelay.create(options.limits(), options.hooks(), options.resume(), lastEventId,
 				this.outbox::newBuffer);
 		this.startedAt = now();
 		head.onCancel(this::cancel);
