@@ -1,16 +1,12 @@
 package io.httpsentinel.sse.proxy;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
-import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
-import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
@@ -19,11 +15,9 @@ import reactor.util.context.Context;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import io.httpsentinel.sse.EventRelay;
-import io.httpsentinel.sse.ReconnectStreak;
 import io.httpsentinel.sse.SlowClientPolicy;
 import io.httpsentinel.sse.SseEvent;
 import io.httpsentinel.sse.SseLimitExceededException;
@@ -33,9 +27,9 @@ import io.httpsentinel.sse.proxy.SseProxyListener.StreamEnd;
 import io.httpsentinel.sse.proxy.UpstreamConnection.Head;
 
 /**
- * One forwarded stream: reads its upstream one chunk at a time, relays the events into
- * its {@link Outbox}, hands the outbox to the {@link DownstreamBody} as it asks for it,
- * sends heartbeats, resumes a failed upstream, and applies the slow-client policy.
+ * One forwarded stream: reads its {@link Upstream} one chunk at a time, relays the events
+ * into its {@link ResponseBody} as far as the downstream asks for them, sends heartbeats,
+ * resumes a failed upstream, and applies the slow-client policy.
  * <p>
  * Every signal (upstream chunks and ends, downstream demand and cancellation, buffer
  * releases, timers, shutdown) only records what happened and calls {@link #drain()},
@@ -48,15 +42,10 @@ import io.httpsentinel.sse.proxy.UpstreamConnection.Head;
  * <p>
  * One timer per stream covers heartbeats, the slow-client timeout and a body that is
  * never subscribed ({@link StreamDeadlines}); it is rescheduled when it fires, not on
- * every event. Resumes follow a {@link ReconnectStreak}; what happens is told to the
- * {@link StreamReport}.
+ * every event ({@link DeadlineTimer}). A failed upstream is resumed by a
+ * {@link StreamResume}; what happens is told to the {@link StreamReport}.
  */
 final class ProxyStream implements UpstreamConnection.Receiver {
-
-	/** Sent when the body starts, so that the response is committed at once. */
-	private static final byte[] OPEN = { ':', '\n', '\n' };
-
-	private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
 
 	private static final AtomicIntegerFieldUpdater<ProxyStream> WIP = AtomicIntegerFieldUpdater
 		.newUpdater(ProxyStream.class, "wip");
@@ -86,19 +75,17 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 
 	private final Scheduler timer;
 
-	private final Clock clock;
-
-	private final MonoSink<ResponseEntity<Flux<DataBuffer>>> head;
-
-	private final Context context;
+	private final ResponseHead response;
 
 	private final EventRelay relay;
 
-	private final Outbox outbox = new Outbox(this::drain);
-
-	private final DownstreamBody body = new DownstreamBody(this::drain);
+	private final Upstream upstream;
 
 	private final StreamDeadlines deadlines;
+
+	private final ResponseBody body;
+
+	private final DeadlineTimer tick;
 
 	// Signals from other threads.
 
@@ -113,27 +100,13 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 
 	private volatile boolean resumeDue;
 
-	private volatile @Nullable Runnable abortDownstream;
-
 	// State owned by the drain loop.
 
 	private Phase phase = Phase.CONNECTING;
 
 	private boolean connectPending = true;
 
-	private @Nullable UpstreamConnection upstream;
-
-	private boolean bodyStarted;
-
-	private @Nullable Disposable tick;
-
-	private long tickAt;
-
-	private @Nullable ReconnectStreak resumeStreak;
-
-	private @Nullable Throwable resumeFailure;
-
-	private @Nullable Disposable resumeTask;
+	private @Nullable StreamResume resume;
 
 	private StreamEnd end = StreamEnd.COMPLETED;
 
@@ -153,12 +126,16 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 		this.report = report;
 		this.streams = streams;
 		this.timer = timer;
-		this.clock = clock;
-		this.head = head;
-		this.context = Context.of(head.contextView());
-		this.relay = new EventRelay(options.limits(), options.hooks(), options.resume(), lastEventId,
-				this.outbox::newBuffer);
+		this.response = new ResponseHead(head, options, clock);
 		this.deadlines = new StreamDeadlines(options.heartbeatNanos(), options.slowClientTimeoutNanos());
+		this.body = new ResponseBody(this::drain, report, this.deadlines, this::now);
+		this.relay = new EventRelay(options.limits(), options.hooks(), options.resume(), lastEventId,
+				this.body::newBuffer);
+		this.upstream = new Upstream(options, Context.of(head.contextView()), this::drain);
+		this.tick = new DeadlineTimer(timer, () -> {
+			this.tickDue = true;
+			drain();
+		});
 		head.onCancel(this.body::cancel);
 	}
 
@@ -186,7 +163,7 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 	 * @param abort closes the connection
 	 */
 	void abortDownstreamWith(Runnable abort) {
-		this.abortDownstream = abort;
+		this.body.abortWith(abort);
 	}
 
 	private void drain() {
@@ -225,13 +202,10 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 			this.connectPending = false;
 			connect();
 		}
-		UpstreamConnection connection = this.upstream;
-		// Everything that arrived: several wake-ups may have led to one pass.
-		while (connection != null && this.upstream == connection && connection.deliverNext(this)) {
-		}
+		this.upstream.deliverTo(this);
 		if (this.resumeDue) {
 			this.resumeDue = false;
-			if (this.phase == Phase.RESUMING && this.upstream == null) {
+			if (this.phase == Phase.RESUMING && !this.upstream.isConnected()) {
 				connect();
 			}
 		}
@@ -242,13 +216,12 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 		if (this.phase == Phase.DONE) {
 			return;
 		}
-		toDownstream();
-		CoreSubscriber<? super DataBuffer> subscriber = this.body.subscriber();
-		if (this.phase == Phase.ENDING && this.bodyStarted && this.outbox.isEmpty() && subscriber != null) {
+		this.body.emit();
+		if (this.phase == Phase.ENDING && this.body.isWritten()) {
 			// Closed first: whoever sees the body complete sees the stream's permits,
 			// metrics and listener calls done.
 			close(this.end);
-			subscriber.onComplete();
+			this.body.complete();
 			return;
 		}
 		readMore();
@@ -257,8 +230,7 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 	// Upstream
 
 	private void connect() {
-		this.upstream = UpstreamConnection.open(this.options.webClient(), this.options.request(),
-				this.relay.lastEventId(), this.phase == Phase.CONNECTING, this.context, this::drain);
+		this.upstream.connect(this.relay.lastEventId(), this.phase == Phase.CONNECTING);
 	}
 
 	@Override
@@ -267,14 +239,14 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 			// Detached, not cancelled: the exchange ends by itself once Spring released
 			// the body, which returns the connection to the pool (a cancel could strand
 			// it).
-			this.upstream = null;
+			this.upstream.detach();
 		}
 		if (this.phase == Phase.CONNECTING) {
 			if (received.isEventStream()) {
 				commit(received.headers());
 			}
 			else {
-				refuse(UpstreamRefusal.of(received.status(), received.headers(), this.clock), null);
+				refuse(this.response.refusalOf(received), null);
 			}
 		}
 		else if (this.phase == Phase.RESUMING) {
@@ -288,28 +260,23 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 			else {
 				this.phase = Phase.STREAMING;
 				this.relay.resumed();
-				this.report.resumed();
+				Objects.requireNonNull(this.resume).resumed();
 			}
 		}
 	}
 
 	private void commit(HttpHeaders upstreamHeaders) {
-		HttpHeaders headers = new HttpHeaders();
-		headers.setContentType(MediaType.TEXT_EVENT_STREAM);
-		headers.setCacheControl("no-cache");
-		headers.set("X-Accel-Buffering", "no");
-		ForwardedHeaders.copy(upstreamHeaders, this.options.forwardHeaders(), headers);
 		this.phase = Phase.STREAMING;
 		long now = now();
 		this.deadlines.committed(now);
 		this.report.opened();
 		scheduleTick(now);
-		this.head.success(new ResponseEntity<>(this.body, headers, HttpStatus.OK));
+		this.response.commit(upstreamHeaders, this.body);
 	}
 
 	@Override
 	public void chunk(DataBuffer chunk) {
-		ByteBuf relayed;
+		io.netty.buffer.ByteBuf relayed;
 		try {
 			relayed = this.relay.relay(chunk);
 		}
@@ -319,12 +286,11 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 		}
 		if (relayed != null) {
 			int count = this.relay.events();
-			enqueue(relayed);
+			this.body.add(relayed);
 			if (count > 0) {
 				this.report.eventsForwarded(count);
-				if (this.resumeStreak != null) {
-					// A new event: a streak of resumes, if any, is over.
-					this.resumeStreak.reset();
+				if (this.resume != null) {
+					this.resume.eventForwarded();
 				}
 			}
 		}
@@ -342,11 +308,10 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 
 	@Override
 	public void end(@Nullable Throwable error) {
-		this.upstream = null;
+		this.upstream.detach();
 		this.relay.connectionEnded();
 		switch (this.phase) {
-			case CONNECTING -> refuse((error != null) ? UpstreamRefusal.of(error, this.options.client(), this.clock)
-					: UpstreamRefusal.of(HttpStatus.BAD_GATEWAY.value(), HttpHeaders.EMPTY, this.clock), error);
+			case CONNECTING -> refuse(this.response.refusalOf(error), error);
 			case STREAMING -> {
 				if (error == null) {
 					finish(StreamEnd.COMPLETED, null);
@@ -366,19 +331,14 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 	}
 
 	private void readMore() {
-		UpstreamConnection connection = this.upstream;
-		if (connection == null || !connection.headSeen() || connection.outstanding() || this.phase != Phase.STREAMING) {
+		if (this.phase != Phase.STREAMING || !this.upstream.awaitsRequest()) {
 			return;
 		}
-		if (this.outbox.held() < this.options.bufferSize()) {
-			if (this.deadlines.caughtUp()) {
-				this.outbox.awaitRoom(false);
-			}
-			connection.requestNext();
+		if (this.body.hasRoom(this.options.bufferSize())) {
+			this.upstream.requestNext();
 			return;
 		}
 		// Full: the next release wakes the stream up, and this runs again.
-		this.outbox.awaitRoom(true);
 		if (!this.deadlines.isFull()) {
 			this.deadlines.full(now());
 			if (this.options.slowClientPolicy() == SlowClientPolicy.DROP) {
@@ -394,74 +354,23 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 
 	private void startResume(Throwable error) {
 		this.phase = Phase.RESUMING;
-		this.resumeFailure = error;
-		if (this.resumeStreak == null) {
-			this.resumeStreak = ReconnectStreak.of(this.options.resumeSettings(), this::now);
+		if (this.resume == null) {
+			this.resume = new StreamResume(this.options.resumeSettings(), this.timer, this::now, () -> {
+				this.resumeDue = true;
+				drain();
+			}, this.report);
 		}
-		this.report.resuming(this.relay.lastEventId(), error);
-		scheduleResume();
+		endIfGivenUp(this.resume.failed(error, this.relay.lastEventId(), this.relay.reconnectionTime()));
 	}
 
 	private void resumeFailed(Throwable error) {
-		this.report.resumeAttemptFailed();
-		this.resumeFailure = error;
-		if (Resumable.attemptError(error)) {
-			scheduleResume();
+		endIfGivenUp(Objects.requireNonNull(this.resume).attemptFailed(error, this.relay.reconnectionTime()));
+	}
+
+	private void endIfGivenUp(@Nullable Throwable failure) {
+		if (failure != null) {
+			finish(StreamEnd.UPSTREAM_FAILED, failure);
 		}
-		else {
-			giveUpResume();
-		}
-	}
-
-	private void scheduleResume() {
-		Duration delay = Objects.requireNonNull(this.resumeStreak).nextDelay(this.relay.reconnectionTime());
-		if (delay == null) {
-			giveUpResume();
-			return;
-		}
-		this.resumeTask = this.timer.schedule(() -> {
-			this.resumeDue = true;
-			drain();
-		}, delay.toNanos(), TimeUnit.NANOSECONDS);
-	}
-
-	private void giveUpResume() {
-		this.report.resumeGaveUp();
-		Throwable failure = this.resumeFailure;
-		finish(StreamEnd.UPSTREAM_FAILED, (failure != null) ? failure : new IllegalStateException("resume failed"));
-	}
-
-	// Downstream
-
-	private void enqueue(byte[] bytes) {
-		this.outbox.add(bytes);
-		wrote(bytes.length);
-	}
-
-	private void enqueue(ByteBuf bytes) {
-		int size = bytes.readableBytes();
-		this.outbox.add(bytes);
-		wrote(size);
-	}
-
-	private void wrote(int size) {
-		this.report.bytesForwarded(size);
-		this.deadlines.wrote(now());
-	}
-
-	private void toDownstream() {
-		if (!this.bodyStarted) {
-			if (this.body.subscriber() == null) {
-				return;
-			}
-			this.bodyStarted = true;
-			if (this.outbox.isEmpty()) {
-				// WebFlux commits the response with the first body element: without one,
-				// a quiet upstream would keep the client waiting for the headers.
-				enqueue(OPEN);
-			}
-		}
-		this.body.emit(this.outbox);
 	}
 
 	// Ends
@@ -471,20 +380,20 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 	 * event, if any, then completion once the outbox is written.
 	 */
 	private void finish(StreamEnd how, @Nullable Throwable error) {
-		cancelUpstream();
-		disposeResumeTask();
+		this.upstream.cancel();
+		cancelResume();
 		this.end = how;
 		this.phase = Phase.ENDING;
 		if (error != null) {
 			this.report.failed(error);
 			SseEvent event = this.options.errorEvent().apply(error);
 			if (event != null) {
-				enqueue(SseWriter.encode(event));
+				this.body.add(SseWriter.encode(event));
 				this.report.errorEventSent();
 			}
 		}
 		if (how == StreamEnd.SHUTDOWN && !this.shutdownRetry.isZero()) {
-			enqueue(SseWriter.encode(SseEvent.builder().retry(this.shutdownRetry).build()));
+			this.body.add(SseWriter.encode(SseEvent.builder().retry(this.shutdownRetry).build()));
 		}
 		if (!this.deadlines.isFull()) {
 			// What is left must be written within the slow-client timeout.
@@ -496,14 +405,14 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 	private void refuse(UpstreamRefusal refusal, @Nullable Throwable error) {
 		this.report.refusedByUpstream(refusal.status().value(), (error != null) ? error : refusal.detail());
 		close(null);
-		this.head.success(refusal.toResponse());
+		this.response.refuse(refusal);
 	}
 
 	private void onShutdown() {
 		if (this.phase == Phase.CONNECTING) {
 			this.report.refused(HttpStatus.SERVICE_UNAVAILABLE.value());
 			close(null);
-			this.head.success(UpstreamRefusal.shuttingDown().toResponse());
+			this.response.refuse(UpstreamRefusal.shuttingDown());
 		}
 		else if (this.phase == Phase.STREAMING || this.phase == Phase.RESUMING) {
 			finish(StreamEnd.SHUTDOWN, null);
@@ -511,31 +420,19 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 	}
 
 	private void dropSlowClient() {
-		this.report.slowClientDropped(this.deadlines.fullFor(now()), this.outbox.held());
-		Runnable abort = this.abortDownstream;
-		CoreSubscriber<? super DataBuffer> subscriber = this.body.subscriber();
+		this.report.slowClientDropped(this.deadlines.fullFor(now()), this.body.held());
 		close(StreamEnd.SLOW_CLIENT_DROPPED);
-		if (abort != null) {
-			// Closing the connection is the only way out when writes are stuck: the
-			// writer would deliver an error only after its pending writes.
-			abort.run();
-		}
-		else if (subscriber != null) {
-			subscriber.onError(new SlowClientException(this.report.client()));
-		}
+		this.body.drop(this.report.client());
 	}
 
 	private void failInternally(Throwable error) {
 		if (this.phase == Phase.CONNECTING) {
 			close(null);
-			this.head.success(new UpstreamRefusal(HttpStatus.INTERNAL_SERVER_ERROR, null, "Proxy error").toResponse());
+			this.response.refuse(new UpstreamRefusal(HttpStatus.INTERNAL_SERVER_ERROR, null, "Proxy error"));
 		}
 		else if (this.phase != Phase.DONE) {
-			CoreSubscriber<? super DataBuffer> subscriber = this.body.subscriber();
 			close(StreamEnd.UPSTREAM_FAILED);
-			if (subscriber != null) {
-				subscriber.onError(error);
-			}
+			this.body.fail(error);
 		}
 	}
 
@@ -549,40 +446,28 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 			return;
 		}
 		this.phase = Phase.DONE;
-		cancelUpstream();
-		disposeResumeTask();
-		if (this.tick != null) {
-			this.tick.dispose();
-			this.tick = null;
-		}
-		this.outbox.clear();
+		this.upstream.cancel();
+		cancelResume();
+		this.tick.cancel();
+		this.body.clear();
 		this.relay.release();
 		this.streams.ended(this, this.report.statistics());
 		this.report.closed(this.deadlines.isCommitted() ? how : null);
 	}
 
-	private void cancelUpstream() {
-		UpstreamConnection connection = this.upstream;
-		this.upstream = null;
-		if (connection != null) {
-			connection.cancel();
-		}
-	}
-
-	private void disposeResumeTask() {
-		if (this.resumeTask != null) {
-			this.resumeTask.dispose();
-			this.resumeTask = null;
+	private void cancelResume() {
+		if (this.resume != null) {
+			this.resume.cancel();
 		}
 	}
 
 	// Timer
 
 	private void onTick() {
-		this.tick = null;
+		this.tick.fired();
 		long now = now();
-		boolean idle = (this.phase == Phase.STREAMING || this.phase == Phase.RESUMING) && this.outbox.isEmpty();
-		switch (this.deadlines.due(now, this.bodyStarted, this.outbox.held() > 0, idle)) {
+		boolean idle = (this.phase == Phase.STREAMING || this.phase == Phase.RESUMING) && this.body.isEmpty();
+		switch (this.deadlines.due(now, this.body.isStarted(), this.body.held() > 0, idle)) {
 			case DROP_SLOW_CLIENT -> {
 				dropSlowClient();
 				return;
@@ -593,7 +478,7 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 				return;
 			}
 			case HEARTBEAT -> {
-				enqueue(HEARTBEAT);
+				this.body.add(ResponseBody.HEARTBEAT);
 				this.report.heartbeat();
 			}
 			case NOTHING -> {
@@ -603,27 +488,14 @@ final class ProxyStream implements UpstreamConnection.Receiver {
 	}
 
 	private void scheduleTick(long now) {
-		long next = this.deadlines.next(now, this.bodyStarted, this.phase == Phase.ENDING);
+		long next = this.deadlines.next(now, this.body.isStarted(), this.phase == Phase.ENDING);
 		if (next != StreamDeadlines.NONE) {
-			schedule(next, now);
+			this.tick.set(next, now);
 		}
 	}
 
 	private void ensureTickBy(long deadline) {
-		if (this.tick == null || this.tickAt > deadline) {
-			schedule(deadline, now());
-		}
-	}
-
-	private void schedule(long at, long now) {
-		if (this.tick != null) {
-			this.tick.dispose();
-		}
-		this.tickAt = at;
-		this.tick = this.timer.schedule(() -> {
-			this.tickDue = true;
-			drain();
-		}, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+		this.tick.setBy(deadline, now());
 	}
 
 	private long now() {
