@@ -75,7 +75,7 @@ public final class ReconnectingEventSource {
 		boolean reconnect = (options.reconnect() != null) ? options.reconnect()
 				: Boolean.TRUE.equals(this.settings.reconnect().enabled());
 		return Flux.defer(() -> {
-			Stream stream = new Stream(options, this.scheduler.get());
+			Stream stream = new Stream(options, this.scheduler.get(), reconnect);
 			Flux<SseEvent> connection = Flux.defer(() -> connect(request, stream));
 			if (!reconnect) {
 				return connection;
@@ -179,19 +179,15 @@ public final class ReconnectingEventSource {
 		/** Error that ended the latest connection, if any. */
 		volatile @Nullable Throwable failure;
 
-		/** When the latest connection got its response headers, or -1. */
-		private volatile long connectedAt = -1;
+		/** Reconnects since the last healthy connection; none without reconnecting. */
+		private final @Nullable ReconnectStreak streak;
 
-		/** Reconnects since the last healthy connection. */
-		private int attempts;
-
-		/** When the current streak of reconnects started, or -1. */
-		private long streakStartedAt = -1;
-
-		Stream(SseOptions options, Scheduler timer) {
+		Stream(SseOptions options, Scheduler timer, boolean reconnect) {
 			this.parser = new SseParser(ReconnectingEventSource.this.settings.limits(), options.retainRaw(),
 					options.keepComments());
 			this.timer = timer;
+			this.streak = reconnect ? ReconnectStreak.of(ReconnectingEventSource.this.settings.reconnect(),
+					() -> timer.now(TimeUnit.NANOSECONDS)) : null;
 			if (!options.lastEventId().isEmpty()) {
 				// The spec's own way to set the last event id: an id field and a blank
 				// line, which dispatch nothing.
@@ -203,11 +199,12 @@ public final class ReconnectingEventSource {
 
 		void connecting() {
 			this.failure = null;
-			this.connectedAt = -1;
 		}
 
 		void connected() {
-			this.connectedAt = now();
+			if (this.streak != null) {
+				this.streak.connected();
+			}
 		}
 
 		/**
@@ -221,27 +218,11 @@ public final class ReconnectingEventSource {
 			if (this.stopped) {
 				return Mono.just(STOP);
 			}
-			SseReconnectSettings reconnect = ReconnectingEventSource.this.settings.reconnect();
-			long now = now();
-			if (this.connectedAt >= 0 && now - this.connectedAt >= reconnect.resetAfter().toMillis()) {
-				this.attempts = 0;
-				this.streakStartedAt = -1;
-			}
-			if (this.streakStartedAt < 0) {
-				this.streakStartedAt = now;
-			}
-			Duration delay = ReconnectDelay.next(this.parser.reconnectionTime(), reconnect.initialDelay(),
-					reconnect.maxDelay(), this.attempts);
-			boolean attemptsLeft = reconnect.maxAttempts() < 0 || this.attempts < reconnect.maxAttempts();
-			// Never wait past the time budget: a reconnect that cannot happen in time is
-			// pointless.
-			boolean timeLeft = reconnect.maxElapsed().isZero()
-					|| now + delay.toMillis() - this.streakStartedAt <= reconnect.maxElapsed().toMillis();
-			if (!attemptsLeft || !timeLeft) {
+			Duration delay = (this.streak != null) ? this.streak.nextDelay(this.parser.reconnectionTime()) : null;
+			if (delay == null) {
 				Throwable last = this.failure;
 				return (last != null) ? Mono.error(last) : Mono.just(STOP);
 			}
-			this.attempts++;
 			return Mono.delay(delay, this.timer);
 		}
 
@@ -252,10 +233,6 @@ public final class ReconnectingEventSource {
 			catch (SseLimitExceededException ex) {
 				// Already reported by the connection that failed.
 			}
-		}
-
-		private long now() {
-			return this.timer.now(TimeUnit.MILLISECONDS);
 		}
 
 	}

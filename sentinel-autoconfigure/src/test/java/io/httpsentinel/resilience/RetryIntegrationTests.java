@@ -300,7 +300,8 @@ class RetryIntegrationTests {
 		long start = System.nanoTime();
 		StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
-		// 500ms + 1s of backoff fit (with 1s to spare for the three attempts themselves on a
+		// 500ms + 1s of backoff fit (with 1s to spare for the three attempts themselves
+		// on a
 		// loaded machine); the next 2s would end past the deadline.
 		assertThat(this.server.getRequestCount()).isEqualTo(3);
 		assertThat(this.clients.reasons()).last().isEqualTo("deadline");

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
@@ -46,7 +47,7 @@ final class MvcResponse {
 	 * @return the result to return from the controller
 	 */
 	static DeferredResult<ResponseEntity<ResponseBodyEmitter>> of(
-			java.util.function.Function<Context, Mono<ResponseEntity<Flux<DataBuffer>>>> response, Executor executor) {
+			Function<Context, Mono<ResponseEntity<Flux<DataBuffer>>>> response, Executor executor) {
 		// No timeout: the stream ends when the upstream or the client ends it.
 		DeferredResult<ResponseEntity<ResponseBodyEmitter>> result = new DeferredResult<>(-1L);
 		AtomicReference<@Nullable Writer> writer = new AtomicReference<>();

@@ -1,48 +1,35 @@
 package io.httpsentinel.sse.proxy;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
-import io.netty.buffer.ByteBuf;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.MonoSink;
-import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import io.httpsentinel.sse.EventRelay;
-import io.httpsentinel.sse.ReconnectDelay;
 import io.httpsentinel.sse.SlowClientPolicy;
 import io.httpsentinel.sse.SseEvent;
 import io.httpsentinel.sse.SseLimitExceededException;
 import io.httpsentinel.sse.SseResponseException;
-import io.httpsentinel.sse.SseResumeSettings;
 import io.httpsentinel.sse.SseWriter;
-import io.httpsentinel.sse.proxy.SseProxyListener.ResumeOutcome;
-import io.httpsentinel.sse.proxy.SseProxyListener.SlowClientAction;
 import io.httpsentinel.sse.proxy.SseProxyListener.StreamEnd;
 import io.httpsentinel.sse.proxy.UpstreamConnection.Head;
 
 /**
- * One forwarded stream: reads its upstream one chunk at a time, relays the events into
- * its {@link Outbox}, hands the outbox to the downstream as it asks for it, sends
- * heartbeats, resumes a failed upstream, and applies the slow-client policy.
+ * One forwarded stream: reads its {@link Upstream} one chunk at a time, relays the events
+ * into its {@link ResponseBody} as far as the downstream asks for them, sends heartbeats,
+ * resumes a failed upstream, and applies the slow-client policy.
  * <p>
  * Every signal (upstream chunks and ends, downstream demand and cancellation, buffer
  * releases, timers, shutdown) only records what happened and calls {@link #drain()},
@@ -54,29 +41,14 @@ import io.httpsentinel.sse.proxy.UpstreamConnection.Head;
  * written to the downstream connection are under the buffer size.
  * <p>
  * One timer per stream covers heartbeats, the slow-client timeout and a body that is
- * never subscribed; it is rescheduled when it fires, not on every event.
+ * never subscribed ({@link StreamDeadlines}); it is rescheduled when it fires, not on
+ * every event ({@link DeadlineTimer}). A failed upstream is resumed by a
+ * {@link StreamResume}; what happens is told to the {@link StreamReport}.
  */
-final class ProxyStream implements Subscription {
-
-	private static final Log logger = LogFactory.getLog(SseProxy.class);
-
-	/** Sent when the body starts, so that the response is committed at once. */
-	private static final byte[] OPEN = { ':', '\n', '\n' };
-
-	private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
-
-	/** A response whose body is never subscribed is given up after this long. */
-	private static final long BODY_SUBSCRIBE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+final class ProxyStream implements UpstreamConnection.Receiver {
 
 	private static final AtomicIntegerFieldUpdater<ProxyStream> WIP = AtomicIntegerFieldUpdater
 		.newUpdater(ProxyStream.class, "wip");
-
-	private static final AtomicLongFieldUpdater<ProxyStream> REQUESTED = AtomicLongFieldUpdater
-		.newUpdater(ProxyStream.class, "requested");
-
-	@SuppressWarnings("rawtypes")
-	private static final AtomicReferenceFieldUpdater<ProxyStream, CoreSubscriber> BODY = AtomicReferenceFieldUpdater
-		.newUpdater(ProxyStream.class, CoreSubscriber.class, "body");
 
 	private enum Phase {
 
@@ -95,45 +67,38 @@ final class ProxyStream implements Subscription {
 
 	}
 
-	private final SseProxy proxy;
-
 	private final StreamOptions options;
 
-	private final String name;
+	private final StreamReport report;
+
+	private final OpenStreams streams;
 
 	private final Scheduler timer;
 
-	private final MonoSink<ResponseEntity<Flux<DataBuffer>>> head;
-
-	private final Context context;
-
-	private final SseProxyStatistics statistics;
-
-	private final SseProxyListener listener;
+	private final ResponseHead response;
 
 	private final EventRelay relay;
 
-	private final Outbox outbox = new Outbox(this::drain);
+	private final Upstream upstream;
 
-	private final long startedAt;
+	private final StreamDeadlines deadlines;
+
+	private final ResponseBody body;
+
+	private final DeadlineTimer tick;
 
 	// Signals from other threads.
 
 	private volatile int wip;
 
-	private volatile long requested;
-
-	private volatile @Nullable CoreSubscriber<? super DataBuffer> body;
-
-	private volatile boolean cancelled;
-
 	private volatile boolean shutdownRequested;
+
+	/** Written before {@link #shutdownRequested}. */
+	private Duration shutdownRetry = Duration.ZERO;
 
 	private volatile boolean tickDue;
 
 	private volatile boolean resumeDue;
-
-	private volatile @Nullable Runnable abortDownstream;
 
 	// State owned by the drain loop.
 
@@ -141,52 +106,37 @@ final class ProxyStream implements Subscription {
 
 	private boolean connectPending = true;
 
-	private @Nullable UpstreamConnection upstream;
-
-	private boolean bodyStarted;
-
-	private long committedAt = -1;
-
-	private long lastWriteAt;
-
-	private @Nullable Disposable tick;
-
-	private long tickAt;
-
-	private long fullSince = -1;
-
-	private int resumeAttempts;
-
-	private long resumeStreakStart = -1;
-
-	private @Nullable Throwable resumeFailure;
-
-	private @Nullable Disposable resumeTask;
+	private @Nullable StreamResume resume;
 
 	private StreamEnd end = StreamEnd.COMPLETED;
 
-	private long events;
-
-	private long bytes;
-
-	ProxyStream(SseProxy proxy, StreamOptions options, Scheduler timer, MonoSink<ResponseEntity<Flux<DataBuffer>>> head,
-			String lastEventId) {
-		this.proxy = proxy;
+	/**
+	 * A stream admitted by the proxy.
+	 * @param options what the stream needs to know
+	 * @param report told what happens to the stream
+	 * @param streams told when the stream ends
+	 * @param timer where timers run and the time is read
+	 * @param clock the wall clock, to turn a host pause's end into a {@code Retry-After}
+	 * @param head completed with the response once the upstream answered
+	 * @param lastEventId the {@code Last-Event-ID} to send upstream, {@code ""} for none
+	 */
+	ProxyStream(StreamOptions options, StreamReport report, OpenStreams streams, Scheduler timer, Clock clock,
+			MonoSink<ResponseEntity<Flux<DataBuffer>>> head, String lastEventId) {
 		this.options = options;
-		this.name = options.client().name();
+		this.report = report;
+		this.streams = streams;
 		this.timer = timer;
-		this.head = head;
-		this.context = Context.of(head.contextView());
-		this.statistics = proxy.statistics(this.name);
-		this.listener = proxy.listener();
+		this.response = new ResponseHead(head, options, clock);
+		this.deadlines = new StreamDeadlines(options.heartbeatNanos(), options.slowClientTimeoutNanos());
+		this.body = new ResponseBody(this::drain, report, this.deadlines, this::now);
 		this.relay = EventRelay.create(options.limits(), options.hooks(), options.resume(), lastEventId,
-				this.outbox::newBuffer);
-		this.startedAt = now();
-		head.onCancel(this::cancel);
-	}
-
-	String clientName() {
-		return this.name;
+				this.body::newBuffer);
+		this.upstream = new Upstream(options, Context.of(head.contextView()), this::drain);
+		this.tick = new DeadlineTimer(timer, () -> {
+			this.tickDue = true;
+			drain();
+		});
+		head.onCancel(this.body::cancel);
 	}
 
 	/**
@@ -198,9 +148,12 @@ final class ProxyStream implements Subscription {
 
 	/**
 	 * End the stream because the application shuts down: before its headers, with 503;
-	 * after, cleanly (with the configured {@code retry:} hint).
+	 * after, cleanly.
+	 * @param retry the reconnection time to announce ({@code retry:}), or
+	 * {@link Duration#ZERO} for none
 	 */
-	void shutdown() {
+	void shutdown(Duration retry) {
+		this.shutdownRetry = retry;
 		this.shutdownRequested = true;
 		drain();
 	}
@@ -210,38 +163,7 @@ final class ProxyStream implements Subscription {
 	 * @param abort closes the connection
 	 */
 	void abortDownstreamWith(Runnable abort) {
-		this.abortDownstream = abort;
-	}
-
-	private Flux<DataBuffer> body() {
-		return new Flux<>() {
-
-			@Override
-			public void subscribe(CoreSubscriber<? super DataBuffer> actual) {
-				if (!BODY.compareAndSet(ProxyStream.this, null, actual)) {
-					Operators.error(actual,
-							new IllegalStateException("A forwarded SSE stream allows one subscriber only"));
-					return;
-				}
-				actual.onSubscribe(ProxyStream.this);
-				drain();
-			}
-
-		};
-	}
-
-	@Override
-	public void request(long n) {
-		if (Operators.validate(n)) {
-			Operators.addCap(REQUESTED, this, n);
-			drain();
-		}
-	}
-
-	@Override
-	public void cancel() {
-		this.cancelled = true;
-		drain();
+		this.body.abortWith(abort);
 	}
 
 	private void drain() {
@@ -254,7 +176,7 @@ final class ProxyStream implements Subscription {
 				drainOnce();
 			}
 			catch (RuntimeException | Error ex) {
-				logger.error("SSE stream of client '" + this.name + "' failed", ex);
+				this.report.failedInternally(ex);
 				failInternally(ex);
 			}
 			missed = WIP.addAndGet(this, -missed);
@@ -268,7 +190,7 @@ final class ProxyStream implements Subscription {
 		if (this.phase == Phase.DONE) {
 			return;
 		}
-		if (this.cancelled) {
+		if (this.body.isCancelled()) {
 			close(StreamEnd.CLIENT_LEFT);
 			return;
 		}
@@ -280,13 +202,10 @@ final class ProxyStream implements Subscription {
 			this.connectPending = false;
 			connect();
 		}
-		UpstreamConnection connection = this.upstream;
-		if (connection != null) {
-			fromUpstream(connection);
-		}
+		this.upstream.deliverTo(this);
 		if (this.resumeDue) {
 			this.resumeDue = false;
-			if (this.phase == Phase.RESUMING && this.upstream == null) {
+			if (this.phase == Phase.RESUMING && !this.upstream.isConnected()) {
 				connect();
 			}
 		}
@@ -297,13 +216,12 @@ final class ProxyStream implements Subscription {
 		if (this.phase == Phase.DONE) {
 			return;
 		}
-		toDownstream();
-		CoreSubscriber<? super DataBuffer> subscriber = this.body;
-		if (this.phase == Phase.ENDING && this.bodyStarted && this.outbox.isEmpty() && subscriber != null) {
+		this.body.emit();
+		if (this.phase == Phase.ENDING && this.body.isWritten()) {
 			// Closed first: whoever sees the body complete sees the stream's permits,
 			// metrics and listener calls done.
 			close(this.end);
-			subscriber.onComplete();
+			this.body.complete();
 			return;
 		}
 		readMore();
@@ -312,45 +230,23 @@ final class ProxyStream implements Subscription {
 	// Upstream
 
 	private void connect() {
-		this.upstream = UpstreamConnection.open(this.proxy.webClient(this.options.client()), this.options.request(),
-				this.relay.lastEventId(), this.phase == Phase.CONNECTING, this.context, this::drain);
+		this.upstream.connect(this.relay.lastEventId(), this.phase == Phase.CONNECTING);
 	}
 
-	private void fromUpstream(UpstreamConnection connection) {
-		// Everything that arrived: several wake-ups may have led to one pass.
-		while (this.upstream == connection) {
-			Object ended = connection.end();
-			Object item = connection.take();
-			if (item instanceof Head received) {
-				connection.headSeen = true;
-				onHead(received);
-			}
-			else if (item != null) {
-				onChunk((DataBuffer) item);
-			}
-			else {
-				if (ended != null) {
-					this.upstream = null;
-					onUpstreamEnd((ended != UpstreamConnection.COMPLETE) ? (Throwable) ended : null);
-				}
-				return;
-			}
-		}
-	}
-
-	private void onHead(Head received) {
+	@Override
+	public void head(Head received) {
 		if (!received.isEventStream()) {
 			// Detached, not cancelled: the exchange ends by itself once Spring released
-			// the
-			// body, which returns the connection to the pool (a cancel could strand it).
-			this.upstream = null;
+			// the body, which returns the connection to the pool (a cancel could strand
+			// it).
+			this.upstream.detach();
 		}
 		if (this.phase == Phase.CONNECTING) {
 			if (received.isEventStream()) {
 				commit(received.headers());
 			}
 			else {
-				refuse(UpstreamRefusal.of(received.status(), received.headers(), this.proxy.clock()), null);
+				refuse(this.response.refusalOf(received), null);
 			}
 		}
 		else if (this.phase == Phase.RESUMING) {
@@ -358,36 +254,29 @@ final class ProxyStream implements Subscription {
 				finish(StreamEnd.COMPLETED, null);
 			}
 			else if (!received.isEventStream()) {
-				resumeFailed(new SseResponseException(this.name, received.status(),
+				resumeFailed(new SseResponseException(this.report.client(), received.status(),
 						received.headers().getFirst(HttpHeaders.CONTENT_TYPE), ""));
 			}
 			else {
 				this.phase = Phase.STREAMING;
 				this.relay.resumed();
-				this.statistics.resumes.increment();
-				this.listener.resume(this.name, ResumeOutcome.RESUMED);
+				Objects.requireNonNull(this.resume).resumed();
 			}
 		}
 	}
 
 	private void commit(HttpHeaders upstreamHeaders) {
-		HttpHeaders headers = new HttpHeaders();
-		headers.setContentType(MediaType.TEXT_EVENT_STREAM);
-		headers.setCacheControl("no-cache");
-		headers.set("X-Accel-Buffering", "no");
-		ForwardedHeaders.copy(upstreamHeaders, this.options.forwardHeaders(), headers);
 		this.phase = Phase.STREAMING;
 		long now = now();
-		this.committedAt = now;
-		this.lastWriteAt = now;
-		this.statistics.opened.increment();
-		this.listener.streamOpened(this.name, Duration.ofNanos(now - this.startedAt));
+		this.deadlines.committed(now);
+		this.report.opened();
 		scheduleTick(now);
-		this.head.success(new ResponseEntity<>(body(), headers, HttpStatus.OK));
+		this.response.commit(upstreamHeaders, this.body);
 	}
 
-	private void onChunk(DataBuffer chunk) {
-		ByteBuf relayed;
+	@Override
+	public void chunk(DataBuffer chunk) {
+		io.netty.buffer.ByteBuf relayed;
 		try {
 			relayed = this.relay.relay(chunk);
 		}
@@ -397,16 +286,12 @@ final class ProxyStream implements Subscription {
 		}
 		if (relayed != null) {
 			int count = this.relay.events();
-			enqueue(relayed);
+			this.body.add(relayed);
 			if (count > 0) {
-				if (this.events == 0) {
-					this.listener.firstEvent(this.name, Duration.ofNanos(now() - this.startedAt));
+				this.report.eventsForwarded(count);
+				if (this.resume != null) {
+					this.resume.eventForwarded();
 				}
-				this.events += count;
-				this.statistics.events.add(count);
-				// A new event: a streak of resumes, if any, is over.
-				this.resumeAttempts = 0;
-				this.resumeStreakStart = -1;
 			}
 		}
 		RuntimeException hookFailure = this.relay.takeFailure();
@@ -421,13 +306,12 @@ final class ProxyStream implements Subscription {
 		finish(StreamEnd.UPSTREAM_FAILED, error);
 	}
 
-	private void onUpstreamEnd(@Nullable Throwable error) {
+	@Override
+	public void end(@Nullable Throwable error) {
+		this.upstream.detach();
 		this.relay.connectionEnded();
 		switch (this.phase) {
-			case CONNECTING -> refuse(
-					(error != null) ? UpstreamRefusal.of(error, this.options.client(), this.proxy.clock())
-							: UpstreamRefusal.of(HttpStatus.BAD_GATEWAY.value(), HttpHeaders.EMPTY, this.proxy.clock()),
-					error);
+			case CONNECTING -> refuse(this.response.refusalOf(error), error);
 			case STREAMING -> {
 				if (error == null) {
 					finish(StreamEnd.COMPLETED, null);
@@ -439,37 +323,30 @@ final class ProxyStream implements Subscription {
 					finish(StreamEnd.UPSTREAM_FAILED, error);
 				}
 			}
-			case RESUMING -> resumeFailed((error != null) ? error
-					: new SseResponseException(this.name, HttpStatus.BAD_GATEWAY.value(), null, "no response"));
+			case RESUMING -> resumeFailed((error != null) ? error : new SseResponseException(this.report.client(),
+					HttpStatus.BAD_GATEWAY.value(), null, "no response"));
 			default -> {
 			}
 		}
 	}
 
 	private void readMore() {
-		UpstreamConnection connection = this.upstream;
-		if (connection == null || !connection.headSeen || connection.outstanding() || this.phase != Phase.STREAMING) {
+		if (this.phase != Phase.STREAMING || !this.upstream.awaitsRequest()) {
 			return;
 		}
-		if (this.outbox.held() < this.options.bufferSize()) {
-			if (this.fullSince >= 0) {
-				this.fullSince = -1;
-				this.outbox.awaitRoom(false);
-			}
-			connection.requestNext();
+		if (this.body.hasRoom(this.options.bufferSize())) {
+			this.upstream.requestNext();
 			return;
 		}
 		// Full: the next release wakes the stream up, and this runs again.
-		this.outbox.awaitRoom(true);
-		if (this.fullSince < 0) {
-			this.fullSince = now();
+		if (!this.deadlines.isFull()) {
+			this.deadlines.full(now());
 			if (this.options.slowClientPolicy() == SlowClientPolicy.DROP) {
 				dropSlowClient();
 				return;
 			}
-			ensureTickBy(this.fullSince + this.options.slowClientTimeoutNanos());
-			this.statistics.slowClientPauses.increment();
-			this.listener.slowClient(this.name, SlowClientAction.PAUSED);
+			ensureTickBy(this.deadlines.slowClientDeadline());
+			this.report.slowClientPaused();
 		}
 	}
 
@@ -477,151 +354,65 @@ final class ProxyStream implements Subscription {
 
 	private void startResume(Throwable error) {
 		this.phase = Phase.RESUMING;
-		this.resumeFailure = error;
-		if (this.resumeStreakStart < 0) {
-			this.resumeStreakStart = now();
+		if (this.resume == null) {
+			this.resume = new StreamResume(this.options.resumeSettings(), this.timer, this::now, () -> {
+				this.resumeDue = true;
+				drain();
+			}, this.report);
 		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("SSE stream of client '" + this.name + "' lost its upstream; resuming after event id '"
-					+ this.relay.lastEventId() + "': " + error);
-		}
-		scheduleResume();
+		endIfGivenUp(this.resume.failed(error, this.relay.lastEventId(), this.relay.reconnectionTime()));
 	}
 
 	private void resumeFailed(Throwable error) {
-		this.statistics.resumeAttemptsFailed.increment();
-		this.listener.resume(this.name, ResumeOutcome.ATTEMPT_FAILED);
-		this.resumeFailure = error;
-		if (Resumable.attemptError(error)) {
-			scheduleResume();
-		}
-		else {
-			giveUpResume();
+		endIfGivenUp(Objects.requireNonNull(this.resume).attemptFailed(error, this.relay.reconnectionTime()));
+	}
+
+	private void endIfGivenUp(@Nullable Throwable failure) {
+		if (failure != null) {
+			finish(StreamEnd.UPSTREAM_FAILED, failure);
 		}
 	}
 
-	private void scheduleResume() {
-		SseResumeSettings settings = this.options.resumeSettings();
-		Duration delay = ReconnectDelay.next(this.relay.reconnectionTime(), settings.initialDelay(),
-				settings.maxDelay(), this.resumeAttempts);
-		boolean attemptsLeft = settings.maxAttempts() < 0 || this.resumeAttempts < settings.maxAttempts();
-		boolean timeLeft = settings.maxElapsed().isZero()
-				|| now() + delay.toNanos() - this.resumeStreakStart <= settings.maxElapsed().toNanos();
-		if (!attemptsLeft || !timeLeft) {
-			giveUpResume();
-			return;
-		}
-		this.resumeAttempts++;
-		this.resumeTask = this.timer.schedule(() -> {
-			this.resumeDue = true;
-			drain();
-		}, delay.toNanos(), TimeUnit.NANOSECONDS);
-	}
-
-	private void giveUpResume() {
-		this.statistics.resumesGivenUp.increment();
-		this.listener.resume(this.name, ResumeOutcome.GAVE_UP);
-		Throwable failure = this.resumeFailure;
-		finish(StreamEnd.UPSTREAM_FAILED, (failure != null) ? failure : new IllegalStateException("resume failed"));
-	}
-
-	// Downstream
-
-	private void enqueue(byte[] bytes) {
-		this.outbox.add(bytes);
-		counted(bytes.length);
-	}
-
-	private void enqueue(ByteBuf bytes) {
-		int size = bytes.readableBytes();
-		this.outbox.add(bytes);
-		counted(size);
-	}
-
-	private void counted(int size) {
-		this.bytes += size;
-		this.statistics.bytes.add(size);
-		this.lastWriteAt = now();
-	}
-
-	private void toDownstream() {
-		CoreSubscriber<? super DataBuffer> subscriber = this.body;
-		if (subscriber == null) {
-			return;
-		}
-		if (!this.bodyStarted) {
-			this.bodyStarted = true;
-			if (this.outbox.isEmpty()) {
-				// WebFlux commits the response with the first body element: without one,
-				// a quiet upstream would keep the client waiting for the headers.
-				enqueue(OPEN);
-			}
-		}
-		while (!this.cancelled) {
-			long demand = this.requested;
-			if (demand == 0) {
-				return;
-			}
-			DataBuffer next = this.outbox.next();
-			if (next == null) {
-				return;
-			}
-			if (demand != Long.MAX_VALUE) {
-				REQUESTED.decrementAndGet(this);
-			}
-			subscriber.onNext(next);
-		}
-	}
+	// Ends
 
 	/**
 	 * End the stream after the upstream's end or failure (or at shutdown): the error
 	 * event, if any, then completion once the outbox is written.
 	 */
 	private void finish(StreamEnd how, @Nullable Throwable error) {
-		cancelUpstream();
-		disposeResumeTask();
+		this.upstream.cancel();
+		cancelResume();
 		this.end = how;
 		this.phase = Phase.ENDING;
 		if (error != null) {
-			logger.warn("SSE stream of client '" + this.name + "' failed after " + this.events
-					+ " events; ending it with an error event: " + error);
+			this.report.failed(error);
 			SseEvent event = this.options.errorEvent().apply(error);
 			if (event != null) {
-				enqueue(SseWriter.encode(event));
-				this.statistics.errorEvents.increment();
+				this.body.add(SseWriter.encode(event));
+				this.report.errorEventSent();
 			}
 		}
-		if (how == StreamEnd.SHUTDOWN && !this.proxy.shutdownRetry().isZero()) {
-			enqueue(SseWriter.encode(SseEvent.builder().retry(this.proxy.shutdownRetry()).build()));
+		if (how == StreamEnd.SHUTDOWN && !this.shutdownRetry.isZero()) {
+			this.body.add(SseWriter.encode(SseEvent.builder().retry(this.shutdownRetry).build()));
 		}
-		if (this.fullSince < 0) {
+		if (!this.deadlines.isFull()) {
 			// What is left must be written within the slow-client timeout.
-			this.fullSince = now();
-			ensureTickBy(this.fullSince + this.options.slowClientTimeoutNanos());
+			this.deadlines.full(now());
+			ensureTickBy(this.deadlines.slowClientDeadline());
 		}
 	}
 
 	private void refuse(UpstreamRefusal refusal, @Nullable Throwable error) {
-		int status = refusal.status().value();
-		if (status == HttpStatus.NO_CONTENT.value()) {
-			logger.debug("SSE stream of client '" + this.name + "': the upstream answered 204, no stream");
-		}
-		else {
-			logger.warn("SSE stream of client '" + this.name + "' refused with " + status + ": "
-					+ ((error != null) ? error : refusal.detail()));
-		}
-		this.statistics.refused.increment();
-		this.listener.streamRefused(this.name, status);
+		this.report.refusedByUpstream(refusal.status().value(), (error != null) ? error : refusal.detail());
 		close(null);
-		this.head.success(refusal.toResponse());
+		this.response.refuse(refusal);
 	}
 
 	private void onShutdown() {
 		if (this.phase == Phase.CONNECTING) {
-			this.statistics.refused.increment();
-			this.listener.streamRefused(this.name, HttpStatus.SERVICE_UNAVAILABLE.value());
+			this.report.refused(HttpStatus.SERVICE_UNAVAILABLE.value());
 			close(null);
-			this.head.success(UpstreamRefusal.shuttingDown().toResponse());
+			this.response.refuse(UpstreamRefusal.shuttingDown());
 		}
 		else if (this.phase == Phase.STREAMING || this.phase == Phase.RESUMING) {
 			finish(StreamEnd.SHUTDOWN, null);
@@ -629,35 +420,19 @@ final class ProxyStream implements Subscription {
 	}
 
 	private void dropSlowClient() {
-		logger.warn("SSE stream of client '" + this.name + "': dropping a downstream client that read nothing for "
-				+ Duration.ofNanos(now() - this.fullSince).toMillis() + "ms with " + this.outbox.held()
-				+ " bytes waiting");
-		this.statistics.slowClientDrops.increment();
-		this.listener.slowClient(this.name, SlowClientAction.DROPPED);
-		Runnable abort = this.abortDownstream;
-		CoreSubscriber<? super DataBuffer> subscriber = this.body;
+		this.report.slowClientDropped(this.deadlines.fullFor(now()), this.body.held());
 		close(StreamEnd.SLOW_CLIENT_DROPPED);
-		if (abort != null) {
-			// Closing the connection is the only way out when writes are stuck: the
-			// writer would deliver an error only after its pending writes.
-			abort.run();
-		}
-		else if (subscriber != null) {
-			subscriber.onError(new SlowClientException(this.name));
-		}
+		this.body.drop(this.report.client());
 	}
 
 	private void failInternally(Throwable error) {
 		if (this.phase == Phase.CONNECTING) {
 			close(null);
-			this.head.success(new UpstreamRefusal(HttpStatus.INTERNAL_SERVER_ERROR, null, "Proxy error").toResponse());
+			this.response.refuse(new UpstreamRefusal(HttpStatus.INTERNAL_SERVER_ERROR, null, "Proxy error"));
 		}
 		else if (this.phase != Phase.DONE) {
-			CoreSubscriber<? super DataBuffer> subscriber = this.body;
 			close(StreamEnd.UPSTREAM_FAILED);
-			if (subscriber != null) {
-				subscriber.onError(error);
-			}
+			this.body.fail(error);
 		}
 	}
 
@@ -671,97 +446,56 @@ final class ProxyStream implements Subscription {
 			return;
 		}
 		this.phase = Phase.DONE;
-		cancelUpstream();
-		disposeResumeTask();
-		if (this.tick != null) {
-			this.tick.dispose();
-			this.tick = null;
-		}
-		this.outbox.clear();
+		this.upstream.cancel();
+		cancelResume();
+		this.tick.cancel();
+		this.body.clear();
 		this.relay.release();
-		this.proxy.closed(this);
-		if (how != null && this.committedAt >= 0) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("SSE stream of client '" + this.name + "' ended (" + how + ") after " + this.events
-						+ " events, " + this.bytes + " bytes");
-			}
-			this.listener.streamClosed(this.name, how, Duration.ofNanos(now() - this.startedAt), this.events,
-					this.bytes);
-		}
+		this.streams.ended(this, this.report.statistics());
+		this.report.closed(this.deadlines.isCommitted() ? how : null);
 	}
 
-	private void cancelUpstream() {
-		UpstreamConnection connection = this.upstream;
-		this.upstream = null;
-		if (connection != null) {
-			connection.cancel();
-		}
-	}
-
-	private void disposeResumeTask() {
-		if (this.resumeTask != null) {
-			this.resumeTask.dispose();
-			this.resumeTask = null;
+	private void cancelResume() {
+		if (this.resume != null) {
+			this.resume.cancel();
 		}
 	}
 
 	// Timer
 
 	private void onTick() {
-		this.tick = null;
+		this.tick.fired();
 		long now = now();
-		if (this.fullSince >= 0 && now - this.fullSince >= this.options.slowClientTimeoutNanos()
-				&& this.outbox.held() > 0) {
-			dropSlowClient();
-			return;
-		}
-		if (!this.bodyStarted && this.committedAt >= 0 && now - this.committedAt >= BODY_SUBSCRIBE_TIMEOUT_NANOS) {
-			logger.warn("SSE stream of client '" + this.name + "': the response body was never subscribed; closing it");
-			close(StreamEnd.CLIENT_LEFT);
-			return;
-		}
-		long heartbeat = this.options.heartbeatNanos();
-		if (heartbeat > 0 && (this.phase == Phase.STREAMING || this.phase == Phase.RESUMING) && this.bodyStarted
-				&& this.outbox.isEmpty() && now - this.lastWriteAt >= heartbeat) {
-			enqueue(HEARTBEAT);
-			this.statistics.heartbeats.increment();
+		boolean idle = (this.phase == Phase.STREAMING || this.phase == Phase.RESUMING) && this.body.isEmpty();
+		switch (this.deadlines.due(now, this.body.isStarted(), this.body.held() > 0, idle)) {
+			case DROP_SLOW_CLIENT -> {
+				dropSlowClient();
+				return;
+			}
+			case ABANDON_BODY -> {
+				this.report.bodyNeverSubscribed();
+				close(StreamEnd.CLIENT_LEFT);
+				return;
+			}
+			case HEARTBEAT -> {
+				this.body.add(ResponseBody.HEARTBEAT);
+				this.report.heartbeat();
+			}
+			case NOTHING -> {
+			}
 		}
 		scheduleTick(now);
 	}
 
 	private void scheduleTick(long now) {
-		long next = Long.MAX_VALUE;
-		long heartbeat = this.options.heartbeatNanos();
-		if (heartbeat > 0 && this.phase != Phase.ENDING) {
-			long due = this.lastWriteAt + heartbeat;
-			next = (due > now) ? due : now + heartbeat;
-		}
-		if (this.fullSince >= 0) {
-			next = Math.min(next, this.fullSince + this.options.slowClientTimeoutNanos());
-		}
-		if (!this.bodyStarted) {
-			next = Math.min(next, this.committedAt + BODY_SUBSCRIBE_TIMEOUT_NANOS);
-		}
-		if (next != Long.MAX_VALUE) {
-			schedule(next, now);
+		long next = this.deadlines.next(now, this.body.isStarted(), this.phase == Phase.ENDING);
+		if (next != StreamDeadlines.NONE) {
+			this.tick.set(next, now);
 		}
 	}
 
 	private void ensureTickBy(long deadline) {
-		if (this.tick == null || this.tickAt > deadline) {
-			schedule(deadline, now());
-		}
-	}
-
-	private void schedule(long at, long now) {
-		if (this.tick != null) {
-			this.tick.dispose();
-		}
-		this.tickAt = at;
-		this.tick = this.timer.schedule(() -> {
-			this.tickDue = true;
-			drain();
-		}, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+		this.tick.setBy(deadline, now());
 	}
 
 	private long now() {

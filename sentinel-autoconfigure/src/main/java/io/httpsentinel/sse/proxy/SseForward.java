@@ -246,11 +246,12 @@ public final class SseForward {
 		return this.lastEventId;
 	}
 
-	StreamOptions options(Function<? super Throwable, ? extends @Nullable SseEvent> defaultErrorEvent) {
+	StreamOptions options(Function<? super Throwable, ? extends @Nullable SseEvent> defaultErrorEvent,
+			WebClient webClient) {
 		SseProxySettings settings = this.client.settings().sse().proxy();
 		Duration heartbeat = (this.heartbeat != null) ? this.heartbeat : settings.heartbeat();
 		boolean resume = (this.resume != null) ? this.resume : Boolean.TRUE.equals(settings.resume().enabled());
-		return new StreamOptions(this.client, this.request, this.hooks, heartbeat.toNanos(),
+		return new StreamOptions(this.client, webClient, this.request, this.hooks, heartbeat.toNanos(),
 				settings.bufferSize().toBytes(), settings.slowClientPolicy(), settings.slowClientTimeout().toNanos(),
 				settings.maxStreams(), resume, settings.resume(),
 				(this.errorEvent != null) ? this.errorEvent : defaultErrorEvent, this.forwardHeaders,

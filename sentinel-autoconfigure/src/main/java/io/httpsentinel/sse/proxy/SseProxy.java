@@ -4,11 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -24,7 +22,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.sse.SseEvent;
-import io.httpsentinel.sse.SseProxySettings;
 
 /**
  * Forwards the Server-Sent Event stream of a configured client's upstream to a downstream
@@ -76,40 +73,29 @@ public final class SseProxy {
 	/** The {@code Last-Event-ID} header. */
 	static final String LAST_EVENT_ID = "Last-Event-ID";
 
-	private final int maxStreams;
-
 	private final Supplier<Scheduler> scheduler;
 
 	private final Clock clock;
 
 	private final SseProxyListener listener;
 
-	private final Duration shutdownRetry;
-
 	private final Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent;
 
 	private final Executor executor;
 
-	private final AtomicInteger active = new AtomicInteger();
-
-	private final Set<ProxyStream> open = ConcurrentHashMap.newKeySet();
+	private final OpenStreams streams;
 
 	private final Map<String, SseProxyStatistics> statistics = new ConcurrentHashMap<>();
 
-	private final Map<SentinelClient, WebClient> webClients = new ConcurrentHashMap<>();
-
-	private final Object idle = new Object();
-
-	private volatile boolean closing;
+	private final GuardedWebClients webClients = new GuardedWebClients();
 
 	private SseProxy(Builder builder) {
-		this.maxStreams = builder.maxStreams;
 		this.scheduler = builder.scheduler;
 		this.clock = builder.clock;
 		this.listener = builder.listener;
-		this.shutdownRetry = builder.shutdownRetry;
 		this.errorEvent = builder.errorEvent;
 		this.executor = builder.executor;
+		this.streams = new OpenStreams(builder.maxStreams, builder.shutdownRetry);
 	}
 
 	/**
@@ -156,13 +142,16 @@ public final class SseProxy {
 	}
 
 	Mono<ResponseEntity<Flux<DataBuffer>>> open(SseForward forward) {
-		StreamOptions options = forward.options(this.errorEvent);
+		SentinelClient client = forward.client();
+		StreamOptions options = forward.options(this.errorEvent, this.webClients.of(client));
 		return Mono.create((sink) -> {
-			String client = options.client().name();
-			UpstreamRefusal refusal = acquire(options);
+			Scheduler timer = this.scheduler.get();
+			SseProxyStatistics statistics = statistics(client.name());
+			StreamReport report = new StreamReport(client.name(), statistics, this.listener,
+					() -> timer.now(TimeUnit.NANOSECONDS));
+			UpstreamRefusal refusal = this.streams.admit(statistics, options.maxStreams());
 			if (refusal != null) {
-				statistics(client).refused.increment();
-				this.listener.streamRefused(client, refusal.status().value());
+				report.refused(refusal.status().value());
 				sink.success(refusal.toResponse());
 				return;
 			}
@@ -172,77 +161,19 @@ public final class SseProxy {
 			}
 			ProxyStream stream;
 			try {
-				stream = new ProxyStream(this, options, this.scheduler.get(), sink,
+				stream = new ProxyStream(options, report, this.streams, timer, this.clock, sink,
 						(lastEventId != null) ? lastEventId : "");
 			}
 			catch (RuntimeException ex) {
-				this.active.decrementAndGet();
-				statistics(client).active.decrementAndGet();
+				this.streams.notOpened(statistics);
 				throw ex;
 			}
 			Runnable abort = DownstreamRequest.abort(sink.contextView());
 			if (abort != null) {
 				stream.abortDownstreamWith(abort);
 			}
-			this.open.add(stream);
-			stream.start();
-			if (this.closing) {
-				// Shutdown began while this stream was being opened.
-				stream.shutdown();
-			}
+			this.streams.opened(stream);
 		});
-	}
-
-	private @Nullable UpstreamRefusal acquire(StreamOptions options) {
-		if (this.closing) {
-			return UpstreamRefusal.shuttingDown();
-		}
-		if (!increment(this.active, this.maxStreams)) {
-			return UpstreamRefusal.tooManyStreams();
-		}
-		if (!increment(statistics(options.client().name()).active, options.maxStreams())) {
-			this.active.decrementAndGet();
-			return UpstreamRefusal.tooManyStreams();
-		}
-		return null;
-	}
-
-	private static boolean increment(AtomicInteger counter, int max) {
-		for (;;) {
-			int current = counter.get();
-			if (max >= 0 && current >= max) {
-				return false;
-			}
-			if (counter.compareAndSet(current, current + 1)) {
-				return true;
-			}
-		}
-	}
-
-	/**
-	 * A stream ended: give its permits back.
-	 */
-	void closed(ProxyStream stream) {
-		this.open.remove(stream);
-		this.active.decrementAndGet();
-		statistics(stream.clientName()).active.decrementAndGet();
-		if (this.closing && this.open.isEmpty()) {
-			synchronized (this.idle) {
-				this.idle.notifyAll();
-			}
-		}
-	}
-
-	/**
-	 * The web client a stream's upstream requests are built from: the client's own, with
-	 * a check that every request stays on the client's base URL.
-	 */
-	WebClient webClient(SentinelClient client) {
-		return this.webClients.computeIfAbsent(client,
-				(key) -> key.webClient()
-					.mutate()
-					.filter(new BaseUrlGuard(key.name(), key.settings().baseUrl()))
-					.build());
 	}
 
 	/**
@@ -268,19 +199,7 @@ public final class SseProxy {
 	 * @return the number of streams
 	 */
 	public int activeStreams() {
-		return this.active.get();
-	}
-
-	SseProxyListener listener() {
-		return this.listener;
-	}
-
-	Clock clock() {
-		return this.clock;
-	}
-
-	Duration shutdownRetry() {
-		return this.shutdownRetry;
+		return this.streams.count();
 	}
 
 	Executor executor() {
@@ -294,10 +213,7 @@ public final class SseProxy {
 	 * its upstream's headers is answered 503.
 	 */
 	public void shutdown() {
-		this.closing = true;
-		for (ProxyStream stream : this.open) {
-			stream.shutdown();
-		}
+		this.streams.shutdown();
 	}
 
 	/**
@@ -307,17 +223,7 @@ public final class SseProxy {
 	 * @throws InterruptedException if interrupted
 	 */
 	public boolean awaitStreamsEnded(Duration timeout) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		synchronized (this.idle) {
-			while (!this.open.isEmpty()) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
-				}
-				this.idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-			}
-			return true;
-		}
+		return this.streams.awaitEnded(timeout);
 	}
 
 	/**

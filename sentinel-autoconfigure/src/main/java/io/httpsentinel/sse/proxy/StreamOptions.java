@@ -16,12 +16,12 @@ import io.httpsentinel.sse.SseResumeSettings;
 
 /**
  * Everything one forwarded stream needs to know, resolved from the call and the client's
- * settings.
+ * settings; its web client is the client's, guarded ({@link GuardedWebClients}).
  */
-record StreamOptions(SentinelClient client, Function<WebClient, WebClient.RequestHeadersSpec<?>> request,
-		EventHooks hooks, long heartbeatNanos, long bufferSize, SlowClientPolicy slowClientPolicy,
-		long slowClientTimeoutNanos, int maxStreams, boolean resume, SseResumeSettings resumeSettings,
-		Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent, List<String> forwardHeaders,
-		SseLimits limits) {
+record StreamOptions(SentinelClient client, WebClient webClient,
+		Function<WebClient, WebClient.RequestHeadersSpec<?>> request, EventHooks hooks, long heartbeatNanos,
+		long bufferSize, SlowClientPolicy slowClientPolicy, long slowClientTimeoutNanos, int maxStreams, boolean resume,
+		SseResumeSettings resumeSettings, Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent,
+		List<String> forwardHeaders, SseLimits limits) {
 
 }

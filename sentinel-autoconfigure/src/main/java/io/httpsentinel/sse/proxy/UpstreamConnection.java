@@ -26,13 +26,17 @@ import org.springframework.web.reactive.function.client.WebClient;
  * response, which receives the response's {@link Head} and then its chunks, asked for by
  * the stream when it has room, {@link #BATCH} at a time (one request through the
  * response's operators for several chunks). Signals are kept for the stream's drain loop,
- * which the connection wakes up; it holds at most {@link #BATCH} items, since no more are
- * asked for.
+ * which the connection wakes up and which takes them, typed, as a {@link Receiver}; it
+ * holds at most {@link #BATCH} items, since no more are asked for.
+ * <p>
+ * The items stay untyped inside (a head or a chunk, as the response's {@code Flux}
+ * delivers them): wrapping each chunk in a signal object would cost an allocation per
+ * chunk for what {@link #deliverNext} tells apart with one type check.
  */
 final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	/** The end of a connection that completed. */
-	static final Object COMPLETE = new Object();
+	private static final Object COMPLETE = new Object();
 
 	/** Chunks asked for at a time. */
 	static final int BATCH = 4;
@@ -57,8 +61,8 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	// Items asked for and not taken yet (the head at first); owned by the stream.
 	private int pending = 1;
 
-	/** Whether the head arrived; owned by the stream. */
-	boolean headSeen;
+	// Whether the head was delivered; owned by the stream.
+	private boolean headSeen;
 
 	private UpstreamConnection(Context context, Runnable wakeUp) {
 		this.context = context;
@@ -102,15 +106,39 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	}
 
 	/**
-	 * The item that arrived, if any, taken.
-	 * @return the {@link Head} or a {@link DataBuffer}, or {@code null}
+	 * Hand the receiver the next signal that arrived, if any: the head, a chunk, or (once
+	 * every item was taken) the end.
+	 * @param receiver the stream
+	 * @return whether more may be waiting (not after the end, or when nothing arrived)
 	 */
-	@Nullable Object take() {
-		Object taken = this.items.poll();
-		if (taken != null) {
+	boolean deliverNext(Receiver receiver) {
+		// The end is read before the items: an item that arrived before it is taken
+		// first.
+		Object ended = this.end;
+		Object item = this.items.poll();
+		if (item != null) {
 			this.pending--;
+			if (item instanceof Head head) {
+				this.headSeen = true;
+				receiver.head(head);
+			}
+			else {
+				receiver.chunk((DataBuffer) item);
+			}
+			return true;
 		}
-		return taken;
+		if (ended != null) {
+			receiver.end((ended != COMPLETE) ? (Throwable) ended : null);
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the head was delivered.
+	 * @return whether it was
+	 */
+	boolean headSeen() {
+		return this.headSeen;
 	}
 
 	/**
@@ -119,16 +147,6 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	 */
 	boolean outstanding() {
 		return this.pending > 0;
-	}
-
-	/**
-	 * How the connection ended: {@link #COMPLETE}, an error, or {@code null} while it
-	 * goes on. Read it before {@link #take()}: an item that arrived before the end is
-	 * then taken too.
-	 * @return the end, or {@code null}
-	 */
-	@Nullable Object end() {
-		return this.end;
 	}
 
 	/**
@@ -200,6 +218,32 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 		if (item instanceof DataBuffer buffer) {
 			DataBufferUtils.release(buffer);
 		}
+	}
+
+	/**
+	 * What a connection hands its stream, in order: the head, then the chunks, then the
+	 * end; called on the stream's drain loop.
+	 */
+	interface Receiver {
+
+		/**
+		 * The response's status and headers.
+		 * @param head the head
+		 */
+		void head(Head head);
+
+		/**
+		 * Bytes of the response's body.
+		 * @param chunk the bytes, owned by the receiver
+		 */
+		void chunk(DataBuffer chunk);
+
+		/**
+		 * The connection ended, after every item was delivered.
+		 * @param error its error, or {@code null} if it completed
+		 */
+		void end(@Nullable Throwable error);
+
 	}
 
 	/**

@@ -1,0 +1,32 @@
+package io.httpsentinel.sse.proxy;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.httpsentinel.client.SentinelClient;
+
+/**
+ * The web clients a proxy builds its upstream requests from, one per client, made on
+ * first use: the client's own, with a check that every request stays on the client's base
+ * URL ({@link BaseUrlGuard}).
+ */
+final class GuardedWebClients {
+
+	private final Map<SentinelClient, WebClient> webClients = new ConcurrentHashMap<>();
+
+	/**
+	 * The guarded web client of a client.
+	 * @param client the client
+	 * @return its web client
+	 */
+	WebClient of(SentinelClient client) {
+		return this.webClients.computeIfAbsent(client,
+				(key) -> key.webClient()
+					.mutate()
+					.filter(new BaseUrlGuard(key.name(), key.settings().baseUrl()))
+					.build());
+	}
+
+}

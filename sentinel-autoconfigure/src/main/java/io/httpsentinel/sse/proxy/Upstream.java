@@ -1,0 +1,101 @@
+package io.httpsentinel.sse.proxy;
+
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.Context;
+
+/**
+ * The upstream side of a forwarded stream: its current {@link UpstreamConnection} (a new
+ * one for each resume), which it opens, reads from when the stream asks for more, lets go
+ * of when it ended, and cancels when the stream ends. Owned by the stream's drain loop.
+ */
+final class Upstream {
+
+	private final StreamOptions options;
+
+	private final Context context;
+
+	private final Runnable wakeUp;
+
+	private @Nullable UpstreamConnection connection;
+
+	/**
+	 * The upstream of a stream, not connected yet.
+	 * @param options the stream's options: its web client and request
+	 * @param context the context of the downstream subscriber, for tracing and logging
+	 * @param wakeUp runs the stream's drain loop
+	 */
+	Upstream(StreamOptions options, Context context, Runnable wakeUp) {
+		this.options = options;
+		this.context = context;
+		this.wakeUp = wakeUp;
+	}
+
+	/**
+	 * Send the request again, on a new connection.
+	 * @param lastEventId the {@code Last-Event-ID} to send, {@code ""} for none
+	 * @param first whether this is the stream's first connection
+	 */
+	void connect(String lastEventId, boolean first) {
+		this.connection = UpstreamConnection.open(this.options.webClient(), this.options.request(), lastEventId, first,
+				this.context, this.wakeUp);
+	}
+
+	/**
+	 * Whether a connection is open (not ended, let go of, or cancelled).
+	 * @return whether it is
+	 */
+	boolean isConnected() {
+		return this.connection != null;
+	}
+
+	/**
+	 * Hand the receiver everything that arrived (several wake-ups may lead to one pass),
+	 * until it lets go of the connection.
+	 * @param receiver the stream
+	 */
+	void deliverTo(UpstreamConnection.Receiver receiver) {
+		UpstreamConnection current = this.connection;
+		while (current != null && this.connection == current && current.deliverNext(receiver)) {
+		}
+	}
+
+	/**
+	 * Whether the stream may ask for more: the head arrived and every chunk asked for was
+	 * taken.
+	 * @return whether it may
+	 */
+	boolean awaitsRequest() {
+		UpstreamConnection current = this.connection;
+		return current != null && current.headSeen() && !current.outstanding();
+	}
+
+	/**
+	 * Ask for the next chunks, after {@link #awaitsRequest()}.
+	 */
+	void requestNext() {
+		UpstreamConnection current = this.connection;
+		if (current != null) {
+			current.requestNext();
+		}
+	}
+
+	/**
+	 * Let go of the connection without cancelling it: it ended, or it ends by itself (a
+	 * response Spring releases, which returns the connection to the pool).
+	 */
+	void detach() {
+		this.connection = null;
+	}
+
+	/**
+	 * Cancel the exchange, which closes a connection whose body is still coming.
+	 */
+	void cancel() {
+		UpstreamConnection current = this.connection;
+		this.connection = null;
+		if (current != null) {
+			current.cancel();
+		}
+	}
+
+}
