@@ -10,6 +10,7 @@ import org.springframework.util.unit.DataSize;
  * Checks shared by the settings records. A {@code null} value means "inherit" and always
  * passes.
  */
+@Internal
 public final class SettingChecks {
 
 	private SettingChecks() {

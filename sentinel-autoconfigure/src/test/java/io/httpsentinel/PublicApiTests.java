@@ -38,6 +38,7 @@ class PublicApiTests {
 
 	private static final String HEADER = """
 			# The public API of sentinel-autoconfigure: every public type and its public and protected members.
+			# Types marked "internal" (@io.httpsentinel.Internal) are public only for Sentinel's own packages.
 			# Checked by PublicApiTests; rewrite with -Dsentinel.api.update=true after a deliberate change.
 			""";
 
@@ -87,8 +88,16 @@ class PublicApiTests {
 	}
 
 	private static String listing() {
-		StringBuilder out = new StringBuilder();
-		for (Class<?> type : publicTypes()) {
+		List<Class<?>> types = publicTypes();
+		long topLevel = types.stream().filter((type) -> type.getEnclosingClass() == null).count();
+		long internal = types.stream().filter((type) -> type.isAnnotationPresent(Internal.class)).count();
+		StringBuilder out = new StringBuilder("# ").append(topLevel)
+			.append(" public top-level types, ")
+			.append(topLevel - internal)
+			.append(" of them API and ")
+			.append(internal)
+			.append(" internal.\n");
+		for (Class<?> type : types) {
 			out.append(type.getName()).append(": ").append(describe(type)).append('\n');
 			members(type).forEach((member) -> out.append('\t').append(member).append('\n'));
 		}
@@ -102,7 +111,10 @@ class PublicApiTests {
 		if (type.isInterface() || type.isEnum() || type.isRecord()) {
 			modifiers &= ~(Modifier.ABSTRACT | Modifier.FINAL | Modifier.STATIC);
 		}
-		StringBuilder description = new StringBuilder(Modifier.toString(modifiers)).append(' ').append(kind);
+		StringBuilder description = new StringBuilder(type.isAnnotationPresent(Internal.class) ? "internal " : "")
+			.append(Modifier.toString(modifiers))
+			.append(' ')
+			.append(kind);
 		Type superclass = type.getGenericSuperclass();
 		if (superclass != null && superclass != Object.class && !type.isEnum() && !type.isRecord()) {
 			description.append(" extends ").append(superclass.getTypeName());

@@ -12,6 +12,8 @@ import java.util.Set;
 
 import org.springframework.http.HttpHeaders;
 
+import io.httpsentinel.Internal;
+
 /**
  * Hides secrets wherever Sentinel shows a request, a header or a URL: in the exchange
  * log, in health details and in the actuator endpoint. One instance per client.
@@ -26,6 +28,7 @@ import org.springframework.http.HttpHeaders;
  * client's {@code redact-headers} / {@code redact-query-parameters} list it (ignoring
  * case). User info in a URL is always dropped, and so is a fragment.
  */
+@Internal
 public final class Redactor {
 
 	/**

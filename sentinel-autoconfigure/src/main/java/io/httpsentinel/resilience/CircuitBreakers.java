@@ -19,6 +19,8 @@ import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
+import io.httpsentinel.Internal;
+
 /**
  * Configures Spring Cloud CircuitBreaker (Resilience4j) for Sentinel clients. Spring
  * Cloud's defaults are wrong for HTTP clients that stream: its 1s time limiter kills any
@@ -28,6 +30,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
  * {@code resilience4j.circuitbreaker.instances.<client>} and a
  * {@code Customizer<ReactiveResilience4JCircuitBreakerFactory>} still take precedence.
  */
+@Internal
 public final class CircuitBreakers {
 
 	/**

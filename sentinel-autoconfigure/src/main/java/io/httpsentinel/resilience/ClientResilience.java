@@ -1,5 +1,7 @@
 package io.httpsentinel.resilience;
 
+import io.httpsentinel.Internal;
+
 /**
  * The resilience state of one client, shared by all its calls: retry policy and budget,
  * circuit breaker, rate limiter, host pause and statistics. Made by
@@ -7,6 +9,7 @@ package io.httpsentinel.resilience;
  * visible (the breaker's state, the host pause, the statistics, the rate limiter's
  * permits), not the engine parts.
  */
+@Internal
 public final class ClientResilience {
 
 	private final RetryPolicy retryPolicy;

@@ -14,6 +14,8 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
+import io.httpsentinel.Internal;
+
 /**
  * Timers for deadlines that are set on every call and almost never fire (the total
  * timeout). Reactor's parallel scheduler wakes a timer thread for each one it schedules,
@@ -21,6 +23,7 @@ import reactor.core.scheduler.Scheduler;
  * drains on its next tick, at the price of a tick's precision (10ms).
  */
 @FunctionalInterface
+@Internal
 public interface DeadlineTimer {
 
 	/**

@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.PrematureCloseException;
 
+import io.httpsentinel.Internal;
 import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
 import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
 
@@ -21,6 +22,7 @@ import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
  * What went wrong with an attempt that produced no response, as far as retrying and the
  * circuit breaker care.
  */
+@Internal
 public enum FailureKind {
 
 	/** Connection refused, connect timeout, unknown host: the request never left. */

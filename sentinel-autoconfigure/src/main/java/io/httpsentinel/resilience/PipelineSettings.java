@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.Internal;
 import io.httpsentinel.client.pool.TimeoutSettings;
 
 /**
@@ -19,6 +20,7 @@ import io.httpsentinel.client.pool.TimeoutSettings;
  * longest duration
  * @param maxResponseSize largest body buffered in memory
  */
+@Internal
 public record PipelineSettings(RetrySettings retry, CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit,
 		TimeoutSettings timeouts, Duration pendingAcquireTimeout, DataSize maxResponseSize) {
 

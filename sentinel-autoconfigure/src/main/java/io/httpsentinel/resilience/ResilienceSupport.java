@@ -17,6 +17,8 @@ import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
+import io.httpsentinel.Internal;
+
 /**
  * What the pipelines of all clients share: the circuit breaker factory, the clock, the
  * scheduler for delays and timeouts, and the listeners told about every attempt.
@@ -32,6 +34,7 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
  * @param deadlines timers for the total timeout
  * @param listeners told about every attempt of every client
  */
+@Internal
 public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circuitBreakerFactory,
 		boolean circuitBreakersPreconfigured, @Nullable Resilience4JConfigurationProperties circuitBreakerProperties,
 		Clock clock, Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {

@@ -12,11 +12,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 
+import io.httpsentinel.Internal;
+
 /**
  * Reads how long a server asked the client to wait: {@code retry-after-ms} (milliseconds,
  * sent by OpenAI-compatible APIs) first, then {@code Retry-After} as delta-seconds or as
  * an HTTP-date (RFC 9110). Unparseable values are ignored rather than trusted.
  */
+@Internal
 public final class RetryAfter {
 
 	static final String RETRY_AFTER_MS = "retry-after-ms";

@@ -7,10 +7,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import io.httpsentinel.Internal;
+
 /**
  * The transformation steps of a forwarded stream (map, filter, flat-map), applied in the
  * order they were added, synchronously, to each event as it arrives. Immutable.
  */
+@Internal
 public final class EventHooks {
 
 	public static final EventHooks NONE = new EventHooks(List.of());

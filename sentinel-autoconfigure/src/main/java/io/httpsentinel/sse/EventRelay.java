@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBuffer;
 
+import io.httpsentinel.Internal;
+
 /**
  * Turns the chunks of an upstream event stream into the bytes to forward downstream, one
  * chunk at a time, in one of two ways: {@link PassThroughRelay} forwards each block
@@ -19,6 +21,7 @@ import org.springframework.core.io.buffer.DataBuffer;
  * downstream's last event id and reconnection time stay in step. Both skip the events a
  * resumed upstream replays with the same {@link ReplayFilter}. Not thread-safe.
  */
+@Internal
 public abstract sealed class EventRelay permits PassThroughRelay, HookedRelay {
 
 	final ReplayFilter replays;

@@ -7,6 +7,8 @@ import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
+import io.httpsentinel.Internal;
+
 /**
  * Decides, each time an event stream's connection ends, whether to connect again and
  * after how long, as an {@code EventSource} would; shared by the reconnecting reader
@@ -25,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * Reads the time only from its time source. Not thread-safe: one stream's reconnects
  * happen one after the other.
  */
+@Internal
 public final class ReconnectStreak {
 
 	/** Delays are stretched by up to this fraction. */

@@ -19,6 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.Internal;
 import io.httpsentinel.client.pool.ReadIdleTimeoutException;
 import io.httpsentinel.resilience.FailureKind;
 
@@ -32,6 +33,7 @@ import io.httpsentinel.resilience.FailureKind;
  * with {@link SseResponseException}, without reconnecting, as does an event over the size
  * limits ({@link SseLimitExceededException}).
  */
+@Internal
 public final class ReconnectingEventSource {
 
 	/** How much of a refused stream's body the error shows. */

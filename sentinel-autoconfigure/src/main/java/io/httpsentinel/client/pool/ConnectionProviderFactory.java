@@ -2,9 +2,12 @@ package io.httpsentinel.client.pool;
 
 import reactor.netty.resources.ConnectionProvider;
 
+import io.httpsentinel.Internal;
+
 /**
  * Creates the Reactor Netty connection pool of one client.
  */
+@Internal
 public final class ConnectionProviderFactory {
 
 	private ConnectionProviderFactory() {

@@ -19,10 +19,13 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslManagerBundle;
 import org.springframework.boot.ssl.SslOptions;
 
+import io.httpsentinel.Internal;
+
 /**
  * Creates the Reactor Netty {@link HttpClient} of one client: its pool, timeouts, TLS and
  * protocols.
  */
+@Internal
 public final class HttpClientFactory {
 
 	private HttpClientFactory() {
