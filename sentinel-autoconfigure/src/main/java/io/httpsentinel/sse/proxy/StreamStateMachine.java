@@ -115,6 +115,10 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 		}
 		if (shutdown != null) {
 			shutDown(shutdown);
+			if (this.phase == StreamPhase.DONE) {
+				// Refused before its first pass connected it: never connect it now.
+				return;
+			}
 		}
 		if (this.connectPending) {
 			this.connectPending = false;
