@@ -95,7 +95,15 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 		if (abort != null) {
 			this.body.abortWith(abort);
 		}
-		head.onCancel(this.body::cancel);
+	}
+
+	/**
+	 * The body of the stream's response, whose subscriber's signals may come from any
+	 * thread.
+	 * @return the body
+	 */
+	ResponseBody body() {
+		return this.body;
 	}
 
 	/**
