@@ -55,9 +55,9 @@ final class ProxyStream {
 	ProxyStream(StreamOptions options, StreamReport report, OpenStreams streams, Scheduler scheduler, Clock clock,
 			MonoSink<ResponseEntity<Flux<DataBuffer>>> head, String lastEventId) {
 		this.machine = new StreamStateMachine(this, options, report, streams, scheduler, clock, head, lastEventId);
-		// Registered once the machine exists: a response cancelled already calls back at
+		// Attached once the machine exists: a response cancelled already calls back at
 		// once, and the pass that runs then needs the machine.
-		head.onCancel(this.machine.body()::cancel);
+		this.machine.body().attachTo(head);
 	}
 
 	/**

@@ -91,15 +91,10 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 				this.body::newBuffer);
 		this.upstream = new Upstream(options, Context.of(head.contextView()), stream::drain);
 		this.timer = new StreamTimer(scheduler, this.deadlines, stream::tickDue);
-		Runnable abort = DownstreamRequest.abort(head.contextView());
-		if (abort != null) {
-			this.body.abortWith(abort);
-		}
 	}
 
 	/**
-	 * The body of the stream's response, whose subscriber's signals may come from any
-	 * thread.
+	 * The body of the stream's response, whose signals may come from any thread.
 	 * @return the body
 	 */
 	ResponseBody body() {
