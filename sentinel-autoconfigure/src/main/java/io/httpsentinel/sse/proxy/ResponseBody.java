@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Operators;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -99,11 +100,14 @@ final class ResponseBody extends Flux<DataBuffer> implements Subscription {
 	}
 
 	/**
-	 * Set how to close the downstream connection when a slow client must be dropped.
-	 * @param abort closes the connection
+	 * Attach the body to its response: the response's cancel cancels the body, and the
+	 * response's context says how to close the downstream connection when a slow client
+	 * must be dropped.
+	 * @param response the response
 	 */
-	void abortWith(Runnable abort) {
-		this.abort = abort;
+	void attachTo(MonoSink<?> response) {
+		this.abort = DownstreamRequest.abort(response.contextView());
+		response.onCancel(this::cancel);
 	}
 
 	/**

@@ -168,10 +168,6 @@ public final class SseProxy {
 				this.streams.notOpened(statistics);
 				throw ex;
 			}
-			Runnable abort = DownstreamRequest.abort(sink.contextView());
-			if (abort != null) {
-				stream.abortDownstreamWith(abort);
-			}
 			this.streams.opened(stream);
 		});
 	}

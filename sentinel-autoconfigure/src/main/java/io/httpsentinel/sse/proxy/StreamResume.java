@@ -9,14 +9,20 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+
 import io.httpsentinel.sse.ReconnectStreak;
+import io.httpsentinel.sse.SseResponseException;
 import io.httpsentinel.sse.SseResumeSettings;
+import io.httpsentinel.sse.proxy.UpstreamConnection.Head;
 
 /**
- * The resume of a forwarded stream's upstream: after each failure, schedules the next
- * reconnect on the stream's timer as its {@link ReconnectStreak} decides, or says that
- * the stream must end, and with which error; reports each outcome. Made on the stream's
- * first failure; owned by its drain loop.
+ * The resume of a forwarded stream's upstream: takes the failure and what each reconnect
+ * answers, schedules the next reconnect on the stream's timer as its
+ * {@link ReconnectStreak} decides, and tells the stream what comes next
+ * ({@link Outcome}); reports each outcome. Made on the stream's first failure; owned by
+ * its drain loop.
  */
 final class StreamResume {
 
@@ -53,33 +59,57 @@ final class StreamResume {
 	 * @param error the failure
 	 * @param lastEventId the id of the last event forwarded
 	 * @param serverRetry the upstream's {@code retry:} time, or {@code null}
-	 * @return {@code null} if a reconnect is scheduled, or the error to end the stream
-	 * with
+	 * @return {@link Outcome#RETRYING} or {@link Outcome#GAVE_UP}
 	 */
-	@Nullable Throwable failed(Throwable error, String lastEventId, @Nullable Duration serverRetry) {
+	Outcome failed(Throwable error, String lastEventId, @Nullable Duration serverRetry) {
 		this.report.resuming(lastEventId, error);
 		this.failure = error;
 		return schedule(serverRetry);
 	}
 
 	/**
-	 * A reconnect failed.
-	 * @param error the failure of the reconnect
+	 * A reconnect was answered.
+	 * @param head the status and headers of the answer
 	 * @param serverRetry the upstream's {@code retry:} time, or {@code null}
-	 * @return {@code null} if another reconnect is scheduled, or the error to end the
-	 * stream with
+	 * @return {@link Outcome#RESUMED} for an event stream, {@link Outcome#NO_MORE_EVENTS}
+	 * for a 204, else {@link Outcome#RETRYING} or {@link Outcome#GAVE_UP}
 	 */
-	@Nullable Throwable attemptFailed(Throwable error, @Nullable Duration serverRetry) {
+	Outcome answered(Head head, @Nullable Duration serverRetry) {
+		if (head.status() == HttpStatus.NO_CONTENT.value()) {
+			return Outcome.NO_MORE_EVENTS;
+		}
+		if (head.isEventStream()) {
+			this.report.resumed();
+			return Outcome.RESUMED;
+		}
+		return attemptFailed(new SseResponseException(this.report.client(), head.status(),
+				head.headers().getFirst(HttpHeaders.CONTENT_TYPE), ""), serverRetry);
+	}
+
+	/**
+	 * A reconnect ended before its headers.
+	 * @param error its error, or {@code null} if it ended without one
+	 * @param serverRetry the upstream's {@code retry:} time, or {@code null}
+	 * @return {@link Outcome#RETRYING} or {@link Outcome#GAVE_UP}
+	 */
+	Outcome ended(@Nullable Throwable error, @Nullable Duration serverRetry) {
+		return attemptFailed((error != null) ? error
+				: new SseResponseException(this.report.client(), HttpStatus.BAD_GATEWAY.value(), null, "no response"),
+				serverRetry);
+	}
+
+	private Outcome attemptFailed(Throwable error, @Nullable Duration serverRetry) {
 		this.report.resumeAttemptFailed();
 		this.failure = error;
 		return Resumable.attemptError(error) ? schedule(serverRetry) : giveUp();
 	}
 
 	/**
-	 * A reconnect was answered with an event stream.
+	 * The error to end the stream with, after {@link Outcome#GAVE_UP}.
+	 * @return the last failure
 	 */
-	void resumed() {
-		this.report.resumed();
+	Throwable failure() {
+		return Objects.requireNonNull(this.failure);
 	}
 
 	/**
@@ -99,18 +129,37 @@ final class StreamResume {
 		}
 	}
 
-	private @Nullable Throwable schedule(@Nullable Duration serverRetry) {
+	private Outcome schedule(@Nullable Duration serverRetry) {
 		Duration delay = this.streak.nextDelay(serverRetry);
 		if (delay == null) {
 			return giveUp();
 		}
 		this.task = this.timer.schedule(this.reconnect, delay.toNanos(), TimeUnit.NANOSECONDS);
-		return null;
+		return Outcome.RETRYING;
 	}
 
-	private Throwable giveUp() {
+	private Outcome giveUp() {
 		this.report.resumeGaveUp();
-		return Objects.requireNonNull(this.failure);
+		return Outcome.GAVE_UP;
+	}
+
+	/**
+	 * What the stream does after a failure or a reconnect's answer.
+	 */
+	enum Outcome {
+
+		/** The reconnect answered with an event stream: stream again. */
+		RESUMED,
+
+		/** Wait: a reconnect is scheduled. */
+		RETRYING,
+
+		/** The upstream answered 204, it has nothing more: complete the stream. */
+		NO_MORE_EVENTS,
+
+		/** End the stream with the {@link #failure()}. */
+		GAVE_UP
+
 	}
 
 }

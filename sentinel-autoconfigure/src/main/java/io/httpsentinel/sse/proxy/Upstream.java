@@ -18,6 +18,8 @@ final class Upstream {
 
 	private @Nullable UpstreamConnection connection;
 
+	private boolean connectedBefore;
+
 	/**
 	 * The upstream of a stream, not connected yet.
 	 * @param options the stream's options: its web client and request
@@ -31,11 +33,12 @@ final class Upstream {
 	}
 
 	/**
-	 * Send the request again, on a new connection.
+	 * Send the request, on a new connection.
 	 * @param lastEventId the {@code Last-Event-ID} to send, {@code ""} for none
-	 * @param first whether this is the stream's first connection
 	 */
-	void connect(String lastEventId, boolean first) {
+	void connect(String lastEventId) {
+		boolean first = !this.connectedBefore;
+		this.connectedBefore = true;
 		this.connection = UpstreamConnection.open(this.options.webClient(), this.options.request(), lastEventId, first,
 				this.context, this.wakeUp);
 	}
