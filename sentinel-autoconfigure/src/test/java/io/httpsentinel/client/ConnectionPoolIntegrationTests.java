@@ -20,6 +20,7 @@ import reactor.test.StepVerifier;
 import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
 import io.httpsentinel.client.pool.PoolPendingLimitException;
 import io.httpsentinel.testsupport.LoopbackServer;
+import io.httpsentinel.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +46,7 @@ class ConnectionPoolIntegrationTests {
 		.get("/slow",
 				(request, response) -> response.sendString(Mono.delay(Duration.ofMillis(500)).map((tick) -> "slow"))));
 
-	private final ClientFixture clients = new ClientFixture();
+	private final TestClients clients = new TestClients();
 
 	@AfterEach
 	void stop() {

@@ -25,6 +25,7 @@ import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
 import io.httpsentinel.resilience.ResponseTooLargeException;
 import io.httpsentinel.resilience.RetrySettings;
 import io.httpsentinel.testsupport.LoopbackServer;
+import io.httpsentinel.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +55,7 @@ class ExchangeIntegrationTests {
 				.get("/headers", (request, response) -> response.sendString(Mono
 					.just(request.requestHeaders().get("x-api-key") + "," + request.requestHeaders().get("x-other")))));
 
-	private final ClientFixture clients = new ClientFixture();
+	private final TestClients clients = new TestClients();
 
 	@AfterEach
 	void stop() {

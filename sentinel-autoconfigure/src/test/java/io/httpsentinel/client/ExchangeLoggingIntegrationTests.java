@@ -25,6 +25,7 @@ import org.springframework.web.reactive.function.BodyInserters;
 import io.httpsentinel.resilience.RetrySettings;
 import io.httpsentinel.testsupport.LogLevels;
 import io.httpsentinel.testsupport.LoopbackServer;
+import io.httpsentinel.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,7 +69,7 @@ class ExchangeLoggingIntegrationTests {
 		.get("/flaky", (request, response) -> (this.flakyCalls.getAndIncrement() == 0) ? response.status(503).send()
 				: response.sendString(Mono.just("ok"))));
 
-	private final ClientFixture clients = new ClientFixture();
+	private final TestClients clients = new TestClients();
 
 	private final LogLevels logLevels = new LogLevels()
 		// Spring's own DEBUG logs show full URLs: keep them out of the captured output.

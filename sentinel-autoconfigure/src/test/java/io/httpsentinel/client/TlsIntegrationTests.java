@@ -25,6 +25,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.testsupport.LoopbackServer;
 import io.httpsentinel.testsupport.SelfSignedCertificate;
+import io.httpsentinel.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +43,7 @@ class TlsIntegrationTests {
 
 	private LoopbackServer server;
 
-	private final ClientFixture clients = new ClientFixture();
+	private final TestClients clients = new TestClients();
 
 	@BeforeEach
 	void start() throws Exception {

@@ -17,6 +17,7 @@ import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.client.pool.TimeoutSettings;
+import io.httpsentinel.testsupport.TestClients;
 
 /**
  * Creates clients with the full pipeline for a test, records every attempt, and closes
@@ -26,7 +27,7 @@ public final class ResilientClients implements AutoCloseable {
 
 	final List<AttemptEvent> attempts = new CopyOnWriteArrayList<>();
 
-	private final List<SentinelClient> clients = new ArrayList<>();
+	private final TestClients clients = new TestClients();
 
 	private final Clock clock;
 
@@ -38,11 +39,7 @@ public final class ResilientClients implements AutoCloseable {
 		ResilienceSupport support = ResilienceSupport.standalone(this.clock, Schedulers::parallel,
 				List.of(this.attempts::add));
 		SentinelClientFactory factory = new SentinelClientFactory(WebClient::builder, null, List.of(), support);
-		ClientSettings resolved = settings.apply(ClientSettings.INHERIT.withBaseUrl(baseUrl))
-			.orElse(ClientSettings.DEFAULTS);
-		SentinelClient client = factory.create("upstream", resolved);
-		this.clients.add(client);
-		return client;
+		return this.clients.create(factory, baseUrl, settings);
 	}
 
 	/**
@@ -65,8 +62,7 @@ public final class ResilientClients implements AutoCloseable {
 
 	@Override
 	public void close() {
-		// One by one: a test may create several clients of the same name.
-		this.clients.forEach(SentinelClient::close);
+		this.clients.close();
 	}
 
 }
