@@ -31,6 +31,8 @@ final class ProxyStream {
 
 	private final StreamStateMachine machine;
 
+	private final MonoSink<ResponseEntity<Flux<DataBuffer>>> head;
+
 	private volatile int wip;
 
 	private volatile boolean shutdownRequested;
@@ -55,15 +57,18 @@ final class ProxyStream {
 	ProxyStream(StreamOptions options, StreamReport report, OpenStreams streams, Scheduler scheduler, Clock clock,
 			MonoSink<ResponseEntity<Flux<DataBuffer>>> head, String lastEventId) {
 		this.machine = new StreamStateMachine(this, options, report, streams, scheduler, clock, head, lastEventId);
-		// Attached once the machine exists: a response cancelled already calls back at
-		// once, and the pass that runs then needs the machine.
-		this.machine.body().attachTo(head);
+		this.head = head;
 	}
 
 	/**
-	 * Connect the upstream.
+	 * Connect the upstream. Called once the proxy counts the stream as open.
 	 */
 	void start() {
+		// Attached here, not in the constructor: a response cancelled already calls back
+		// at once, and the pass that runs then ends the stream, which must be counted as
+		// open by then (or it would stay in the open set, and shutdown would wait for
+		// it).
+		this.machine.body().attachTo(this.head);
 		drain();
 	}
 

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -62,6 +64,20 @@ class ProxyStreamTests {
 		assertThat(this.upstreamRequests).hasValue(0);
 		assertThat(this.streams.count()).isZero();
 		assertThat(this.statistics.refused.sum()).isOne();
+	}
+
+	@Test
+	void streamWhoseResponseWasCancelledBeforeItStartedLeavesNothingOpen() throws InterruptedException {
+		AtomicReference<MonoSink<ResponseEntity<Flux<DataBuffer>>>> sink = new AtomicReference<>();
+		Mono.<ResponseEntity<Flux<DataBuffer>>>create(sink::set).subscribe().dispose();
+		assertThat(this.streams.admit(this.statistics, -1)).isNull();
+		ProxyStream stream = new ProxyStream(options(), report(), this.streams, this.time, Clock.systemUTC(),
+				sink.get(), "");
+		this.streams.opened(stream);
+		assertThat(this.streams.count()).isZero();
+		this.streams.shutdown();
+		assertThat(this.streams.awaitEnded(Duration.ofSeconds(1))).as("shutdown waits for no stream").isTrue();
+		assertThat(this.upstreamRequests).hasValue(0);
 	}
 
 	private StreamOptions options() {
