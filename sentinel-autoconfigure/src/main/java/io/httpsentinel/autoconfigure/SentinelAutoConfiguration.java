@@ -23,6 +23,7 @@ import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.ClientSettings;
@@ -81,10 +82,11 @@ public final class SentinelAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SentinelClientFactory sentinelClientFactory(ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<SentinelClientCustomizer> customizers,
-			ResilienceSupport resilienceSupport) {
+			ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<SentinelClientCustomizer> customizers, ResilienceSupport resilienceSupport) {
 		return new SentinelClientFactory(() -> webClientBuilder.getIfAvailable(WebClient::builder),
-				sslBundles.getIfAvailable(), customizers.orderedStream().toList(), resilienceSupport);
+				() -> restClientBuilder.getIfAvailable(RestClient::builder), sslBundles.getIfAvailable(),
+				customizers.orderedStream().toList(), resilienceSupport);
 	}
 
 	@Bean

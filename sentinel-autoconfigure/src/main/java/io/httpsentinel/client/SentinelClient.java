@@ -4,12 +4,16 @@ import java.time.Duration;
 
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
 import io.httpsentinel.client.pool.PoolStatistics;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
@@ -23,8 +27,9 @@ import io.httpsentinel.sse.SseOptions;
 import io.httpsentinel.sse.SseResponseException;
 
 /**
- * One named upstream host: a {@link WebClient} bound to the host's base URL and default
- * headers, on a connection pool of its own.
+ * One named upstream host: a {@link WebClient} and a {@link RestClient} bound to the
+ * host's base URL and default headers, on one connection pool of its own and one
+ * resilience pipeline, whichever of them makes a call.
  * <p>
  * A client is <strong>thread-safe</strong> and meant to be shared: create it once (the
  * auto-configuration does) and use it from any number of threads at the same time. Its
@@ -36,11 +41,18 @@ public final class SentinelClient implements AutoCloseable {
 
 	private static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(10);
 
+	/** Events a blocking reader's stream asks for ahead of the reader. */
+	private static final int BLOCKING_PREFETCH = 16;
+
 	private final String name;
 
 	private final ClientSettings settings;
 
 	private final WebClient webClient;
+
+	private final RestClient restClient;
+
+	private final ClientTransport transport;
 
 	private final ConnectionProvider connectionProvider;
 
@@ -50,13 +62,16 @@ public final class SentinelClient implements AutoCloseable {
 
 	private final ReconnectingEventSource eventSource;
 
-	SentinelClient(String name, ClientSettings settings, WebClient webClient, ConnectionProvider connectionProvider,
-			PoolStatistics poolStatistics, ClientResilience resilience, Supplier<Scheduler> scheduler) {
+	SentinelClient(String name, ClientSettings settings, WebClient webClient, RestClient restClient,
+			ClientTransport transport, ConnectionProvider connectionProvider, PoolStatistics poolStatistics,
+			ClientResilience resilience, Supplier<Scheduler> scheduler) {
 		this.eventSource = new ReconnectingEventSource(name, webClient, settings.sse(), scheduler);
 		this.resilience = resilience;
 		this.name = name;
 		this.settings = settings;
 		this.webClient = webClient;
+		this.restClient = restClient;
+		this.transport = transport;
 		this.connectionProvider = connectionProvider;
 		this.poolStatistics = poolStatistics;
 	}
@@ -85,6 +100,57 @@ public final class SentinelClient implements AutoCloseable {
 	 */
 	public WebClient webClient() {
 		return this.webClient;
+	}
+
+	/**
+	 * The client's {@link RestClient}, for synchronous calls from platform or virtual
+	 * threads: relative URIs resolve against the base URL, default headers are set, and
+	 * every call runs through the same pool and the same resilience pipeline as
+	 * {@link #webClient()} (the calling thread waits; retries, backoff and the total
+	 * timeout behave the same). Use {@link RestClient#mutate()} to derive a variant; it
+	 * shares the pool and the pipeline. <pre class="code">
+	 * Forecast forecast = client.restClient().get().uri("/forecast?city={city}", city)
+	 *     .retrieve().body(Forecast.class);
+	 * </pre>
+	 * @return the rest client
+	 */
+	public RestClient restClient() {
+		return this.restClient;
+	}
+
+	/**
+	 * Apply this client's base URL, default headers, pool and resilience pipeline to a
+	 * {@code RestClient.Builder} of your own (an HTTP service group's, for instance).
+	 * @param builder the builder
+	 * @return the same builder
+	 */
+	public RestClient.Builder configure(RestClient.Builder builder) {
+		return this.transport.apply(builder);
+	}
+
+	/**
+	 * Apply this client's base URL, default headers, connector on its pool, response size
+	 * limit and resilience pipeline (as the innermost filters) to a
+	 * {@code WebClient.Builder} of your own.
+	 * @param builder the builder
+	 * @return the same builder
+	 */
+	public WebClient.Builder configure(WebClient.Builder builder) {
+		return this.transport.applyPipeline(this.transport.applyConnection(builder));
+	}
+
+	/**
+	 * A client for an HTTP service interface (methods annotated with
+	 * {@code @HttpExchange}, {@code @GetExchange}, ...), backed by {@link #restClient()},
+	 * without {@code @ImportHttpServices}. Create it once and keep it: it is thread-safe.
+	 * @param <S> the interface type
+	 * @param serviceType the interface
+	 * @return the client
+	 */
+	public <S> S httpService(Class<S> serviceType) {
+		return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(this.restClient))
+			.build()
+			.createClient(serviceType);
 	}
 
 	/**
@@ -119,6 +185,38 @@ public final class SentinelClient implements AutoCloseable {
 	 */
 	public Flux<SseEvent> sse(Function<WebClient, WebClient.RequestHeadersSpec<?>> request, SseOptions options) {
 		return this.eventSource.events(request, options);
+	}
+
+	/**
+	 * Read a Server-Sent Event stream from blocking code (a platform or virtual thread):
+	 * the same parser, reconnects and limits as {@link #sse(Function)}, as a
+	 * {@link Stream} that waits for each next event. Close it (try-with-resources) to
+	 * close the connection; it holds at most a few events ahead of the reader.
+	 * <pre class="code">
+	 * try (Stream&lt;SseEvent&gt; events = client.sseStream((web) -&gt; web.get().uri("/events"))) {
+	 *     events.forEach((event) -&gt; handle(event.data()));
+	 * }
+	 * </pre>
+	 * @param request builds the request from this client's web client; called once per
+	 * connection
+	 * @return the events; an error of the stream is thrown from the stream's terminal
+	 * operation (as the typed exception, e.g. {@code SseResponseException})
+	 */
+	public Stream<SseEvent> sseStream(Function<WebClient, WebClient.RequestHeadersSpec<?>> request) {
+		return sseStream(request, SseOptions.DEFAULTS);
+	}
+
+	/**
+	 * Read a Server-Sent Event stream from blocking code, with per-call options.
+	 * @param request builds the request from this client's web client; called once per
+	 * connection
+	 * @param options the options
+	 * @return the events
+	 * @see #sseStream(Function)
+	 */
+	public Stream<SseEvent> sseStream(Function<WebClient, WebClient.RequestHeadersSpec<?>> request,
+			SseOptions options) {
+		return sse(request, options).toStream(BLOCKING_PREFETCH);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.httpsentinel.client;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -14,6 +15,8 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.InvalidSettingException;
@@ -28,15 +31,18 @@ import io.httpsentinel.resilience.ResilienceSupport;
 
 /**
  * Builds {@link SentinelClient}s, resolving their settings (see {@link #resolve}). Each
- * client gets a pool of its own and a {@link WebClient} from a fresh
- * {@code WebClient.Builder} (with Spring Boot, the auto-configured one, so that
- * observations and codecs apply).
+ * client gets a pool of its own, a {@link WebClient} from a fresh
+ * {@code WebClient.Builder} and a {@link RestClient} from a fresh
+ * {@code RestClient.Builder} (with Spring Boot, the auto-configured ones, so that
+ * observations, codecs and message converters apply), both on that pool and pipeline.
  */
 public final class SentinelClientFactory {
 
 	private static final Log logger = LogFactory.getLog(SentinelClientFactory.class);
 
 	private final Supplier<WebClient.Builder> webClientBuilders;
+
+	private final Supplier<RestClient.Builder> restClientBuilders;
 
 	private final @Nullable SslBundles sslBundles;
 
@@ -57,7 +63,8 @@ public final class SentinelClientFactory {
 	}
 
 	/**
-	 * Create a factory.
+	 * Create a factory whose clients' {@code RestClient}s start from
+	 * {@link RestClient#builder()}.
 	 * @param webClientBuilders supplies a new builder for each client
 	 * @param sslBundles the SSL bundles that {@code ssl.bundle} may name, or {@code null}
 	 * @param customizers customizers applied to every client, in order
@@ -65,7 +72,22 @@ public final class SentinelClientFactory {
 	 */
 	public SentinelClientFactory(Supplier<WebClient.Builder> webClientBuilders, @Nullable SslBundles sslBundles,
 			List<SentinelClientCustomizer> customizers, ResilienceSupport resilience) {
+		this(webClientBuilders, RestClient::builder, sslBundles, customizers, resilience);
+	}
+
+	/**
+	 * Create a factory.
+	 * @param webClientBuilders supplies a new {@code WebClient} builder for each client
+	 * @param restClientBuilders supplies a new {@code RestClient} builder for each client
+	 * @param sslBundles the SSL bundles that {@code ssl.bundle} may name, or {@code null}
+	 * @param customizers customizers applied to every client, in order
+	 * @param resilience what the resilience pipelines of the clients share
+	 */
+	public SentinelClientFactory(Supplier<WebClient.Builder> webClientBuilders,
+			Supplier<RestClient.Builder> restClientBuilders, @Nullable SslBundles sslBundles,
+			List<SentinelClientCustomizer> customizers, ResilienceSupport resilience) {
 		this.webClientBuilders = webClientBuilders;
+		this.restClientBuilders = restClientBuilders;
 		this.sslBundles = sslBundles;
 		this.customizers = List.copyOf(customizers);
 		this.resilience = resilience;
@@ -111,33 +133,44 @@ public final class SentinelClientFactory {
 			for (SentinelClientCustomizer customizer : this.customizers) {
 				httpClient = customizer.customizeHttpClient(name, httpClient);
 			}
-			WebClient.Builder builder = this.webClientBuilders.get()
-				.baseUrl(baseUrl.toString())
-				.defaultHeaders((headers) -> settings.defaultHeaders().forEach(headers::set))
-				.clientConnector(new ReactorClientHttpConnector(httpClient))
-				.codecs((codecs) -> codecs.defaultCodecs()
-					.maxInMemorySize((int) Math.min(Integer.MAX_VALUE, settings.maxResponseSize().toBytes())));
-			this.customizers.forEach((customizer) -> customizer.customizeWebClient(name, builder));
-			// Added last, so innermost: the pipeline runs once per call around every
-			// attempt, and sees the typed errors the translation below produces.
 			PipelineSettings pipeline = new PipelineSettings(settings.retry(), settings.circuitBreaker(),
 					settings.rateLimit(), settings.timeouts(), settings.pool().pendingAcquireTimeout(),
 					settings.maxResponseSize());
 			ClientResilience resilience = this.resilience.create(name, pipeline);
-			builder.filter(this.resilience.filter(name, pipeline, resilience));
-			builder.filter(new ErrorTranslationFilter(name, settings));
-			if (settings.log().isEnabled()) {
-				// Innermost, next to the connection: one log per attempt, as sent. Absent
-				// when off, so that it costs nothing.
-				builder.filter(new ExchangeLoggingFilter(name, settings.log(), Redactor.of(settings.redaction())));
-			}
-			return new SentinelClient(name, settings, builder.build(), provider, poolStatistics, resilience,
-					this.resilience.scheduler());
+			ClientTransport transport = new ClientTransport(name, baseUrl, settings.defaultHeaders(),
+					new ReactorClientHttpConnector(httpClient), settings.maxResponseSize().toBytes(),
+					pipelineFilters(name, settings, pipeline, resilience));
+			WebClient.Builder webClient = transport.applyConnection(this.webClientBuilders.get());
+			this.customizers.forEach((customizer) -> customizer.customizeWebClient(name, webClient));
+			// Added last, so innermost: the pipeline runs once per call around every
+			// attempt, after the customizers' filters.
+			transport.applyPipeline(webClient);
+			RestClient.Builder restClient = transport.apply(this.restClientBuilders.get());
+			this.customizers.forEach((customizer) -> customizer.customizeRestClient(name, restClient));
+			return new SentinelClient(name, settings, webClient.build(), restClient.build(), transport, provider,
+					poolStatistics, resilience, this.resilience.scheduler());
 		}
 		catch (RuntimeException ex) {
 			provider.dispose();
 			throw ex;
 		}
+	}
+
+	/**
+	 * The filters of a client's pipeline, outermost first: the resilience pipeline, then
+	 * the translation of transport errors into typed ones it decides on, then (when on)
+	 * the exchange log, next to the connection: one log per attempt, as sent.
+	 */
+	private List<ExchangeFilterFunction> pipelineFilters(String name, ClientSettings settings,
+			PipelineSettings pipeline, ClientResilience resilience) {
+		List<ExchangeFilterFunction> filters = new ArrayList<>(3);
+		filters.add(this.resilience.filter(name, pipeline, resilience));
+		filters.add(new ErrorTranslationFilter(name, settings));
+		if (settings.log().isEnabled()) {
+			// Absent when off, so that it costs nothing.
+			filters.add(new ExchangeLoggingFilter(name, settings.log(), Redactor.of(settings.redaction())));
+		}
+		return filters;
 	}
 
 	private @Nullable SslBundle sslBundle(SslSettings ssl) {

@@ -22,9 +22,6 @@ final class Pipeline {
 
 	private static final Duration MARGIN = Duration.ofSeconds(1);
 
-	/** Subtypes of the media types whose bodies are streams of events or records. */
-	private static final String[] STREAMING_SUBTYPES = { "event-stream", "ndjson", "stream+json", "jsonl", "json-seq" };
-
 	final String clientName;
 
 	final ClientResilience resilience;
@@ -142,34 +139,6 @@ final class Pipeline {
 	 */
 	TotalTimeoutException totalTimeout() {
 		return new TotalTimeoutException(this.clientName, this.total, null);
-	}
-
-	/**
-	 * Whether a response's body is a stream of events or records, judged by its content
-	 * type.
-	 * @param contentType the {@code Content-Type} header, or {@code null}
-	 * @return whether it is a stream
-	 */
-	static boolean isStream(@Nullable String contentType) {
-		if (contentType == null) {
-			return false;
-		}
-		// Cheaper than parsing a MediaType on every call; the subtypes are distinctive.
-		for (String streaming : STREAMING_SUBTYPES) {
-			if (containsIgnoreCase(contentType, streaming)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean containsIgnoreCase(String text, String part) {
-		for (int i = 0; i <= text.length() - part.length(); i++) {
-			if (text.regionMatches(true, i, part, 0, part.length())) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

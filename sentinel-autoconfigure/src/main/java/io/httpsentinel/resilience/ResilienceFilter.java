@@ -146,7 +146,7 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 			RetryDecision decision = afterResponse(response.statusCode().value(), headers, this.body.replayable());
 			if (!decision.retry()) {
 				// The response the caller gets: guard whatever it reads of the body.
-				boolean stream = Pipeline.isStream(headers.getFirst(HttpHeaders.CONTENT_TYPE));
+				boolean stream = StreamingContentTypes.isStream(headers.getFirst(HttpHeaders.CONTENT_TYPE));
 				return Mono.just(BodyInterceptor.wrap(response, new BodyGuard(this, stream)));
 			}
 			return response.releaseBody().then(retryAfter(decision.delay()));

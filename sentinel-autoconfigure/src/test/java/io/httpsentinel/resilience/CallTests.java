@@ -262,10 +262,10 @@ class CallTests {
 
 	@Test
 	void streamsAreRecognizedByTheirContentType() {
-		assertThat(Pipeline.isStream("text/event-stream;charset=UTF-8")).isTrue();
-		assertThat(Pipeline.isStream("application/X-NDJSON")).isTrue();
-		assertThat(Pipeline.isStream("application/json")).isFalse();
-		assertThat(Pipeline.isStream(null)).isFalse();
+		assertThat(StreamingContentTypes.isStream("text/event-stream;charset=UTF-8")).isTrue();
+		assertThat(StreamingContentTypes.isStream("application/X-NDJSON")).isTrue();
+		assertThat(StreamingContentTypes.isStream("application/json")).isFalse();
+		assertThat(StreamingContentTypes.isStream(null)).isFalse();
 	}
 
 	@Test
