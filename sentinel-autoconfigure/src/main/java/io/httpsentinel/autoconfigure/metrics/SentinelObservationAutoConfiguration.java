@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.DefaultClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -22,17 +23,18 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.metrics.ClientTagMeterFilter;
 import io.httpsentinel.metrics.SentinelClientRequestObservationConvention;
+import io.httpsentinel.metrics.SentinelRestClientRequestObservationConvention;
 
 /**
  * Auto-configuration of the {@code client} key of every Sentinel client's HTTP client
- * observation ({@code http.client.requests}). Each client's {@code WebClient} comes from
- * Spring Boot's builder, which already records the observation; this sets, per client,
- * the convention Boot would use (the application's
- * {@link ClientRequestObservationConvention} bean, or Spring's default under
- * {@code management.observations.http.client.requests.name}) extended by that key. With
- * Micrometer, the {@code http.client.requests} meters of other HTTP clients get
- * {@code client=none}, so that every meter of that name has the same tag keys, as
- * Prometheus requires.
+ * observation ({@code http.client.requests}). Each client's {@code WebClient} and
+ * {@code RestClient} come from Spring Boot's builders, which already record the
+ * observation; this sets, per client and for each of the two, the convention Boot would
+ * use (the application's {@link ClientRequestObservationConvention} bean, or Spring's
+ * default under {@code management.observations.http.client.requests.name}) extended by
+ * that key. With Micrometer, the {@code http.client.requests} meters of other HTTP
+ * clients get {@code client=none}, so that every meter of that name has the same tag
+ * keys, as Prometheus requires.
  */
 @AutoConfiguration(after = { ObservationAutoConfiguration.class, WebClientObservationAutoConfiguration.class })
 @ConditionalOnClass({ WebClient.class, ObservationRegistry.class, ObservationProperties.class })
@@ -43,13 +45,25 @@ public final class SentinelObservationAutoConfiguration {
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	SentinelClientCustomizer sentinelObservationConventionCustomizer(
-			ObjectProvider<ClientRequestObservationConvention> customConvention, ObservationProperties properties) {
+			ObjectProvider<ClientRequestObservationConvention> customConvention,
+			ObjectProvider<org.springframework.http.client.observation.ClientRequestObservationConvention> customRestConvention,
+			ObservationProperties properties) {
 		ClientRequestObservationConvention convention = convention(customConvention, properties);
+		org.springframework.http.client.observation.ClientRequestObservationConvention restConvention = customRestConvention
+			.getIfAvailable(
+					() -> new org.springframework.http.client.observation.DefaultClientRequestObservationConvention(
+							properties.getHttp().getClient().getRequests().getName()));
 		return new SentinelClientCustomizer() {
 
 			@Override
 			public void customizeWebClient(String clientName, WebClient.Builder builder) {
 				builder.observationConvention(new SentinelClientRequestObservationConvention(clientName, convention));
+			}
+
+			@Override
+			public void customizeRestClient(String clientName, RestClient.Builder builder) {
+				builder.observationConvention(
+						new SentinelRestClientRequestObservationConvention(clientName, restConvention));
 			}
 
 		};

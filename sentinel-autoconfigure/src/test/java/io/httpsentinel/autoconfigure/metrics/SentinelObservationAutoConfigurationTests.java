@@ -12,6 +12,9 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -62,6 +65,32 @@ class SentinelObservationAutoConfigurationTests {
 				.timer();
 			assertThat(timer.count()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void restClientRequestMeterNamesTheClientAndKeepsBootsTags() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class,
+					RestClientObservationAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class))
+			.run((context) -> {
+				String item = context.getBean(SentinelClients.class)
+					.get("weather")
+					.restClient()
+					.get()
+					.uri("/items/{id}", 42)
+					.retrieve()
+					.body(String.class);
+				assertThat(item).isEqualTo("item");
+				Timer timer = context.getBean(MeterRegistry.class)
+					.get("http.client.requests")
+					.tag("client", "weather")
+					.tag("uri", "/items/{id}")
+					.tag("status", "200")
+					.tag("outcome", "SUCCESS")
+					.tag("method", "GET")
+					.timer();
+				assertThat(timer.count()).isEqualTo(1);
+			});
 	}
 
 	@Test
