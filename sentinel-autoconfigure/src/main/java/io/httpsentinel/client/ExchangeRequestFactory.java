@@ -24,6 +24,7 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.util.StreamUtils;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -188,7 +189,7 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 		public InputStream getBody() {
 			InputStream body = this.body;
 			if (body == null) {
-				Flux<DataBuffer> buffers = this.response.bodyToFlux(DataBuffer.class);
+				Flux<DataBuffer> buffers = this.response.body(BodyExtractors.toDataBuffers());
 				if (!this.stream) {
 					buffers = limited(buffers);
 				}
@@ -232,8 +233,9 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 			try {
 				body.close();
 			}
-			catch (IOException ex) {
-				// Nothing left to release.
+			catch (IOException | RuntimeException ex) {
+				// Nothing left to release: Spring's stream refuses to close after an
+				// error.
 			}
 		}
 

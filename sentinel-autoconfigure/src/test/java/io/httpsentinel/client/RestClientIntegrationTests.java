@@ -21,6 +21,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 
 import io.httpsentinel.resilience.AttemptEvent;
 import io.httpsentinel.resilience.ResilienceSupport;
+import io.httpsentinel.resilience.ResponseTooLargeException;
 import io.httpsentinel.resilience.RetryListener;
 import io.httpsentinel.sse.SseEvent;
 import io.httpsentinel.testsupport.LoopbackServer;
@@ -67,6 +69,10 @@ class RestClientIntegrationTests {
 				.get("/chunks",
 						(request, response) -> response.header("content-type", "application/octet-stream")
 							.sendString(Flux.just("first;").concatWith(Mono.never())))
+				.get("/large/{type}",
+						(request, response) -> response
+							.header("content-type", request.param("type").replaceFirst("-", "/"))
+							.sendString(Flux.range(0, 64).map((i) -> "x".repeat(16 * 1024))))
 				.get("/events", (request, response) -> response.header("content-type", "text/event-stream")
 					.sendString(Flux.just("id: 1\ndata: one\n\n", "id: 2\ndata: two\n\n").concatWith(Mono.never()))));
 
@@ -128,6 +134,21 @@ class RestClientIntegrationTests {
 		assertThat(first).isEqualTo("first;");
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.server.closedConnections()).isEqualTo(1));
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.pool().active()).isZero());
+	}
+
+	@Test
+	void aBufferedBodyOverTheLimitFailsWithTheTypedErrorButAStreamDoesNot() {
+		SentinelClient client = this.clients.create(this.server.baseUrl(),
+				(settings) -> settings.withMaxResponseSize(DataSize.ofKilobytes(64)));
+		assertThatExceptionOfType(ResponseTooLargeException.class)
+			.isThrownBy(() -> client.restClient().get().uri("/large/text-plain").retrieve().body(String.class))
+			.withMessageContaining("'upstream'")
+			.withMessageContaining("65536 bytes");
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.pool().active()).isZero());
+		// A stream of events or records is bounded per event by the reader, not as a
+		// whole.
+		byte[] stream = client.restClient().get().uri("/large/application-x-ndjson").retrieve().body(byte[].class);
+		assertThat(stream).hasSize(64 * 16 * 1024);
 	}
 
 	@Test
