@@ -224,7 +224,7 @@ class RestClientIntegrationTests {
 	interface GreetingApi {
 
 		@GetExchange("/greeting/{name}")
-		Greeting greeting(@PathVariable String name);
+		Greeting greeting(@PathVariable("name") String name);
 
 		@PostExchange(url = "/echo", contentType = MediaType.TEXT_PLAIN_VALUE)
 		String echo(@RequestBody String text);
