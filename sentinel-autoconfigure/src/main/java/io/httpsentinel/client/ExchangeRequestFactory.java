@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
@@ -193,7 +195,9 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 				if (!this.stream) {
 					buffers = limited(buffers);
 				}
-				body = new BodyStream(DataBufferUtils.subscriberInputStream(buffers, PREFETCH));
+				AtomicLong arrived = new AtomicLong();
+				buffers = buffers.doOnNext((buffer) -> arrived.addAndGet(buffer.readableByteCount()));
+				body = new BodyStream(DataBufferUtils.subscriberInputStream(buffers, PREFETCH), arrived);
 				this.body = body;
 			}
 			return body;
@@ -242,18 +246,32 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 	}
 
 	/**
-	 * The body's input stream, throwing the I/O error behind Reactor's wrapper.
+	 * The body's input stream: a read returns the bytes that have arrived (at least one,
+	 * waiting for them if none has) rather than waiting until the caller's array is full,
+	 * as Spring's subscriber stream does, which would hold back a stream's events; and it
+	 * throws the I/O error behind Reactor's wrapper.
 	 */
 	private static final class BodyStream extends FilterInputStream {
 
-		BodyStream(InputStream in) {
+		/** Bytes handed to the subscriber stream so far. */
+		private final AtomicLong arrived;
+
+		/** Bytes read from it so far. */
+		private long consumed;
+
+		BodyStream(InputStream in, AtomicLong arrived) {
 			super(in);
+			this.arrived = arrived;
 		}
 
 		@Override
 		public int read() throws IOException {
 			try {
-				return super.read();
+				int read = super.read();
+				if (read != -1) {
+					this.consumed++;
+				}
+				return read;
 			}
 			catch (RuntimeException ex) {
 				throw rethrow(unwrap(ex));
@@ -262,12 +280,60 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 
 		@Override
 		public int read(byte[] buffer, int offset, int length) throws IOException {
+			Objects.checkFromIndexSize(offset, length, buffer.length);
+			if (length == 0) {
+				return 0;
+			}
+			if (available() == 0) {
+				// Wait for the next bytes, then take what came with them.
+				int first = read();
+				if (first == -1) {
+					return -1;
+				}
+				buffer[offset] = (byte) first;
+				// The body may end (or fail) right after that byte: it counts still.
+				return 1 + Math.max(0, readArrived(buffer, offset + 1, length - 1));
+			}
+			return readArrived(buffer, offset, length);
+		}
+
+		private int readArrived(byte[] buffer, int offset, int length) throws IOException {
+			int ready = Math.min(length, available());
+			if (ready == 0) {
+				return 0;
+			}
 			try {
-				return super.read(buffer, offset, length);
+				// These bytes are queued already: this does not wait for the network.
+				int read = super.read(buffer, offset, ready);
+				this.consumed += Math.max(read, 0);
+				return read;
 			}
 			catch (RuntimeException ex) {
 				throw rethrow(unwrap(ex));
 			}
+		}
+
+		@Override
+		public int available() {
+			return (int) Math.min(Integer.MAX_VALUE, this.arrived.get() - this.consumed);
+		}
+
+		@Override
+		public long skip(long count) throws IOException {
+			if (count <= 0) {
+				return 0;
+			}
+			// Through read, so that the count of bytes read stays right.
+			byte[] skipped = new byte[(int) Math.min(count, 8192)];
+			long left = count;
+			while (left > 0) {
+				int read = read(skipped, 0, (int) Math.min(left, skipped.length));
+				if (read == -1) {
+					break;
+				}
+				left -= read;
+			}
+			return count - left;
 		}
 
 	}
