@@ -1,6 +1,8 @@
 package io.httpsentinel.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -8,36 +10,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.test.StepVerifier;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.reactive.function.BodyInserters;
 
 import io.httpsentinel.resilience.RetrySettings;
+import io.httpsentinel.testsupport.ClientKind;
 import io.httpsentinel.testsupport.LogLevels;
 import io.httpsentinel.testsupport.LoopbackServer;
 import io.httpsentinel.testsupport.TestClients;
+import io.httpsentinel.testsupport.TestRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Exchange logging of a client against a real loopback server, read from the captured
  * console: what each level shows, that secrets never show, that bodies are cut at the
- * limit, and that streams still flow.
+ * limit, and that streams still flow; once through each {@link ClientKind}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ExchangeLoggingIntegrationTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private static final String LOGGER = "io.httpsentinel.exchange.upstream";
 
@@ -83,15 +87,11 @@ class ExchangeLoggingIntegrationTests {
 		this.server.close();
 	}
 
-	@Test
-	void basicLogsRequestAndResponseLinesWithSecretQueryValuesRedacted(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void basicLogsRequestAndResponseLinesWithSecretQueryValuesRedacted(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = client(ExchangeLogLevel.BASIC);
-		assertThat(client.webClient()
-			.get()
-			.uri("/weather?city=Oslo&key=q-secret-2")
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(TIMEOUT)).isEqualTo("sunny");
+		assertThat(kind.get(client, "/weather?city=Oslo&key=q-secret-2")).isEqualTo("sunny");
 		String target = "GET " + this.server.baseUrl() + "/weather?city=Oslo&key=******";
 		assertThat(output).contains("--> " + target)
 			.containsPattern("<-- 200 " + Pattern.quote(target) + " \\(\\d+ ms\\)");
@@ -100,63 +100,54 @@ class ExchangeLoggingIntegrationTests {
 		assertNoSecrets(output);
 	}
 
-	@Test
-	void headersLevelShowsHeadersWithSecretValuesRedacted(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void headersLevelShowsHeadersWithSecretValuesRedacted(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = client(ExchangeLogLevel.HEADERS);
-		client.webClient()
-			.get()
-			.uri("/weather")
-			.header("Authorization", "Bearer tok-secret-3")
-			.header("X-Tenant", "t-secret-5")
-			.header("anthropic-version", "2023-06-01")
-			.cookie("session", "c-secret-4")
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(TIMEOUT);
+		kind.exchange(client,
+				TestRequest.get("/weather")
+					.withHeader("Authorization", "Bearer tok-secret-3")
+					.withHeader("X-Tenant", "t-secret-5")
+					.withHeader("anthropic-version", "2023-06-01")
+					.withCookie("session", "c-secret-4"));
 		assertThat(output).contains("    anthropic-version: 2023-06-01", "    Authorization: ******",
 				"    x-api-key: ******", "    X-Tenant: ******", "    Cookie: ******", "    Set-Cookie: ******",
 				"    x-request-id: r-1");
 		assertNoSecrets(output);
 	}
 
-	@Test
-	void bodyLevelLogsRequestAndResponseBodies(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void bodyLevelLogsRequestAndResponseBodies(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = client(ExchangeLogLevel.BODY);
-		assertThat(client.webClient()
-			.post()
-			.uri("/echo")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"q\":\"hello\"}")
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(TIMEOUT)).isEqualTo("{\"q\":\"hello\"}");
+		TestRequest request = TestRequest.post("/echo", "{\"q\":\"hello\"}")
+			.withContentType(MediaType.APPLICATION_JSON);
+		assertThat(kind.exchange(client, request).text()).isEqualTo("{\"q\":\"hello\"}");
 		String target = "POST " + this.server.baseUrl() + "/echo";
 		assertThat(output).contains("--> " + target + " body: {\"q\":\"hello\"}",
 				"--> " + target + " body end (13 bytes, 13 logged)", "<-- " + target + " body: {\"q\":\"hello\"}",
 				"<-- " + target + " body end (13 bytes, 13 logged)");
 	}
 
-	@Test
-	void formBodiesAreNeverShown(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void formBodiesAreNeverShown(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = client(ExchangeLogLevel.BODY);
-		client.webClient()
-			.post()
-			.uri("/form")
-			.body(BodyInserters.fromFormData("grant_type", "client_credentials").with("client_secret", "f-secret-7"))
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(TIMEOUT);
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.add("grant_type", "client_credentials");
+		form.add("client_secret", "f-secret-7");
+		assertThat(kind.exchange(client, TestRequest.post("/form", form)).text()).isEqualTo("received 54");
 		assertThat(output)
 			.contains("--> POST " + this.server.baseUrl() + "/form body end (54 bytes, content not shown)")
 			.doesNotContain("f-secret-7");
 	}
 
-	@Test
-	void bodyLoggingStopsAtTheLimitWhileTheCallerGetsTheWholeBody(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void bodyLoggingStopsAtTheLimitWhileTheCallerGetsTheWholeBody(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(),
 				(settings) -> settings.withLog(new LogSettings(ExchangeLogLevel.BODY, DataSize.ofBytes(1000))));
-		String body = client.webClient().get().uri("/big").retrieve().bodyToMono(String.class).block(TIMEOUT);
-		assertThat(body).hasSize(10_000);
+		assertThat(kind.get(client, "/big")).hasSize(10_000);
 		int logged = 0;
 		// Only the body lines: other log lines carry ISO timestamps that end in a Z.
 		Matcher zs = Pattern.compile(" body: (Z+)").matcher(output.toString());
@@ -168,64 +159,69 @@ class ExchangeLoggingIntegrationTests {
 				"body end (10000 bytes, 1000 logged)");
 	}
 
-	@Test
-	void binaryBodiesAreCountedNotShown(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void binaryBodiesAreCountedNotShown(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = client(ExchangeLogLevel.BODY);
-		client.webClient().get().uri("/binary").retrieve().bodyToMono(byte[].class).block(TIMEOUT);
+		assertThat(kind.exchange(client, TestRequest.get("/binary")).body()).containsExactly(1, 2, 3);
 		assertThat(output).contains("body end (3 bytes, content not shown)").doesNotContain("/binary body: ");
 	}
 
-	@Test
-	void streamFlowsEventByEventWhileItsBodyIsLogged(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void streamFlowsEventByEventWhileItsBodyIsLogged(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = client(ExchangeLogLevel.BODY);
+		List<String> chunks = new ArrayList<>();
 		// The stream never ends: the first event can only arrive if nothing holds it.
-		StepVerifier.create(client.webClient().get().uri("/events").retrieve().bodyToFlux(String.class).take(1))
-			.expectNext("one")
-			.expectComplete()
-			.verify(TIMEOUT);
+		// Declining the first chunk closes the stream.
+		kind.stream(client, TestRequest.get("/events"), (chunk) -> !chunks.add(chunk));
+		assertThat(chunks).containsExactly("data: one\n\n");
 		String target = "GET " + this.server.baseUrl() + "/events";
 		assertThat(output).contains("<-- " + target + " body: data: one", "<-- " + target + " body cancelled after")
 			.doesNotContain(target + " body end");
 	}
 
-	@Test
-	void everyAttemptIsLogged(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void everyAttemptIsLogged(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(),
 				(settings) -> settings.withLog(LogSettings.INHERIT.withLevel(ExchangeLogLevel.BASIC))
 					.withRetry(
 							RetrySettings.INHERIT.withBackoff(Duration.ofMillis(1), 1.0, Duration.ofMillis(1), 0.0)));
-		assertThat(client.webClient().get().uri("/flaky").retrieve().bodyToMono(String.class).block(TIMEOUT))
-			.isEqualTo("ok");
+		assertThat(kind.get(client, "/flaky")).isEqualTo("ok");
 		String target = "GET " + this.server.baseUrl() + "/flaky";
 		assertThat(output).contains("<-- 503 " + target, "<-- 200 " + target);
+		// Once per attempt: two requests, two responses.
 		assertThat(output.toString().split(Pattern.quote("--> " + target), -1)).hasSize(3);
+		assertThat(output.toString().split(Pattern.quote("<-- "), -1)).hasSize(3);
 	}
 
-	@Test
-	void failedAttemptIsLoggedWithItsError(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void failedAttemptIsLoggedWithItsError(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(),
 				(settings) -> settings.withLog(LogSettings.INHERIT.withLevel(ExchangeLogLevel.BASIC))
 					.withRetry(RetrySettings.INHERIT.withMaxRetries(0)));
 		int port = this.server.baseUrl().getPort();
 		this.server.close();
-		StepVerifier.create(client.webClient().get().uri("/weather").retrieve().bodyToMono(String.class))
-			.expectError()
-			.verify(TIMEOUT);
+		assertThat(catchThrowable(() -> kind.get(client, "/weather"))).isInstanceOf(kind.transportError());
 		assertThat(output).containsPattern("<-- GET http://127.0.0.1:" + port + "/weather failed after \\d+ ms: ");
 	}
 
-	@Test
-	void nothingIsLoggedWhileTheLoggerIsNotAtDebug(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void nothingIsLoggedWhileTheLoggerIsNotAtDebug(ClientKind kind, CapturedOutput output) {
 		this.logLevels.set(LOGGER, LogLevel.INFO);
 		SentinelClient client = client(ExchangeLogLevel.BODY);
-		client.webClient().get().uri("/weather").retrieve().bodyToMono(String.class).block(TIMEOUT);
+		assertThat(kind.get(client, "/weather")).isEqualTo("sunny");
 		assertThat(output).doesNotContain("--> GET").doesNotContain("<-- 200");
 	}
 
-	@Test
-	void levelNoneLogsNothing(CapturedOutput output) {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void levelNoneLogsNothing(ClientKind kind, CapturedOutput output) {
 		SentinelClient client = client(ExchangeLogLevel.NONE);
-		client.webClient().get().uri("/weather").retrieve().bodyToMono(String.class).block(TIMEOUT);
+		assertThat(kind.get(client, "/weather")).isEqualTo("sunny");
 		assertThat(output).doesNotContain("--> GET").doesNotContain("<-- 200");
 	}
 

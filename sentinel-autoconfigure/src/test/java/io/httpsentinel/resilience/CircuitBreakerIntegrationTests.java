@@ -2,34 +2,36 @@ package io.httpsentinel.resilience;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
-import reactor.test.StepVerifier;
 
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.SentinelClient;
-import io.httpsentinel.client.pool.TimeoutSettings;
+import io.httpsentinel.testsupport.ClientKind;
+import io.httpsentinel.testsupport.ErrorStatus;
 import io.httpsentinel.testsupport.LoopbackServer;
 import io.httpsentinel.testsupport.MutableClock;
+import io.httpsentinel.testsupport.TestRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The circuit breaker of a client against a real loopback server whose answer the test
- * sets; the breaker's clock is moved by hand.
+ * sets, once through each {@link ClientKind}; the breaker's clock is moved by hand.
  */
 class CircuitBreakerIntegrationTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private final AtomicInteger status = new AtomicInteger(500);
 
@@ -53,85 +55,102 @@ class CircuitBreakerIntegrationTests {
 		this.server.close();
 	}
 
-	@Test
-	void breakerOpensRejectsHalfOpensAndClosesAgain() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void breakerOpensRejectsHalfOpensAndClosesAgain(ClientKind kind) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
-		for (int i = 0; i < 4; i++) {
-			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
-		}
+		failFourTimes(kind, client);
 		assertThat(state(client)).isEqualTo(CircuitBreaker.State.OPEN);
 		int servedWhenOpened = this.served.get();
-		StepVerifier.create(get(client))
-			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(CircuitOpenException.class)
-				.hasMessageContaining("'upstream'"))
-			.verify(TIMEOUT);
+		assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> kind.get(client, "/"))
+			.withMessageContaining("'upstream'");
 		assertThat(this.served).hasValue(servedWhenOpened);
 		// The open breaker is never retried against: one rejected attempt, no retry.
 		assertThat(this.clients.reasons()).last().isEqualTo("error-not-retryable");
 
 		this.clock.advance(Duration.ofSeconds(31));
 		this.status.set(200);
-		assertThat(get(client).block(TIMEOUT)).isEqualTo("status 200");
+		assertThat(kind.get(client, "/")).isEqualTo("status 200");
 		assertThat(state(client)).isEqualTo(CircuitBreaker.State.HALF_OPEN);
-		assertThat(get(client).block(TIMEOUT)).isEqualTo("status 200");
+		assertThat(kind.get(client, "/")).isEqualTo("status 200");
 		assertThat(state(client)).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
-	@Test
-	void failedProbeOpensTheBreakerAgain() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void failuresThroughEitherApiCountInTheSameBreaker(ClientKind kind) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
-		for (int i = 0; i < 4; i++) {
-			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
+		for (ClientKind caller : List.of(kind, kind.other(), kind, kind.other())) {
+			assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> caller.get(client, "/"));
 		}
+		assertThat(state(client)).isEqualTo(CircuitBreaker.State.OPEN);
+		for (ClientKind caller : ClientKind.values()) {
+			assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> caller.get(client, "/"));
+		}
+		assertThat(this.served).hasValue(4);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void failedProbeOpensTheBreakerAgain(ClientKind kind) {
+		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
+		failFourTimes(kind, client);
 		this.clock.advance(Duration.ofSeconds(31));
-		StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
-		StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
+		assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"));
+		assertThat(state(client)).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+		assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"));
 		assertThat(state(client)).isEqualTo(CircuitBreaker.State.OPEN);
 	}
 
-	@Test
-	void tooManyRequestsAndClientErrorsNeverOpenTheBreaker() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void tooManyRequestsAndClientErrorsNeverOpenTheBreaker(ClientKind kind) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
 		for (int code : new int[] { 429, 429, 429, 400, 404, 429, 409, 429 }) {
 			this.status.set(code);
-			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
+			assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"))
+				.satisfies((error) -> assertThat(error.status()).isEqualTo(code));
 		}
 		assertThat(state(client)).isEqualTo(CircuitBreaker.State.CLOSED);
 		assertThat(client.circuitBreaker().resilience4j().getMetrics().getNumberOfFailedCalls()).isZero();
+		assertThat(client.metrics().totals().requests()).isEqualTo(8);
+		assertThat(this.served).hasValue(8);
 	}
 
-	@Test
-	void streamBreakingOffAfterItsHeadersCountsAsAFailure() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void streamBreakingOffAfterItsHeadersCountsAsAFailure(ClientKind kind) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
-		StepVerifier
-			.create(client.webClient()
-				.get()
-				.uri("/stream-breaks")
-				.retrieve()
-				.bodyToFlux(String.class)
-				.map(String::strip)
-				.filter((line) -> !line.isEmpty()))
-			.expectNext("one")
-			.expectError()
-			.verify(TIMEOUT);
+		List<String> chunks = new CopyOnWriteArrayList<>();
+		Throwable error = catchThrowable(() -> kind.stream(client, TestRequest.get("/stream-breaks"), chunks::add));
+		assertThat(String.join("", chunks)).isEqualTo("data: one\n\n");
+		assertThat(error).isNotNull();
 		CircuitBreaker.Metrics metrics = client.circuitBreaker().resilience4j().getMetrics();
 		// One success when the headers arrived, one failure when the stream broke off.
 		assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(1);
 		assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
-		// Nothing is retried once the caller has seen a byte of the body.
 		assertThat(this.served).hasValue(1);
 	}
 
-	@Test
-	void disabledBreakerNeverOpens() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void disabledBreakerNeverOpens(ClientKind kind) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(),
 				(settings) -> ResilientClients.smallBreaker(settings)
 					.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withEnabled(false)));
 		for (int i = 0; i < 8; i++) {
-			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
+			assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"));
 		}
 		assertThat(client.circuitBreaker().resilience4j()).isNull();
+		assertThat(client.metrics().totals().failures()).isEqualTo(8);
 		assertThat(this.served).hasValue(8);
+	}
+
+	private static void failFourTimes(ClientKind kind, SentinelClient client) {
+		for (int i = 0; i < 4; i++) {
+			assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"))
+				.satisfies((error) -> assertThat(error.status()).isEqualTo(500));
+		}
 	}
 
 	private static Mono<Void> breakingStream(HttpServerResponse response) {
@@ -146,10 +165,6 @@ class CircuitBreakerIntegrationTests {
 
 	private static CircuitBreaker.State state(SentinelClient client) {
 		return client.circuitBreaker().resilience4j().getState();
-	}
-
-	private static Mono<String> get(SentinelClient client) {
-		return client.webClient().get().uri("/").retrieve().bodyToMono(String.class);
 	}
 
 }

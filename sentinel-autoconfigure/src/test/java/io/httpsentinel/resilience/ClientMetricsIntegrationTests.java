@@ -1,6 +1,7 @@
 package io.httpsentinel.resilience;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,11 +17,8 @@ import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-import reactor.test.StepVerifier;
-
-import org.springframework.web.reactive.function.client.WebClientRequestException;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.httpsentinel.client.ClientMetricsSnapshot;
 import io.httpsentinel.client.ClientMetricsSnapshot.Totals;
@@ -29,13 +27,18 @@ import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.client.pool.TimeoutSettings;
+import io.httpsentinel.testsupport.ClientKind;
+import io.httpsentinel.testsupport.ErrorStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
  * {@link SentinelClient#metrics()} after real calls to OkHttp's MockWebServer on
- * loopback: counted by the pipeline itself, no Micrometer involved.
+ * loopback: counted by the pipeline itself, no Micrometer involved; the calls go once
+ * through each {@link ClientKind}.
  */
 class ClientMetricsIntegrationTests {
 
@@ -69,11 +72,12 @@ class ClientMetricsIntegrationTests {
 		assertThat(metrics.rateLimit()).isEqualTo(new ClientMetricsSnapshot.RateLimit(-1, null));
 	}
 
-	@Test
-	void successCountsARequestASuccessAndItsLatency() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void successCountsARequestASuccessAndItsLatency(ClientKind kind) {
 		this.server.enqueue(new MockResponse.Builder().headersDelay(200, TimeUnit.MILLISECONDS).body("ok").build());
 		SentinelClient client = this.clients.create(url(), (settings) -> settings);
-		assertThat(get(client).block(TIMEOUT)).isEqualTo("ok");
+		assertThat(kind.get(client, "/")).isEqualTo("ok");
 		ClientMetricsSnapshot metrics = client.metrics();
 		assertThat(metrics.totals()).isEqualTo(new Totals(1, 1, 0, 0, 0, 0, 0));
 		assertThat(metrics.latency().calls()).isEqualTo(1);
@@ -86,13 +90,14 @@ class ClientMetricsIntegrationTests {
 				.isEqualTo(new ClientMetricsSnapshot.Pool(0, 1, 0, PoolSettings.DEFAULTS.maxConnections())));
 	}
 
-	@Test
-	void retriedCallCountsItsRetriesAndOneOutcome() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void retriedCallCountsItsRetriesAndOneOutcome(ClientKind kind) {
 		this.server.enqueue(new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build());
 		this.server.enqueue(new MockResponse.Builder().code(503).build());
 		this.server.enqueue(new MockResponse.Builder().body("done").build());
 		SentinelClient client = this.clients.create(url(), this::fastRetries);
-		assertThat(get(client).block(TIMEOUT)).isEqualTo("done");
+		assertThat(kind.get(client, "/")).isEqualTo("done");
 		PipelineStatistics statistics = client.pipelineStatistics();
 		assertThat(statistics.retries(RetryReason.STATUS)).isEqualTo(1);
 		assertThat(statistics.retries(RetryReason.RESET)).isEqualTo(1);
@@ -100,42 +105,47 @@ class ClientMetricsIntegrationTests {
 		assertThat(client.metrics().latency().calls()).isEqualTo(1);
 	}
 
-	@Test
-	void errorStatusAndConnectFailureCountAsFailures() throws IOException {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void errorStatusAndConnectFailureCountAsFailures(ClientKind kind) throws IOException {
 		this.server.enqueue(new MockResponse.Builder().code(404).build());
 		SentinelClient client = this.clients.create(url(), this::fastRetries);
-		StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
+		assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"));
 		assertThat(client.metrics().totals()).isEqualTo(new Totals(1, 0, 1, 0, 0, 0, 0));
 
 		SentinelClient refused = this.clients.create(closedPortUrl(), this::fastRetries);
-		StepVerifier.create(get(refused)).expectError(WebClientRequestException.class).verify(TIMEOUT);
+		assertThat(catchThrowable(() -> kind.get(refused, "/"))).isInstanceOf(kind.transportError())
+			.rootCause()
+			.isInstanceOf(ConnectException.class);
 		assertThat(refused.pipelineStatistics().retries(RetryReason.CONNECT)).isEqualTo(2);
 		assertThat(refused.metrics().totals()).isEqualTo(new Totals(1, 0, 1, 2, 0, 0, 0));
 	}
 
-	@Test
-	void longRetryAfterCountsAPauseAndTheCallsItRefuses() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void longRetryAfterCountsAPauseAndTheCallsItRefuses(ClientKind kind) {
 		this.server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "120").build());
 		SentinelClient client = this.clients.create(url(), this::fastRetries);
 		Instant before = Instant.now();
-		StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
-		StepVerifier.create(get(client)).expectError(HostPausedException.class).verify(TIMEOUT);
-		StepVerifier.create(get(client)).expectError(HostPausedException.class).verify(TIMEOUT);
+		assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"));
+		assertThatExceptionOfType(HostPausedException.class).isThrownBy(() -> kind.get(client, "/"));
+		assertThatExceptionOfType(HostPausedException.class).isThrownBy(() -> kind.get(client, "/"));
 		assertThat(client.pipelineStatistics().hostPauses()).isEqualTo(1);
 		ClientMetricsSnapshot metrics = client.metrics();
 		assertThat(metrics.totals()).isEqualTo(new Totals(3, 0, 3, 0, 0, 0, 2));
 		assertThat(metrics.rateLimit().pausedUntil()).isBetween(before.plusSeconds(119), before.plusSeconds(125));
 	}
 
-	@Test
-	void rateLimiterCountsWaitsAndRejections() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void rateLimiterCountsWaitsAndRejections(ClientKind kind) {
 		// 2 per second, one at a time: the second call waits about 500ms for its turn.
 		SentinelClient waiting = this.clients.create(url(),
 				(settings) -> settings.withRateLimit(new RateLimitSettings(2, null, 1, Duration.ofSeconds(5))));
 		this.server.enqueue(new MockResponse.Builder().body("first").build());
 		this.server.enqueue(new MockResponse.Builder().body("second").build());
-		assertThat(get(waiting).block(TIMEOUT)).isEqualTo("first");
-		assertThat(get(waiting).block(TIMEOUT)).isEqualTo("second");
+		assertThat(kind.get(waiting, "/")).isEqualTo("first");
+		assertThat(kind.get(waiting, "/")).isEqualTo("second");
 		PipelineStatistics statistics = waiting.pipelineStatistics();
 		assertThat(statistics.rateLimitWaits()).isEqualTo(1);
 		assertThat(statistics.rateLimitWaitTime(TimeUnit.MILLISECONDS)).isGreaterThan(0).isLessThanOrEqualTo(500);
@@ -145,15 +155,16 @@ class ClientMetricsIntegrationTests {
 		SentinelClient refusing = this.clients.create(url(),
 				(settings) -> settings.withRateLimit(new RateLimitSettings(null, 1, 1, Duration.ofMillis(100))));
 		this.server.enqueue(new MockResponse.Builder().body("only").build());
-		assertThat(get(refusing).block(TIMEOUT)).isEqualTo("only");
-		StepVerifier.create(get(refusing)).expectError(RateLimitExceededException.class).verify(TIMEOUT);
+		assertThat(kind.get(refusing, "/")).isEqualTo("only");
+		assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(() -> kind.get(refusing, "/"));
 		ClientMetricsSnapshot metrics = refusing.metrics();
 		assertThat(metrics.totals()).isEqualTo(new Totals(2, 1, 1, 0, 0, 1, 0));
 		assertThat(metrics.rateLimit().availablePermits()).isZero();
 	}
 
-	@Test
-	void openBreakerShowsItsStateAndFailureRate() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void openBreakerShowsItsStateAndFailureRate(ClientKind kind) {
 		for (int i = 0; i < 4; i++) {
 			this.server.enqueue(new MockResponse.Builder().code(500).build());
 		}
@@ -161,12 +172,30 @@ class ClientMetricsIntegrationTests {
 				(settings) -> settings.withRetry(RetrySettings.INHERIT.withMaxRetries(0))
 					.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withThreshold(50f, 4)));
 		for (int i = 0; i < 4; i++) {
-			StepVerifier.create(get(client)).expectError(WebClientResponseException.class).verify(TIMEOUT);
+			assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"));
 		}
-		StepVerifier.create(get(client)).expectError(CircuitOpenException.class).verify(TIMEOUT);
+		assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> kind.get(client, "/"));
 		ClientMetricsSnapshot metrics = client.metrics();
 		assertThat(metrics.breaker()).isEqualTo(new ClientMetricsSnapshot.Breaker(CircuitBreaker.State.OPEN, 100f));
 		assertThat(metrics.totals()).isEqualTo(new Totals(5, 0, 5, 0, 0, 0, 0));
+	}
+
+	@Test
+	void callsThroughBothApisShareOneRateLimitAndOneSnapshot() {
+		// Two calls a minute: one through each API, then each is refused.
+		SentinelClient client = this.clients.create(url(),
+				(settings) -> settings.withRateLimit(new RateLimitSettings(null, 2, 2, Duration.ofMillis(100))));
+		this.server.enqueue(new MockResponse.Builder().body("web").build());
+		this.server.enqueue(new MockResponse.Builder().body("rest").build());
+		assertThat(ClientKind.WEB_CLIENT.get(client, "/")).isEqualTo("web");
+		assertThat(ClientKind.REST_CLIENT.get(client, "/")).isEqualTo("rest");
+		for (ClientKind kind : ClientKind.values()) {
+			assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(() -> kind.get(client, "/"));
+		}
+		assertThat(this.server.getRequestCount()).isEqualTo(2);
+		ClientMetricsSnapshot metrics = client.metrics();
+		assertThat(metrics.totals()).isEqualTo(new Totals(4, 2, 2, 0, 0, 2, 0));
+		assertThat(metrics.latency().calls()).isEqualTo(4);
 	}
 
 	@Test
@@ -199,10 +228,6 @@ class ClientMetricsIntegrationTests {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return URI.create("http://127.0.0.1:" + socket.getLocalPort());
 		}
-	}
-
-	private static Mono<String> get(SentinelClient client) {
-		return client.webClient().get().uri("/").retrieve().bodyToMono(String.class);
 	}
 
 }

@@ -2,16 +2,21 @@ package io.httpsentinel.resilience;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import io.httpsentinel.client.SentinelClient;
+import io.httpsentinel.testsupport.ClientKind;
+import io.httpsentinel.testsupport.ErrorStatus;
 import io.httpsentinel.testsupport.LoopbackServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,11 +24,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The retry budget holding a burst of failing calls against a real loopback server that
- * holds every request until the test lets the current wave answer 503.
+ * holds every request until the test lets the current wave answer 503; once through each
+ * {@link ClientKind}, each call on a thread of its own.
  */
 class RetryBudgetIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final int CALLS = 100;
 
 	private final AtomicReference<Sinks.Empty<Void>> gate = new AtomicReference<>(Sinks.empty());
 
@@ -36,15 +44,20 @@ class RetryBudgetIntegrationTests {
 
 	private final ResilientClients clients = new ResilientClients(Clock.systemUTC());
 
+	private final ExecutorService callers = Executors.newFixedThreadPool(CALLS);
+
 	@AfterEach
-	void stop() {
+	void stop() throws InterruptedException {
 		this.gate.get().tryEmitEmpty();
+		this.callers.shutdown();
+		assertThat(this.callers.awaitTermination(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		this.clients.close();
 		this.server.close();
 	}
 
-	@Test
-	void budgetHoldsAHundredFailingCallsToAFifthOfTheirNumberInRetries() {
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void budgetHoldsAHundredFailingCallsToAFifthOfTheirNumberInRetries(ClientKind kind) {
 		SentinelClient client = this.clients.create(this.server.baseUrl(),
 				(settings) -> settings
 					.withRetry(RetrySettings.INHERIT.withMaxRetries(2)
@@ -52,22 +65,30 @@ class RetryBudgetIntegrationTests {
 					.withCircuitBreaker(CircuitBreakerSettings.INHERIT.withEnabled(false)));
 		PipelineStatistics statistics = client.pipelineStatistics();
 		AtomicInteger failed = new AtomicInteger();
-		Flux.range(0, 100)
-			.flatMap((i) -> client.webClient()
-				.get()
-				.uri("/")
-				.retrieve()
-				.bodyToMono(String.class)
-				.onErrorResume((error) -> Mono.fromRunnable(failed::incrementAndGet)), 100)
-			.subscribe();
-		await().atMost(TIMEOUT).until(() -> this.received.get() == 100);
+		AtomicInteger completed = new AtomicInteger();
+		for (int i = 0; i < CALLS; i++) {
+			this.callers.execute(() -> {
+				try {
+					kind.get(client, "/");
+				}
+				catch (ErrorStatus ex) {
+					if (ex.status() == 503) {
+						failed.incrementAndGet();
+					}
+				}
+				finally {
+					completed.incrementAndGet();
+				}
+			});
+		}
+		await().atMost(TIMEOUT).until(() -> this.received.get() == CALLS);
 
 		// Wave 1: all 100 fail at once; 20% of 100 calls in flight may retry.
 		openGate();
 		await().atMost(TIMEOUT)
 			.until(() -> statistics.requestsInFlight() == statistics.retriesInFlight()
-					&& this.received.get() == 100 + statistics.retriesInFlight());
-		int firstWaveRetries = this.received.get() - 100;
+					&& this.received.get() == CALLS + statistics.retriesInFlight());
+		int firstWaveRetries = this.received.get() - CALLS;
 		assertThat(firstWaveRetries).isEqualTo(20);
 		assertThat(statistics.retryBudgetExhausted()).isEqualTo(80);
 
@@ -75,16 +96,17 @@ class RetryBudgetIntegrationTests {
 		openGate();
 		await().atMost(TIMEOUT)
 			.until(() -> statistics.requestsInFlight() == statistics.retriesInFlight()
-					&& this.received.get() == 100 + firstWaveRetries + statistics.retriesInFlight());
-		int secondWaveRetries = this.received.get() - 100 - firstWaveRetries;
+					&& this.received.get() == CALLS + firstWaveRetries + statistics.retriesInFlight());
+		int secondWaveRetries = this.received.get() - CALLS - firstWaveRetries;
 		// At most 20% of the 20 calls still in flight; fewer when some gave up first.
 		assertThat(secondWaveRetries).isBetween(1, 4);
 
 		openGate();
-		await().atMost(TIMEOUT).until(() -> statistics.requestsInFlight() == 0);
+		await().atMost(TIMEOUT).until(() -> completed.get() == CALLS);
+		assertThat(failed).hasValue(CALLS);
+		assertThat(statistics.requestsInFlight()).isZero();
 		// At most 124 attempts for 100 calls, where retrying without a budget sends 300.
-		assertThat(this.received.get()).isEqualTo(100 + firstWaveRetries + secondWaveRetries);
-		assertThat(failed).hasValue(100);
+		assertThat(this.received.get()).isEqualTo(CALLS + firstWaveRetries + secondWaveRetries);
 		assertThat(statistics.retriesInFlight()).isZero();
 	}
 
