@@ -16,7 +16,7 @@ public class ResponseTooLargeException extends SentinelException {
 
 	public ResponseTooLargeException(String clientName, DataSize limit, Throwable cause) {
 		super(clientName, "response body exceeds max-response-size of " + limit.toBytes()
-				+ " bytes; raise the limit or stream the body with bodyToFlux", cause);
+				+ " bytes; raise the limit, or read the body as a stream (WebClient: bodyToFlux)", cause);
 		this.limit = limit;
 	}
 
