@@ -57,6 +57,17 @@ final class ProblemControllers {
 			return ProblemControllers.call(this.clients, client, what).block();
 		}
 
+		/** The same call with the client's RestClient (Spring MVC only). */
+		@GetMapping("/rest/{client}/{what}")
+		String rest(@PathVariable String client, @PathVariable String what) {
+			return this.clients.get(client)
+				.restClient()
+				.get()
+				.uri("/{what}?token=" + ProblemApp.QUERY_SECRET, what)
+				.retrieve()
+				.body(String.class);
+		}
+
 		/** The kind of thread a blocking call runs on. */
 		@GetMapping("/thread")
 		String thread() {

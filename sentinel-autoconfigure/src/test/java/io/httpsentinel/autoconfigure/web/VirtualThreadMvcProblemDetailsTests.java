@@ -1,5 +1,6 @@
 package io.httpsentinel.autoconfigure.web;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
@@ -8,9 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Problem details in a Spring MVC application whose requests run on virtual threads
- * ({@code spring.threads.virtual.enabled=true}, Java 21 and later).
+ * ({@code spring.threads.virtual.enabled=true}). Runs on Java 21+ (see the
+ * {@code virtual-threads} profile).
  */
-@EnabledForJreRange(min = JRE.JAVA_21)
+@Tag("virtual-threads")
+@EnabledForJreRange(min = JRE.JAVA_21, disabledReason = "virtual threads need Java 21+")
 class VirtualThreadMvcProblemDetailsTests extends ServletProblemDetailsTests {
 
 	@Override
