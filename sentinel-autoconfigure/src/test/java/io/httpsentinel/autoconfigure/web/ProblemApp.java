@@ -1,10 +1,14 @@
 package io.httpsentinel.autoconfigure.web;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -143,6 +147,22 @@ final class ProblemApp implements AutoCloseable {
 		return new Answer(this.http.send(request(path), HttpResponse.BodyHandlers.ofString()));
 	}
 
+	/**
+	 * GET a stream of the application and read it until it ends or breaks off.
+	 * @return the status, and the text received before the end
+	 */
+	Answer getStream(String path) throws IOException, InterruptedException {
+		HttpResponse<InputStream> response = this.http.send(request(path), HttpResponse.BodyHandlers.ofInputStream());
+		ByteArrayOutputStream received = new ByteArrayOutputStream();
+		try (InputStream body = response.body()) {
+			body.transferTo(received);
+		}
+		catch (IOException ex) {
+			// Broken off: what arrived before is the answer.
+		}
+		return new Answer(response.statusCode(), response.headers(), received.toString(StandardCharsets.UTF_8));
+	}
+
 	/** GET a path of the application without waiting for the answer. */
 	CompletableFuture<Answer> getLater(String path) {
 		return this.http.sendAsync(request(path), HttpResponse.BodyHandlers.ofString()).thenApply(Answer::new);
@@ -151,7 +171,6 @@ final class ProblemApp implements AutoCloseable {
 	private HttpRequest request(String path) {
 		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.header("Accept", "application/json")
 			.timeout(Duration.ofSeconds(30))
 			.build();
 	}
@@ -164,22 +183,18 @@ final class ProblemApp implements AutoCloseable {
 	}
 
 	/** An answer of the application. */
-	record Answer(HttpResponse<String> response) {
+	record Answer(int status, HttpHeaders headers, String body) {
 
-		int status() {
-			return this.response.statusCode();
+		Answer(HttpResponse<String> response) {
+			this(response.statusCode(), response.headers(), response.body());
 		}
 
 		String header(String name) {
-			return this.response.headers().firstValue(name).orElse(null);
-		}
-
-		String body() {
-			return this.response.body();
+			return this.headers.firstValue(name).orElse(null);
 		}
 
 		JsonNode json() {
-			return json.readTree(this.response.body());
+			return json.readTree(this.body);
 		}
 
 	}

@@ -1,9 +1,11 @@
 package io.httpsentinel.autoconfigure.web;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -66,6 +68,12 @@ final class ProblemControllers {
 				.uri("/{what}?token=" + ProblemApp.QUERY_SECRET, what)
 				.retrieve()
 				.body(String.class);
+		}
+
+		/** A stream that fails with the client's error once it was committed. */
+		@GetMapping(path = "/stream/{client}/{what}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		Flux<String> stream(@PathVariable String client, @PathVariable String what) {
+			return Flux.concat(Flux.just("first"), ProblemControllers.call(this.clients, client, what));
 		}
 
 		/** The kind of thread a blocking call runs on. */
