@@ -1,5 +1,6 @@
 package io.httpsentinel.client;
 
+import java.io.IOException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,8 @@ public record UpstreamProblem(HttpStatus status, @Nullable Duration retryAfter, 
 	 * {@link WebClientRequestException} of a request under a client's base URL (same
 	 * scheme, host and port; the path at or below the base URL's). Either one may be
 	 * wrapped in Spring's client exceptions ({@link RestClientException},
-	 * {@link WebClientException}) or in {@link CompletionException},
+	 * {@link WebClientException}), in an {@link IOException} (as a {@code RestClient}'s
+	 * request factory may throw it) or in {@link CompletionException},
 	 * {@link ExecutionException} or {@link UndeclaredThrowableException}; an exception of
 	 * any other type, whatever its cause, is the application's and not mapped.
 	 * @param error the error
@@ -172,8 +174,8 @@ public record UpstreamProblem(HttpStatus status, @Nullable Duration retryAfter, 
 
 	private static boolean isWrapper(Throwable error) {
 		return error instanceof WebClientException || error instanceof RestClientException
-				|| error instanceof CompletionException || error instanceof ExecutionException
-				|| error instanceof UndeclaredThrowableException;
+				|| error instanceof IOException || error instanceof CompletionException
+				|| error instanceof ExecutionException || error instanceof UndeclaredThrowableException;
 	}
 
 	/**

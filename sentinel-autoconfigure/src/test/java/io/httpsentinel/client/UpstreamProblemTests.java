@@ -168,6 +168,14 @@ class UpstreamProblemTests {
 	}
 
 	@Test
+	void aTransportErrorWrappedByARestClientsIoErrorIsFoundThroughItsUri() {
+		WebClientRequestException refused = new WebClientRequestException(new IOException("Connection refused"),
+				HttpMethod.GET, URI.create("https://payments.example/charges"), HttpHeaders.EMPTY);
+		assertThat(find(new ResourceAccessException("I/O error", new IOException(refused)))).get()
+			.satisfies((problem) -> assertThat(problem.clientName()).isEqualTo("payments"));
+	}
+
+	@Test
 	void aSentinelErrorWrappedByAnExceptionOfTheApplicationIsTheApplications() {
 		assertThat(find(new IllegalStateException("order failed", new CircuitOpenException("weather", null))))
 			.isEmpty();
