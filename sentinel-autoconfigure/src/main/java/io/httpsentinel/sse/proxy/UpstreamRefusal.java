@@ -1,6 +1,5 @@
 package io.httpsentinel.sse.proxy;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -11,17 +10,10 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
-import io.httpsentinel.SentinelTimeoutException;
 import io.httpsentinel.client.SentinelClient;
-import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
-import io.httpsentinel.client.pool.PoolPendingLimitException;
-import io.httpsentinel.resilience.CircuitOpenException;
-import io.httpsentinel.resilience.HostPausedException;
-import io.httpsentinel.resilience.RateLimitExceededException;
-import io.httpsentinel.resilience.RetryAfter;
+import io.httpsentinel.client.UpstreamProblem;
 
 /**
  * The response a downstream client gets when its stream cannot start: the upstream failed
@@ -60,25 +52,10 @@ record UpstreamRefusal(HttpStatus status, @Nullable Duration retryAfter, String 
 	 * @param client the client
 	 * @param clock the wall clock
 	 * @return the refusal
+	 * @see UpstreamProblem#of(Throwable, SentinelClient, Clock)
 	 */
 	static UpstreamRefusal of(Throwable error, SentinelClient client, Clock clock) {
-		if (error instanceof CircuitOpenException) {
-			// How long the breaker stays open is not exposed; it is at least this.
-			return unavailable(client.settings().circuitBreaker().waitInOpen(), "Upstream circuit breaker open");
-		}
-		if (error instanceof HostPausedException paused) {
-			return unavailable(Duration.between(clock.instant(), paused.pausedUntil()), "Upstream asked for a pause");
-		}
-		if (error instanceof RateLimitExceededException limited) {
-			return unavailable(limited.wouldWait(), "Upstream rate limit reached");
-		}
-		if (error instanceof PoolAcquireTimeoutException || error instanceof PoolPendingLimitException) {
-			return new UpstreamRefusal(HttpStatus.SERVICE_UNAVAILABLE, null, "Too many concurrent upstream calls");
-		}
-		if (error instanceof SentinelTimeoutException) {
-			return new UpstreamRefusal(HttpStatus.GATEWAY_TIMEOUT, null, "Upstream did not answer in time");
-		}
-		return new UpstreamRefusal(HttpStatus.BAD_GATEWAY, null, "Upstream unreachable");
+		return of(UpstreamProblem.of(error, client, clock));
 	}
 
 	/**
@@ -87,44 +64,37 @@ record UpstreamRefusal(HttpStatus status, @Nullable Duration retryAfter, String 
 	 * @param headers the upstream's headers
 	 * @param clock the wall clock
 	 * @return the refusal
+	 * @see UpstreamProblem#ofStatus(int, HttpHeaders, String, Clock)
 	 */
 	static UpstreamRefusal of(int status, HttpHeaders headers, Clock clock) {
 		if (status == 204) {
 			return new UpstreamRefusal(HttpStatus.NO_CONTENT, null, "No stream");
 		}
-		if (status == 429 || status == 503) {
-			return new UpstreamRefusal(HttpStatus.SERVICE_UNAVAILABLE, RetryAfter.of(headers, clock).orElse(null),
-					"Upstream unavailable");
-		}
 		if (status >= 200 && status < 300) {
 			return new UpstreamRefusal(HttpStatus.BAD_GATEWAY, null, "Upstream did not answer with an event stream");
 		}
-		return new UpstreamRefusal(HttpStatus.BAD_GATEWAY, null, "Upstream answered " + status);
+		return of(UpstreamProblem.ofStatus(status, headers, null, clock));
 	}
 
-	private static UpstreamRefusal unavailable(Duration wait, String detail) {
-		return new UpstreamRefusal(HttpStatus.SERVICE_UNAVAILABLE, wait, detail);
+	private static UpstreamRefusal of(UpstreamProblem problem) {
+		return new UpstreamRefusal(problem.status(), problem.retryAfter(), problem.detail());
 	}
 
 	/**
 	 * The response: the status, {@code Retry-After} in whole seconds (rounded up, at
-	 * least 1), and a small {@code application/problem+json} body.
+	 * least 1), and a small {@code application/problem+json} body
+	 * ({@link UpstreamProblem}).
 	 * @return the response
 	 */
 	ResponseEntity<Flux<DataBuffer>> toResponse() {
 		HttpHeaders headers = new HttpHeaders();
-		headers.setCacheControl("no-store");
-		if (this.retryAfter != null) {
-			long millis = Math.max(0, this.retryAfter.toMillis());
-			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (millis + 999) / 1000)));
-		}
 		if (this.status == HttpStatus.NO_CONTENT) {
+			headers.setCacheControl("no-store");
 			return new ResponseEntity<>(Flux.empty(), headers, this.status);
 		}
-		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		String problem = "{\"title\":\"" + this.status.getReasonPhrase() + "\",\"status\":" + this.status.value()
-				+ ",\"detail\":\"" + this.detail + "\"}";
-		DataBuffer body = DefaultDataBufferFactory.sharedInstance.wrap(problem.getBytes(StandardCharsets.UTF_8));
+		UpstreamProblem problem = new UpstreamProblem(this.status, this.retryAfter, this.detail, null);
+		problem.applyHeaders(headers);
+		DataBuffer body = DefaultDataBufferFactory.sharedInstance.wrap(problem.toJson(null));
 		return new ResponseEntity<>(Flux.just(body), headers, this.status);
 	}
 

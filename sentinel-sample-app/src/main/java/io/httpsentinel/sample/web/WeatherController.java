@@ -13,7 +13,8 @@ import io.httpsentinel.client.SentinelClients;
 /**
  * Current weather of a city, fetched from the upstream weather API through the Sentinel
  * client {@code weather} (configured under {@code sentinel.clients.weather}). Upstream
- * failures are turned into responses by {@link UpstreamErrorHandler}.
+ * failures need no handler here: Sentinel answers them with problem details (503 with
+ * {@code Retry-After}, 504 or 502, never the upstream's body).
  */
 @RestController
 public class WeatherController {

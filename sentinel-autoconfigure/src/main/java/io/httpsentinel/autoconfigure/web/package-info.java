@@ -1,0 +1,8 @@
+/**
+ * Auto-configuration of Sentinel's web integration: problem details for Sentinel's errors
+ * in Spring MVC and WebFlux applications.
+ */
+@NullMarked
+package io.httpsentinel.autoconfigure.web;
+
+import org.jspecify.annotations.NullMarked;
