@@ -83,8 +83,12 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 	 */
 	static Exception unwrap(RuntimeException error) {
 		Throwable cause = Exceptions.unwrap(error);
-		if (cause instanceof WebClientRequestException requestError && requestError.getCause() != null) {
-			cause = requestError.getCause();
+		if (cause instanceof WebClientRequestException requestError
+				&& requestError.getCause() instanceof IOException io) {
+			// The I/O error the RestClient contract expects, keeping the request's URI
+			// (which
+			// tells whose call failed, e.g. to answer with a problem detail) on the way.
+			return new IOException(io.getMessage(), requestError);
 		}
 		if (cause instanceof InterruptedException ex) {
 			return interrupted(ex);

@@ -48,6 +48,12 @@ abstract class ServletProblemDetailsTests extends ProblemDetailsTests {
 	}
 
 	@Test
+	void aRestClientCallToAnUnreachableUpstreamIs502() throws Exception {
+		// The RestClient's I/O error keeps the request's URI in its causes.
+		assertProblem(this.app.get("/rest/gone/ok"), 502, "Upstream unreachable", "gone", "/rest/gone/ok");
+	}
+
+	@Test
 	void aRestClientErrorStatusCarriesNoUriAndIsLeftToTheApplication() throws Exception {
 		// HttpServerErrorException names neither the client nor the request: see README.
 		int before = this.app.upstreamRequests("/up/fail");
