@@ -191,9 +191,24 @@ public final class SseForward {
 	 * status the failure maps to (503, 502, 504 or 204, see {@link SseProxy}). Nothing
 	 * happens until it is subscribed; cancelling it, or the body, cancels the upstream
 	 * request.
+	 * <p>
+	 * The same call works in a Spring MVC controller: the returned {@code Mono} is one
+	 * that Sentinel's {@link SseProxyReturnValueHandler} (registered by the
+	 * auto-configuration) writes as {@link #toResponseBodyEmitter()} does. If Spring MVC
+	 * subscribes to it instead (the handler is not registered, or the {@code Mono} was
+	 * transformed, e.g. with {@code map}), the response fails with an
+	 * {@link IllegalStateException} saying so: the buffers are never written as JSON.
 	 * @return the response
 	 */
 	public Mono<ResponseEntity<Flux<DataBuffer>>> toResponse() {
+		return new ForwardedStream(this);
+	}
+
+	/**
+	 * Open the stream when subscribed.
+	 * @return the response
+	 */
+	Mono<ResponseEntity<Flux<DataBuffer>>> open() {
 		return this.proxy.open(this);
 	}
 
@@ -226,7 +241,8 @@ public final class SseForward {
 	 * @return the result to return from the controller
 	 */
 	public DeferredResult<ResponseEntity<ResponseBodyEmitter>> toResponseBodyEmitter() {
-		return MvcResponse.of((context) -> toResponse().contextWrite(context), this.proxy.executor());
+		return MvcResponse.of((context) -> open().contextWrite(context), this.proxy.executor(),
+				this.client.settings().sse().proxy().slowClientTimeout());
 	}
 
 	private SseForward withHooks(EventHooks hooks) {

@@ -32,16 +32,43 @@ class SseProxyMvcTests {
 	}
 
 	@Test
-	void theWebFluxResponseTypeIsNotWrittenAsIsBySpringMvc() throws Exception {
-		// Why MVC needs toResponseBodyEmitter(): for text/event-stream, MVC's
-		// ReactiveTypeHandler sends every Flux element as an SseEmitter event of its own,
-		// serialized as JSON, so the events' bytes never reach the client.
-		this.app.upstream(eventStream("id: 1\ndata: a\n\n"));
-		URI webFluxTypeInMvc = URI.create(this.app.url().toString().replace("/mvc-proxy", "/proxy"));
-		try (Downstream downstream = Downstream.get(webFluxTypeInMvc)) {
-			downstream.awaitEnd();
-			assertThat(downstream.text()).startsWith("data:{").doesNotContain("id: 1");
+	void theForwardOneLinerWritesTheUpstreamBytesInSpringMvc() throws Exception {
+		String upstream = "id: 1\r\ndata: a\r\n\r\n: comment\n\nevent: x\ndata: b\n\n";
+		this.app.upstream(eventStream(upstream));
+		try (Downstream downstream = Downstream.get(oneLinerUrl())) {
+			assertThat(downstream.awaitEnd()).isNull();
+			assertThat(downstream.status()).isEqualTo(200);
+			assertThat(downstream.headers().get("Content-Type")).startsWith("text/event-stream");
+			assertThat(downstream.headers().get("Cache-Control")).isEqualTo("no-cache");
+			assertThat(downstream.text()).isEqualTo(":\n\n" + upstream);
 		}
+	}
+
+	@Test
+	void theForwardOneLinerPassesTheRequestsLastEventIdAndRefusals() throws Exception {
+		this.app.upstream((request,
+				response) -> response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).header("Retry-After", "9").send());
+		try (Downstream downstream = Downstream.get(oneLinerUrl(), "Last-Event-ID", "41")) {
+			assertThat(downstream.status()).isEqualTo(503);
+			assertThat(downstream.headers().get("Retry-After")).isEqualTo("9");
+		}
+		assertThat(this.app.lastEventIds).containsExactly("41");
+	}
+
+	@Test
+	void aForwardTransformedBeforeSpringMvcSeesItFailsLoudlyInsteadOfWritingBuffersAsJson() throws Exception {
+		this.app.upstream(eventStream("id: 1\ndata: a\n\n"));
+		this.app.endpoint((proxy, client) -> proxy.forward(client, (web) -> web.get().uri("/stream")).map((e) -> e));
+		try (Downstream downstream = Downstream.get(oneLinerUrl())) {
+			assertThat(downstream.status()).isEqualTo(500);
+			downstream.awaitEnd();
+			assertThat(downstream.text()).doesNotContain("nativeBuffer").doesNotContain("data:");
+		}
+		assertThat(this.app.upstreamRequests).hasValue(0);
+	}
+
+	private URI oneLinerUrl() {
+		return URI.create(this.app.url().toString().replace("/mvc-proxy", "/proxy"));
 	}
 
 	@Test
