@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -44,6 +46,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * and interrupts the write ({@link BlockingWriteGuard}).
  */
 final class MvcResponse {
+
+	private static final Log logger = LogFactory.getLog(MvcResponse.class);
 
 	private MvcResponse() {
 	}
@@ -99,7 +103,11 @@ final class MvcResponse {
 		Writer(Executor executor, Duration slowClientTimeout) {
 			super(-1L);
 			this.executor = new SerialExecutor(executor);
-			this.guard = new BlockingWriteGuard(slowClientTimeout.toNanos(), this::abort, Schedulers.parallel());
+			this.guard = new BlockingWriteGuard(slowClientTimeout.toNanos(), () -> {
+				logger.warn("SSE stream (Spring MVC): dropping a downstream client whose write blocked for "
+						+ slowClientTimeout.toMillis() + "ms (sse.slow-client-timeout)");
+				abort();
+			}, Schedulers.parallel());
 			onCompletion(this::cancel);
 			onError((error) -> cancel());
 			onTimeout(this::cancel);
