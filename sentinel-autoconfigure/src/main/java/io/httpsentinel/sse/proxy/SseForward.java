@@ -224,14 +224,20 @@ public final class SseForward {
 	}
 
 	/**
-	 * Start forwarding, for a Spring MVC controller. MVC cannot write the
-	 * {@link #toResponse() WebFlux response}: for {@code text/event-stream} it wraps each
-	 * element of a {@code Flux} in a {@code data:} line of its own. This writes the
-	 * stream's bytes through a {@link ResponseBodyEmitter} instead, with the same status,
-	 * headers and behaviour. Servlet writes block: each write runs on the proxy's
-	 * executor ({@code applicationTaskExecutor} when there is one, so virtual threads
-	 * with {@code spring.threads.virtual.enabled=true}), one at a time per stream.
-	 * <pre class="code">
+	 * Start forwarding, for a Spring MVC controller, without
+	 * {@link SseProxyReturnValueHandler} (with it, {@link #toResponse()} does the same).
+	 * Spring MVC cannot write the {@link #toResponse() WebFlux response} by itself: for
+	 * {@code text/event-stream} it wraps each element of a {@code Flux} in a
+	 * {@code data:} line of its own. This writes the stream's bytes through a
+	 * {@link ResponseBodyEmitter} instead, with the same status, headers and behaviour.
+	 * Servlet writes block: each write runs on the proxy's executor (Reactor's bounded
+	 * elastic scheduler; with Spring Boot and
+	 * {@code spring.threads.virtual.enabled=true}, Boot's
+	 * {@code applicationTaskExecutor}, so virtual threads), one at a time per stream. A
+	 * write blocked longer than {@code sse.slow-client-timeout} (a client that stopped
+	 * reading) drops the client: on Tomcat its connection is closed and the write
+	 * interrupted, so that it frees its thread; on other servlet containers the write
+	 * ends with the container's write timeout. <pre class="code">
 	 * &#64;GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	 * DeferredResult&lt;ResponseEntity&lt;ResponseBodyEmitter&gt;&gt; chat() {
 	 *     return sseProxy.from(llm, (web) -&gt; web.get().uri("/v1/stream")).toResponseBodyEmitter();

@@ -1,12 +1,8 @@
 package io.httpsentinel.sse.proxy;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A Spring MVC client that stops reading: its blocked write holds the writer's thread no
  * longer than {@code sse.slow-client-timeout}, whether the stream's buffer fills up or
- * not. Tomcat's own write timeout is set far longer, so that only the proxy can end the
- * write in time.
+ * not ({@link SseProxyMvcVirtualThreadTests} for virtual threads). Tomcat's own write
+ * timeout is set far longer, so that only the proxy can end the write in time.
  */
 class SseProxyMvcSlowClientTests {
 
@@ -34,7 +30,7 @@ class SseProxyMvcSlowClientTests {
 
 	private ProxyApp app;
 
-	private Socket client;
+	private SlowReader client;
 
 	@AfterEach
 	void stop() throws Exception {
@@ -49,47 +45,48 @@ class SseProxyMvcSlowClientTests {
 	@Test
 	void aBlockedWriteIsEndedAfterTheSlowClientTimeoutEvenWhileTheBufferHasRoom() throws Exception {
 		// 16MB fill the socket buffers, far from the stream's buffer size.
-		start("sentinel.clients.up.sse.buffer-size=256MB");
-		assertReleasedAfterStall();
+		this.app = start(ProxyApp.builder().bean("sseProxy", SseProxy.builder().executor(this.writers).build()),
+				"sentinel.clients.up.sse.buffer-size=256MB");
+		stopReading();
+		awaitReleased(() -> this.writers.running.get() == 0);
+		// A write was blocked for about the timeout, and no longer than Tomcat allowed.
+		assertThat(Duration.ofNanos(this.writers.longest.get())).isBetween(Duration.ofMillis(500),
+				Duration.ofSeconds(10));
 	}
 
 	@Test
 	void aClientDroppedBecauseItsBufferStayedFullHasItsBlockedWriteEnded() throws Exception {
-		start("sentinel.clients.up.sse.buffer-size=64KB");
-		assertReleasedAfterStall();
-	}
-
-	private void start(String bufferSize) {
-		this.app = ProxyApp.builder()
-			.servlet()
-			.properties(bufferSize, "sentinel.clients.up.sse.slow-client-timeout=1s",
-					"server.tomcat.connection-timeout=5m")
-			.bean("sseProxy", SseProxy.builder().executor(this.writers).build())
-			.start();
-		this.app.upstream(eventStream(Flux.concat(Flux.range(0, 16 * 1024).map((i) -> EVENT), Flux.never())));
-	}
-
-	private void assertReleasedAfterStall() throws Exception {
-		URI url = URI.create(this.app.url().toString().replace("/mvc-proxy", "/proxy"));
-		this.client = new Socket();
-		this.client.setReceiveBufferSize(4096);
-		this.client.connect(new InetSocketAddress(url.getHost(), url.getPort()), 5000);
-		OutputStream out = this.client.getOutputStream();
-		out.write(("GET " + url.getPath() + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-			.getBytes(StandardCharsets.US_ASCII));
-		out.flush();
-		InputStream in = this.client.getInputStream();
-		byte[] head = in.readNBytes(12);
-		assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-		// The client reads nothing more: the writes block once the socket buffers are
-		// full.
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(20))
-			.until(() -> this.app.upstream.closedConnections() == 1 && this.writers.running.get() == 0
-					&& this.app.proxy().activeStreams() == 0);
-		// A write was blocked for about the timeout, and no longer than Tomcat allowed.
+		this.app = start(ProxyApp.builder().bean("sseProxy", SseProxy.builder().executor(this.writers).build()),
+				"sentinel.clients.up.sse.buffer-size=64KB");
+		stopReading();
+		awaitReleased(() -> this.writers.running.get() == 0);
 		assertThat(Duration.ofNanos(this.writers.longest.get())).isBetween(Duration.ofMillis(500),
 				Duration.ofSeconds(10));
+	}
+
+	static ProxyApp start(ProxyApp.Builder builder, String... properties) {
+		ProxyApp app = builder.servlet()
+			.properties(properties)
+			.properties("sentinel.clients.up.sse.slow-client-timeout=1s", "server.tomcat.connection-timeout=5m")
+			.start();
+		app.upstream(eventStream(Flux.concat(Flux.range(0, 16 * 1024).map((i) -> EVENT), Flux.never())));
+		return app;
+	}
+
+	private void stopReading() throws Exception {
+		this.client = SlowReader.open(URI.create(this.app.url().toString().replace("/mvc-proxy", "/proxy")));
+	}
+
+	/** The writes block once the socket buffers are full; the stream must end anyway. */
+	private void awaitReleased(Callable<Boolean> writersIdle) {
+		awaitReleased(this.app, writersIdle);
+	}
+
+	static void awaitReleased(ProxyApp app, Callable<Boolean> writersIdle) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.until(() -> app.upstream.closedConnections() == 1 && writersIdle.call()
+					&& app.proxy().activeStreams() == 0);
 	}
 
 	/**
