@@ -2,6 +2,7 @@ package io.httpsentinel.sse.proxy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import static io.httpsentinel.sse.proxy.ProxyApp.eventStream;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +27,7 @@ class SseProxyMvcTests {
 
 	@BeforeEach
 	void start() {
-		this.app = ProxyApp.builder().servlet().start();
+		this.app = ProxyApp.builder().servlet().bean("otherValues", new OtherValues()).start();
 	}
 
 	@AfterEach
@@ -65,6 +69,19 @@ class SseProxyMvcTests {
 			assertThat(downstream.text()).doesNotContain("nativeBuffer").doesNotContain("data:");
 		}
 		assertThat(this.app.upstreamRequests).hasValue(0);
+	}
+
+	@Test
+	void returnValuesThatAreNotForwardedStreamsAreWrittenAsSpringMvcWouldWithoutTheHandler() throws Exception {
+		URI base = this.app.url();
+		try (Downstream mono = Downstream.get(base.resolve("/other/mono"))) {
+			assertThat(mono.awaitEnd()).isNull();
+			assertThat(mono.text()).isEqualTo("from a Mono");
+		}
+		try (Downstream object = Downstream.get(base.resolve("/other/object"))) {
+			assertThat(object.awaitEnd()).isNull();
+			assertThat(object.text()).isEqualTo("{\"value\":\"plain\"}");
+		}
 	}
 
 	private URI oneLinerUrl() {
@@ -132,6 +149,21 @@ class SseProxyMvcTests {
 			events.tryEmitNext("data: more\n\n");
 		}
 		assertThat(this.app.upstream.closedConnections()).isOne();
+	}
+
+	@RestController
+	static class OtherValues {
+
+		@GetMapping("/other/mono")
+		Mono<String> mono() {
+			return Mono.just("from a Mono");
+		}
+
+		@GetMapping("/other/object")
+		Object object() {
+			return Map.of("value", "plain");
+		}
+
 	}
 
 }
