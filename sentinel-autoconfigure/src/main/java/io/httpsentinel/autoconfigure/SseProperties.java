@@ -52,7 +52,8 @@ public class SseProperties {
 
 	/**
 	 * How long a forwarded stream's buffer may stay full, with the client reading
-	 * nothing, before the client is dropped (policy 'backpressure').
+	 * nothing, before the client is dropped (policy 'backpressure'). In Spring MVC, also
+	 * the longest one blocking write to the client may hold its thread.
 	 */
 	private @Nullable Duration slowClientTimeout;
 

@@ -1,6 +1,7 @@
 /**
- * Auto-configuration of Sentinel's web integration: problem details for Sentinel's errors
- * in Spring MVC and WebFlux applications.
+ * Auto-configuration of Sentinel's integration with the web stacks of the application:
+ * problem details for Sentinel's errors, {@code SseProxy}'s one-liner in Spring MVC, and
+ * HTTP service groups backed by Sentinel clients.
  */
 @NullMarked
 package io.httpsentinel.autoconfigure.web;

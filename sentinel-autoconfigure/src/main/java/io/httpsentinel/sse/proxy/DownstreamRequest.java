@@ -51,6 +51,24 @@ final class DownstreamRequest {
 	}
 
 	/**
+	 * Whether a Spring MVC request is being served on this thread.
+	 * @return whether a servlet request is bound to it
+	 */
+	static boolean isServletRequestBound() {
+		return SERVLET_PRESENT && ServletRequests.isBound();
+	}
+
+	/**
+	 * Whether the response is subscribed by an adapter that writes it itself (Spring
+	 * MVC's {@link MvcResponse}).
+	 * @param context the context of the subscriber of the response
+	 * @return whether it is
+	 */
+	static boolean isWrittenByAdapter(ContextView context) {
+		return context.hasKey(ABORT);
+	}
+
+	/**
 	 * The {@code Last-Event-ID} of the WebFlux exchange in a Reactor context.
 	 * @param context the context of the subscriber of the response
 	 * @return the id, or {@code null}
@@ -116,6 +134,11 @@ final class DownstreamRequest {
 	 * is present.
 	 */
 	private static final class ServletRequests {
+
+		static boolean isBound() {
+			return org.springframework.web.context.request.RequestContextHolder
+				.getRequestAttributes() instanceof org.springframework.web.context.request.ServletRequestAttributes;
+		}
 
 		static @Nullable String currentHeader(String name) {
 			if (org.springframework.web.context.request.RequestContextHolder

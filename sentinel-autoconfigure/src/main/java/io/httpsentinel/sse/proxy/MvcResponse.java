@@ -1,6 +1,7 @@
 package io.httpsentinel.sse.proxy;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,12 +11,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -23,6 +27,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
@@ -34,8 +39,15 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * through it. This adapter writes them through a {@link ResponseBodyEmitter} instead:
  * each buffer as it is, followed by a flush, on an executor (servlet writes block), one
  * at a time, so that a slow client slows the stream down exactly as in WebFlux.
+ * <p>
+ * A client that stops reading blocks a write once the socket buffers are full. No write
+ * holds its thread longer than the slow-client timeout: the stream is then dropped as
+ * when its buffer stays full, which closes the connection ({@link ServletConnections})
+ * and interrupts the write ({@link BlockingWriteGuard}).
  */
 final class MvcResponse {
+
+	private static final Log logger = LogFactory.getLog(MvcResponse.class);
 
 	private MvcResponse() {
 	}
@@ -44,10 +56,12 @@ final class MvcResponse {
 	 * Adapt a forwarded stream.
 	 * @param response the stream's response, subscribed at once
 	 * @param executor where the blocking writes run
+	 * @param slowClientTimeout the longest a write may block
 	 * @return the result to return from the controller
 	 */
 	static DeferredResult<ResponseEntity<ResponseBodyEmitter>> of(
-			Function<Context, Mono<ResponseEntity<Flux<DataBuffer>>>> response, Executor executor) {
+			Function<Context, Mono<ResponseEntity<Flux<DataBuffer>>>> response, Executor executor,
+			Duration slowClientTimeout) {
 		// No timeout: the stream ends when the upstream or the client ends it.
 		DeferredResult<ResponseEntity<ResponseBodyEmitter>> result = new DeferredResult<>(-1L);
 		AtomicReference<@Nullable Writer> writer = new AtomicReference<>();
@@ -58,7 +72,7 @@ final class MvcResponse {
 			}
 		};
 		response.apply(Context.of(DownstreamRequest.ABORT, abort)).subscribe((entity) -> {
-			Writer body = new Writer(executor);
+			Writer body = new Writer(executor, slowClientTimeout);
 			writer.set(body);
 			result.setResult(ResponseEntity.status(entity.getStatusCode()).headers(entity.getHeaders()).body(body));
 			Objects.requireNonNull(entity.getBody()).subscribe(body);
@@ -74,6 +88,10 @@ final class MvcResponse {
 
 		private final SerialExecutor executor;
 
+		private final BlockingWriteGuard guard;
+
+		private volatile @Nullable Runnable closeConnection;
+
 		private final AtomicReference<@Nullable Subscription> subscription = new AtomicReference<>();
 
 		private final AtomicBoolean started = new AtomicBoolean();
@@ -82,9 +100,14 @@ final class MvcResponse {
 
 		private volatile boolean done;
 
-		Writer(Executor executor) {
+		Writer(Executor executor, Duration slowClientTimeout) {
 			super(-1L);
 			this.executor = new SerialExecutor(executor);
+			this.guard = new BlockingWriteGuard(slowClientTimeout.toNanos(), () -> {
+				logger.warn("SSE stream (Spring MVC): dropping a downstream client whose write blocked for "
+						+ slowClientTimeout.toMillis() + "ms (sse.slow-client-timeout)");
+				abort();
+			}, Schedulers.parallel());
 			onCompletion(this::cancel);
 			onError((error) -> cancel());
 			onTimeout(this::cancel);
@@ -93,6 +116,9 @@ final class MvcResponse {
 		@Override
 		protected void extendResponse(ServerHttpResponse outputMessage) {
 			super.extendResponse(outputMessage);
+			if (outputMessage instanceof ServletServerHttpResponse servlet) {
+				this.closeConnection = ServletConnections.closer(servlet.getServletResponse());
+			}
 			// Spring MVC is about to start writing: from now on, a send goes out.
 			this.ready = true;
 			start();
@@ -122,16 +148,19 @@ final class MvcResponse {
 				byte[] bytes = new byte[buffer.readableByteCount()];
 				buffer.read(bytes);
 				DataBufferUtils.release(buffer);
-				if (this.done) {
+				if (this.done || !this.guard.begin()) {
 					return;
 				}
 				try {
 					send(bytes, MediaType.TEXT_EVENT_STREAM);
 				}
 				catch (IOException | IllegalStateException ex) {
-					// The client went away.
+					// The client went away, or was dropped.
 					cancel();
 					return;
+				}
+				finally {
+					this.guard.end();
 				}
 				// One buffer at a time: the next is asked for once this one is written.
 				Subscription current = this.subscription.get();
@@ -148,15 +177,38 @@ final class MvcResponse {
 
 		@Override
 		public void onComplete() {
-			this.executor.execute(this::complete);
+			this.executor.execute(() -> {
+				this.guard.stop();
+				complete();
+			});
 		}
 
+		/**
+		 * Drop the client: close its connection, then get a blocked write out.
+		 */
 		void abort() {
 			cancel();
-			this.executor.execute(() -> completeWithError(new SlowClientException("(Spring MVC)")));
+			Runnable close = this.closeConnection;
+			if (close != null) {
+				close.run();
+			}
+			this.guard.release();
+			this.executor.execute(() -> {
+				try {
+					// Not an error: that would go through the application's error
+					// handling
+					// for a response already committed. A write that failed is the
+					// container's to handle (Spring then ignores this).
+					complete();
+				}
+				catch (IllegalStateException ex) {
+					// The container already ended the request after the failed write.
+				}
+			});
 		}
 
 		private void cancel() {
+			this.guard.stop();
 			this.done = true;
 			Subscription current = this.subscription.getAndSet(Operators.cancelledSubscription());
 			if (current != null) {

@@ -191,9 +191,24 @@ public final class SseForward {
 	 * status the failure maps to (503, 502, 504 or 204, see {@link SseProxy}). Nothing
 	 * happens until it is subscribed; cancelling it, or the body, cancels the upstream
 	 * request.
+	 * <p>
+	 * The same call works in a Spring MVC controller: the returned {@code Mono} is one
+	 * that Sentinel's {@link SseProxyReturnValueHandler} (registered by the
+	 * auto-configuration) writes as {@link #toResponseBodyEmitter()} does. If Spring MVC
+	 * subscribes to it instead (the handler is not registered, or the {@code Mono} was
+	 * transformed, e.g. with {@code map}), the response fails with an
+	 * {@link IllegalStateException} saying so: the buffers are never written as JSON.
 	 * @return the response
 	 */
 	public Mono<ResponseEntity<Flux<DataBuffer>>> toResponse() {
+		return new ForwardedStream(this);
+	}
+
+	/**
+	 * Open the stream when subscribed.
+	 * @return the response
+	 */
+	Mono<ResponseEntity<Flux<DataBuffer>>> open() {
 		return this.proxy.open(this);
 	}
 
@@ -209,14 +224,20 @@ public final class SseForward {
 	}
 
 	/**
-	 * Start forwarding, for a Spring MVC controller. MVC cannot write the
-	 * {@link #toResponse() WebFlux response}: for {@code text/event-stream} it wraps each
-	 * element of a {@code Flux} in a {@code data:} line of its own. This writes the
-	 * stream's bytes through a {@link ResponseBodyEmitter} instead, with the same status,
-	 * headers and behaviour. Servlet writes block: each write runs on the proxy's
-	 * executor ({@code applicationTaskExecutor} when there is one, so virtual threads
-	 * with {@code spring.threads.virtual.enabled=true}), one at a time per stream.
-	 * <pre class="code">
+	 * Start forwarding, for a Spring MVC controller, without
+	 * {@link SseProxyReturnValueHandler} (with it, {@link #toResponse()} does the same).
+	 * Spring MVC cannot write the {@link #toResponse() WebFlux response} by itself: for
+	 * {@code text/event-stream} it wraps each element of a {@code Flux} in a
+	 * {@code data:} line of its own. This writes the stream's bytes through a
+	 * {@link ResponseBodyEmitter} instead, with the same status, headers and behaviour.
+	 * Servlet writes block: each write runs on the proxy's executor (Reactor's bounded
+	 * elastic scheduler; with Spring Boot and
+	 * {@code spring.threads.virtual.enabled=true}, Boot's
+	 * {@code applicationTaskExecutor}, so virtual threads), one at a time per stream. A
+	 * write blocked longer than {@code sse.slow-client-timeout} (a client that stopped
+	 * reading) drops the client: on Tomcat its connection is closed and the write
+	 * interrupted, so that it frees its thread; on other servlet containers the write
+	 * ends with the container's write timeout. <pre class="code">
 	 * &#64;GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	 * DeferredResult&lt;ResponseEntity&lt;ResponseBodyEmitter&gt;&gt; chat() {
 	 *     return sseProxy.from(llm, (web) -&gt; web.get().uri("/v1/stream")).toResponseBodyEmitter();
@@ -226,7 +247,8 @@ public final class SseForward {
 	 * @return the result to return from the controller
 	 */
 	public DeferredResult<ResponseEntity<ResponseBodyEmitter>> toResponseBodyEmitter() {
-		return MvcResponse.of((context) -> toResponse().contextWrite(context), this.proxy.executor());
+		return MvcResponse.of((context) -> open().contextWrite(context), this.proxy.executor(),
+				this.client.settings().sse().proxy().slowClientTimeout());
 	}
 
 	private SseForward withHooks(EventHooks hooks) {

@@ -73,6 +73,14 @@ public final class SseProxy {
 	/** The {@code Last-Event-ID} header. */
 	static final String LAST_EVENT_ID = "Last-Event-ID";
 
+	/** Why a response subscribed by Spring MVC itself fails. */
+	static final String SPRING_MVC_CANNOT_WRITE = "Spring MVC cannot write a forwarded SSE stream by itself "
+			+ "(it would send each buffer as JSON). Return the Mono of SseProxy.forward(..) or "
+			+ "SseForward.toResponse() unchanged from the controller, with SseProxyReturnValueHandler registered "
+			+ "(Spring Boot's auto-configuration SseProxyWebMvcAutoConfiguration registers it; without Boot, call "
+			+ "SseProxyReturnValueHandler.register(requestMappingHandlerAdapter)), or return "
+			+ "SseForward.toResponseBodyEmitter() instead.";
+
 	private final Supplier<Scheduler> scheduler;
 
 	private final Clock clock;
@@ -145,6 +153,12 @@ public final class SseProxy {
 		SentinelClient client = forward.client();
 		StreamOptions options = forward.options(this.errorEvent, this.webClients.of(client));
 		return Mono.create((sink) -> {
+			if (DownstreamRequest.isServletRequestBound()
+					&& !DownstreamRequest.isWrittenByAdapter(sink.contextView())) {
+				// Spring MVC itself subscribed: it would write each buffer as JSON.
+				sink.error(new IllegalStateException(SPRING_MVC_CANNOT_WRITE));
+				return;
+			}
 			Scheduler timer = this.scheduler.get();
 			SseProxyStatistics statistics = statistics(client.name());
 			StreamReport report = new StreamReport(client.name(), statistics, this.listener,

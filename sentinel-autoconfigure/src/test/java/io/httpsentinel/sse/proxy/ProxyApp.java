@@ -10,8 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -100,9 +103,12 @@ final class ProxyApp implements AutoCloseable {
 		// Event loops of its own: closing the application disposes Reactor Netty's
 		// global ones, which would leave the upstream's connections unclosed.
 		this.upstreamLoops = LoopResources.create("upstream", 1, true);
-		this.upstream = LoopbackServer.start(HttpServer.create()
-			.runOn(this.upstreamLoops)
-			.route((routes) -> routes.route((request) -> true, (request, response) -> {
+		HttpServer server = HttpServer.create().runOn(this.upstreamLoops);
+		if (builder.upstreamAllocator != null) {
+			server = server.childOption(ChannelOption.ALLOCATOR, builder.upstreamAllocator);
+		}
+		this.upstream = LoopbackServer
+			.start(server.route((routes) -> routes.route((request) -> true, (request, response) -> {
 				int index = this.upstreamRequests.getAndIncrement();
 				String lastEventId = request.requestHeaders().get("Last-Event-ID");
 				this.lastEventIds.add((lastEventId != null) ? lastEventId : "-");
@@ -214,10 +220,18 @@ final class ProxyApp implements AutoCloseable {
 
 		private WebApplicationType web = WebApplicationType.REACTIVE;
 
+		private @Nullable ByteBufAllocator upstreamAllocator;
+
 		/** A Spring MVC application on Tomcat instead. */
 		Builder servlet() {
 			this.web = WebApplicationType.SERVLET;
 			this.properties.add("test.mvc=true");
+			return this;
+		}
+
+		/** The allocator of the upstream server's buffers (Netty's default otherwise). */
+		Builder upstreamAllocator(ByteBufAllocator allocator) {
+			this.upstreamAllocator = allocator;
 			return this;
 		}
 

@@ -2,6 +2,7 @@ package io.httpsentinel.sse.proxy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import static io.httpsentinel.sse.proxy.ProxyApp.eventStream;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +27,7 @@ class SseProxyMvcTests {
 
 	@BeforeEach
 	void start() {
-		this.app = ProxyApp.builder().servlet().start();
+		this.app = ProxyApp.builder().servlet().bean("otherValues", new OtherValues()).start();
 	}
 
 	@AfterEach
@@ -32,16 +36,56 @@ class SseProxyMvcTests {
 	}
 
 	@Test
-	void theWebFluxResponseTypeIsNotWrittenAsIsBySpringMvc() throws Exception {
-		// Why MVC needs toResponseBodyEmitter(): for text/event-stream, MVC's
-		// ReactiveTypeHandler sends every Flux element as an SseEmitter event of its own,
-		// serialized as JSON, so the events' bytes never reach the client.
-		this.app.upstream(eventStream("id: 1\ndata: a\n\n"));
-		URI webFluxTypeInMvc = URI.create(this.app.url().toString().replace("/mvc-proxy", "/proxy"));
-		try (Downstream downstream = Downstream.get(webFluxTypeInMvc)) {
-			downstream.awaitEnd();
-			assertThat(downstream.text()).startsWith("data:{").doesNotContain("id: 1");
+	void theForwardOneLinerWritesTheUpstreamBytesInSpringMvc() throws Exception {
+		String upstream = "id: 1\r\ndata: a\r\n\r\n: comment\n\nevent: x\ndata: b\n\n";
+		this.app.upstream(eventStream(upstream));
+		try (Downstream downstream = Downstream.get(oneLinerUrl())) {
+			assertThat(downstream.awaitEnd()).isNull();
+			assertThat(downstream.status()).isEqualTo(200);
+			assertThat(downstream.headers().get("Content-Type")).startsWith("text/event-stream");
+			assertThat(downstream.headers().get("Cache-Control")).isEqualTo("no-cache");
+			assertThat(downstream.text()).isEqualTo(":\n\n" + upstream);
 		}
+	}
+
+	@Test
+	void theForwardOneLinerPassesTheRequestsLastEventIdAndRefusals() throws Exception {
+		this.app.upstream((request,
+				response) -> response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).header("Retry-After", "9").send());
+		try (Downstream downstream = Downstream.get(oneLinerUrl(), "Last-Event-ID", "41")) {
+			assertThat(downstream.status()).isEqualTo(503);
+			assertThat(downstream.headers().get("Retry-After")).isEqualTo("9");
+		}
+		assertThat(this.app.lastEventIds).containsExactly("41");
+	}
+
+	@Test
+	void aForwardTransformedBeforeSpringMvcSeesItFailsLoudlyInsteadOfWritingBuffersAsJson() throws Exception {
+		this.app.upstream(eventStream("id: 1\ndata: a\n\n"));
+		this.app.endpoint((proxy, client) -> proxy.forward(client, (web) -> web.get().uri("/stream")).map((e) -> e));
+		try (Downstream downstream = Downstream.get(oneLinerUrl())) {
+			assertThat(downstream.status()).isEqualTo(500);
+			downstream.awaitEnd();
+			assertThat(downstream.text()).doesNotContain("nativeBuffer").doesNotContain("data:");
+		}
+		assertThat(this.app.upstreamRequests).hasValue(0);
+	}
+
+	@Test
+	void returnValuesThatAreNotForwardedStreamsAreWrittenAsSpringMvcWouldWithoutTheHandler() throws Exception {
+		URI base = this.app.url();
+		try (Downstream mono = Downstream.get(base.resolve("/other/mono"))) {
+			assertThat(mono.awaitEnd()).isNull();
+			assertThat(mono.text()).isEqualTo("from a Mono");
+		}
+		try (Downstream object = Downstream.get(base.resolve("/other/object"))) {
+			assertThat(object.awaitEnd()).isNull();
+			assertThat(object.text()).isEqualTo("{\"value\":\"plain\"}");
+		}
+	}
+
+	private URI oneLinerUrl() {
+		return URI.create(this.app.url().toString().replace("/mvc-proxy", "/proxy"));
 	}
 
 	@Test
@@ -105,6 +149,21 @@ class SseProxyMvcTests {
 			events.tryEmitNext("data: more\n\n");
 		}
 		assertThat(this.app.upstream.closedConnections()).isOne();
+	}
+
+	@RestController
+	static class OtherValues {
+
+		@GetMapping("/other/mono")
+		Mono<String> mono() {
+			return Mono.just("from a Mono");
+		}
+
+		@GetMapping("/other/object")
+		Object object() {
+			return Map.of("value", "plain");
+		}
+
 	}
 
 }

@@ -1,0 +1,81 @@
+package io.httpsentinel.sample;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.util.TestSocketUtils;
+
+import io.httpsentinel.sample.mvc.MvcSampleApplication;
+import io.httpsentinel.sample.upstream.DemoStreams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A real browser reads a stream forwarded by Spring MVC: headless Chromium opens the
+ * Spring MVC sample's page and reads {@code /api/chat/stream} with its own
+ * {@code EventSource}, through {@code SseProxy} on Tomcat. Skipped where Chromium is not
+ * installed ({@code apt-get install chromium}).
+ */
+@SpringBootTest(classes = MvcSampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("mvc")
+class BrowserEventSourceMvcTests {
+
+	private static final Duration STREAM_TIMEOUT = Duration.ofSeconds(20);
+
+	private static HeadlessChromium browser;
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
+		int port = TestSocketUtils.findAvailableTcpPort();
+		registry.add("demo.upstream.port", () -> port);
+	}
+
+	@BeforeEach
+	void startChromium() throws Exception {
+		Optional<Path> chromium = HeadlessChromium.find();
+		assumeTrue(chromium.isPresent(), "Chromium is not installed (neither /usr/bin/chromium nor chromium on the"
+				+ " PATH): skipping the browser test. Install it with: apt-get install chromium");
+		if (browser == null) {
+			browser = HeadlessChromium.launch(chromium.get());
+		}
+	}
+
+	@AfterAll
+	static void stopChromium() {
+		if (browser != null) {
+			browser.close();
+			browser = null;
+		}
+	}
+
+	@Test
+	void chatPageReceivesEveryTokenForwardedBySpringMvc() throws Exception {
+		HeadlessChromium.Tab page = browser.open("http://127.0.0.1:" + this.port + "/");
+		assertThat(page.await("document.readyState === 'complete' && window.demo !== undefined", STREAM_TIMEOUT))
+			.as(() -> "the page did not load; browser output:\n" + browser.output())
+			.isTrue();
+		page.evaluate("demo.chat.start('interval=0')");
+		assertThat(page.await("demo.chat.ended !== null", STREAM_TIMEOUT)).as("the chat stream ended").isTrue();
+		JsonNode chat = page.evaluate("JSON.parse(JSON.stringify(demo.chat))");
+		assertThat(chat.path("ended").asString()).isEqualTo("done");
+		assertThat(chat.path("text").asString()).isEqualTo(DemoStreams.REPLY);
+		assertThat(chat.path("opens").asInt()).isOne();
+	}
+
+}
