@@ -1,5 +1,6 @@
 package io.httpsentinel.autoconfigure.web;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,6 +14,7 @@ import org.springframework.web.reactive.function.client.support.WebClientAdapter
 import org.springframework.web.service.registry.HttpServiceProxyRegistry;
 
 import io.httpsentinel.autoconfigure.SentinelAutoConfiguration;
+import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClients;
 
 /**
@@ -34,8 +36,10 @@ public final class SentinelHttpServiceGroupsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SentinelRestClientHttpServiceGroupConfigurer sentinelRestClientHttpServiceGroupConfigurer(
-				SentinelClients clients, Environment environment) {
-			return new SentinelRestClientHttpServiceGroupConfigurer(clients, environment);
+				SentinelClients clients, ObjectProvider<SentinelClientCustomizer> customizers,
+				Environment environment) {
+			return new SentinelRestClientHttpServiceGroupConfigurer(clients, customizers.orderedStream().toList(),
+					environment);
 		}
 
 	}
@@ -47,8 +51,9 @@ public final class SentinelHttpServiceGroupsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SentinelWebClientHttpServiceGroupConfigurer sentinelWebClientHttpServiceGroupConfigurer(SentinelClients clients,
-				Environment environment) {
-			return new SentinelWebClientHttpServiceGroupConfigurer(clients, environment);
+				ObjectProvider<SentinelClientCustomizer> customizers, Environment environment) {
+			return new SentinelWebClientHttpServiceGroupConfigurer(clients, customizers.orderedStream().toList(),
+					environment);
 		}
 
 	}

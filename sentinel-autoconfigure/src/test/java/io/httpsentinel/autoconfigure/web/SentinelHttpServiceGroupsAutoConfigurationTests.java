@@ -232,7 +232,7 @@ class SentinelHttpServiceGroupsAutoConfigurationTests {
 
 		@Bean
 		SentinelRestClientHttpServiceGroupConfigurer ownConfigurer(SentinelClients clients, Environment environment) {
-			return new SentinelRestClientHttpServiceGroupConfigurer(clients, environment);
+			return new SentinelRestClientHttpServiceGroupConfigurer(clients, List.of(), environment);
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -23,13 +24,17 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.registry.HttpServiceGroup.ClientType;
 import org.springframework.web.service.registry.ImportHttpServices;
 
+import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.resilience.CircuitOpenException;
 
@@ -71,6 +76,21 @@ class SentinelHttpServiceGroupsIntegrationTests {
 		RecordedRequest request = takeRequest();
 		assertThat(request.getTarget()).isEqualTo(kind.basePath + "/current/oslo");
 		assertThat(request.getHeaders().get("x-api-key")).isEqualTo(kind.group + "-key");
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void theClientsCustomizersApplyToTheGroup(Kind kind) throws InterruptedException {
+		this.server.enqueue(new MockResponse.Builder().body("sunny").build());
+		ConfigurableApplicationContext context = startApp();
+		assertThat(kind.call(context)).isEqualTo("sunny");
+		assertThat(takeRequest().getHeaders().get("x-customized-for")).isEqualTo(kind.group);
+		// Sentinel's own customizer: the observation carries the client key.
+		assertThat(context.getBean(MeterRegistry.class)
+			.get("http.client.requests")
+			.tag("client", kind.group)
+			.timer()
+			.count()).isEqualTo(1);
 	}
 
 	@ParameterizedTest
@@ -229,6 +249,23 @@ class SentinelHttpServiceGroupsIntegrationTests {
 	@ImportHttpServices(group = "news", types = NewsApi.class, clientType = ClientType.WEB_CLIENT)
 	@ImportHttpServices(group = "other", types = OtherApi.class)
 	static class App {
+
+		@Bean
+		SentinelClientCustomizer customizedForHeader() {
+			return new SentinelClientCustomizer() {
+
+				@Override
+				public void customizeWebClient(String clientName, WebClient.Builder builder) {
+					builder.defaultHeader("x-customized-for", clientName);
+				}
+
+				@Override
+				public void customizeRestClient(String clientName, RestClient.Builder builder) {
+					builder.defaultHeader("x-customized-for", clientName);
+				}
+
+			};
+		}
 
 	}
 
