@@ -15,7 +15,9 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.ClientMetricsSnapshot;
@@ -27,17 +29,20 @@ import io.httpsentinel.resilience.RateLimitSettings;
 
 /**
  * A loopback server answering a small GET (64-byte body), a {@link SentinelClient} for
- * it, and a plain {@link WebClient} on the very same transport.
+ * it, and a plain {@link WebClient} and a plain {@link RestClient} on the very same
+ * transport.
  * <p>
- * Both share one transport: the plain {@code WebClient} is built on the Reactor Netty
+ * All share one transport: the plain clients are built on the Reactor Netty
  * {@link HttpClient} the {@link SentinelClientFactory} made for the Sentinel client
- * (captured with a {@link SentinelClientCustomizer} that returns it unchanged), so the
+ * (captured with a {@link SentinelClientCustomizer} that returns it unchanged), the
+ * {@code WebClient} through Spring's {@link ReactorClientHttpConnector}, the
+ * {@code RestClient} through Spring's {@link ReactorClientHttpRequestFactory}, so the
  * connection pool instance, its settings and the client configuration (timeouts,
- * compression) are identical. The plain one has the same base URL and nothing else: no
- * filters. The Sentinel one runs the whole pipeline with its defaults (total timeout,
- * retry within the retry budget, host-pause check, circuit breaker) plus a rate limit of
- * 1,000,000 requests/s that never throttles here but makes the token bucket run on every
- * attempt, then the error translation filter.
+ * compression) are identical. The plain ones have the same base URL and nothing else: no
+ * filters, no interceptors. The Sentinel one runs the whole pipeline with its defaults
+ * (total timeout, retry within the retry budget, host-pause check, circuit breaker) plus
+ * a rate limit of 1,000,000 requests/s that never throttles here but makes the token
+ * bucket run on every attempt, then the error translation filter.
  */
 final class PipelineFixture implements AutoCloseable {
 
@@ -56,6 +61,8 @@ final class PipelineFixture implements AutoCloseable {
 	private final SentinelClient sentinelClient;
 
 	private final WebClient plainWebClient;
+
+	private final RestClient plainRestClient;
 
 	PipelineFixture() {
 		this.serverLoops = LoopResources.create("bench-server", 2, true);
@@ -88,10 +95,15 @@ final class PipelineFixture implements AutoCloseable {
 			.baseUrl(baseUrl.toString())
 			.clientConnector(new ReactorClientHttpConnector(transport.get()))
 			.build();
+		this.plainRestClient = RestClient.builder()
+			.baseUrl(baseUrl.toString())
+			.requestFactory(new ReactorClientHttpRequestFactory(transport.get()))
+			.build();
 		check(this.sentinelClient.circuitBreaker().resilience4j() != null, "the circuit breaker is disabled");
 		check(this.sentinelClient.metrics().rateLimit().availablePermits() >= 0, "the rate limiter is off");
 		check(BODY.equals(call(this.plainWebClient)), "unexpected body through the plain WebClient");
 		check(BODY.equals(call(sentinelWebClient())), "unexpected body through the Sentinel pipeline");
+		check(BODY.equals(call(this.plainRestClient)), "unexpected body through the plain RestClient");
 	}
 
 	WebClient plainWebClient() {
@@ -102,13 +114,26 @@ final class PipelineFixture implements AutoCloseable {
 		return this.sentinelClient.webClient();
 	}
 
+	RestClient plainRestClient() {
+		return this.plainRestClient;
+	}
+
 	/**
-	 * The call both benchmarks make.
+	 * The call the {@code WebClient} benchmarks make.
 	 * @param webClient the client to call with
 	 * @return the body
 	 */
 	static String call(WebClient webClient) {
 		return webClient.get().uri("/").retrieve().bodyToMono(String.class).block();
+	}
+
+	/**
+	 * The same call with a {@code RestClient}, blocking the calling thread.
+	 * @param restClient the client to call with
+	 * @return the body
+	 */
+	static String call(RestClient restClient) {
+		return restClient.get().uri("/").retrieve().body(String.class);
 	}
 
 	/**
