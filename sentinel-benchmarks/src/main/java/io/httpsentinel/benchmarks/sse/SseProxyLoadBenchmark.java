@@ -1,13 +1,7 @@
 package io.httpsentinel.benchmarks.sse;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -16,17 +10,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import reactor.core.Disposable;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
  * Load test of {@code SseProxy}, each figure compared in the same run with a baseline
- * WebFlux controller that relays the upstream body as raw bytes (same app, same client,
- * same upstream), see {@link SseBenchmarkApp}:
+ * controller that relays the upstream body as raw bytes (same app, same client, same
+ * upstream): on WebFlux by default, see {@link SseBenchmarkApp}, or on Spring MVC with
+ * {@code -Dstack=mvc}, see {@link SseMvcBenchmarkApp}:
  * <ol>
  * <li><strong>throughput</strong>: one stream at the highest rate TCP allows, 1 KiB
  * events: events per second and the app's CPU time per event (process CPU time / events
@@ -54,21 +49,22 @@ import reactor.netty.resources.LoopResources;
  * {@code -DappJvmOptions=-Xlog:gc} (more app JVM options),
  * {@code -DappArguments=--sentinel.clients.upstream.sse.heartbeat=0} (app properties),
  * {@code -Djfr=app.jfr} (a Java Flight Recording of the app, one file per phase),
- * {@code -Dpin=false}.
+ * {@code -Dpin=false}, {@code -Dstack=mvc} (the Spring MVC app; its phases default to
+ * throughput only), {@code -DmvcRaw=raw-emitter} (the MVC baseline relay).
  */
 public final class SseProxyLoadBenchmark {
 
 	private static final String[] RELAYS = { "raw", "proxy" };
 
-	private App app;
+	private AppProcess app;
+
+	private final Stack stack;
 
 	private final BenchUpstream upstream;
 
 	private final LoopResources clientLoops = LoopResources.create("bench-client", 1, true);
 
-	private final reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient
-		.create(ConnectionProvider.newConnection())
-		.runOn(this.clientLoops);
+	private final HttpClient client = HttpClient.create(ConnectionProvider.newConnection()).runOn(this.clientLoops);
 
 	/** Share of a CPU the app used in the last latency phase. */
 	private double appBusy;
@@ -81,9 +77,10 @@ public final class SseProxyLoadBenchmark {
 
 	private final boolean pin;
 
-	private SseProxyLoadBenchmark(BenchUpstream upstream, boolean pin) {
+	private SseProxyLoadBenchmark(BenchUpstream upstream, boolean pin, Stack stack) {
 		this.upstream = upstream;
 		this.pin = pin;
+		this.stack = stack;
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -92,12 +89,15 @@ public final class SseProxyLoadBenchmark {
 		if (pin) {
 			run("/usr/bin/taskset", "-a", "-p", "-c", "1", Long.toString(ProcessHandle.current().pid()));
 		}
-		List<String> phases = List.of(System.getProperty("phases", "throughput,latency,idle").split(","));
+		Stack stack = Stack.of(System.getProperty("stack", "webflux"));
+		List<String> phases = List.of(System.getProperty("phases", stack.defaultPhases()).split(","));
 		int seconds = Integer.getInteger("seconds", 6);
-		System.out.printf(Locale.ROOT, "SseProxy load test: %s; app %s; load average before: %s%n", phases,
-				pin ? "pinned to CPU 0, load generator to CPU 1" : "not pinned", loadAverage());
+		System.out.printf(Locale.ROOT,
+				"SseProxy load test on %s (raw relay /%s): %s; app %s; load average before: %s%n", stack.name(),
+				stack.rawPath(), phases, pin ? "pinned to CPU 0, load generator to CPU 1" : "not pinned",
+				loadAverage());
 		try (BenchUpstream upstream = new BenchUpstream()) {
-			SseProxyLoadBenchmark test = new SseProxyLoadBenchmark(upstream, pin);
+			SseProxyLoadBenchmark test = new SseProxyLoadBenchmark(upstream, pin, stack);
 			try {
 				if (phases.contains("throughput")) {
 					// The JVM's own choice on one CPU: the serial collector, the cheapest
@@ -125,9 +125,12 @@ public final class SseProxyLoadBenchmark {
 						test.inApp("idle-" + relay, System.getProperty("idleGc", ""),
 								() -> perStream[index] = test.idle(relay, idle));
 					}
+					double added = (perStream[1] - perStream[0]) / 1024;
 					System.out.printf(Locale.ROOT,
 							"heap per idle stream: raw %.1f KiB, proxy %.1f KiB; the proxy adds %.1f KiB (target <= 8 KiB)%n",
-							perStream[0] / 1024, perStream[1] / 1024, (perStream[1] - perStream[0]) / 1024);
+							perStream[0] / 1024, perStream[1] / 1024, added);
+					target(stack, "(3) heap the proxy adds per idle stream",
+							String.format(Locale.ROOT, "%.1f KiB", added), "<= 8 KiB", added <= 8);
 				}
 			}
 			finally {
@@ -144,7 +147,7 @@ public final class SseProxyLoadBenchmark {
 	 */
 	private void inApp(String name, String gcOptions, Phase phase) throws Exception {
 		String jfr = System.getProperty("jfr");
-		try (App started = App.start(this.upstream.port(), this.pin, gcOptions,
+		try (AppProcess started = AppProcess.start(this.stack.app(), this.upstream.port(), this.pin, gcOptions,
 				(jfr != null) ? jfr.replaceFirst("(\\.jfr)?$", "-" + name + ".jfr") : null)) {
 			this.app = started;
 			System.out.printf(Locale.ROOT, "[app JVM options for %s: -Xms1g -Xmx1g %s]%n", name, gcOptions);
@@ -190,10 +193,14 @@ public final class SseProxyLoadBenchmark {
 		for (int round = 0; round < rounds; round++) {
 			ratios[round] = cpuPerEvent[1][round] / cpuPerEvent[0][round];
 		}
+		double ratio = median(ratios);
 		System.out.printf(Locale.ROOT,
 				"median: raw %.0f events/s, %.2f µs CPU/event; proxy %.0f events/s, %.2f µs CPU/event;"
-						+ " proxy/raw CPU per event = %.2f, median of the rounds' ratios %.2f (target <= 1.2)%n",
-				median(rates[0]), raw, median(rates[1]), proxy, proxy / raw, median(ratios));
+						+ " proxy/raw CPU per event = %.2f, median of the rounds' ratios %.2f (target <= %.1f)%n",
+				median(rates[0]), raw, median(rates[1]), proxy, proxy / raw, ratio, this.stack.cpuTarget());
+		target(this.stack, "(1) proxy / raw CPU per event",
+				String.format(Locale.ROOT, "%.2f (median of %d rounds' ratios)", ratio, rounds),
+				String.format(Locale.ROOT, "<= %.1f", this.stack.cpuTarget()), ratio <= this.stack.cpuTarget());
 	}
 
 	/**
@@ -202,7 +209,7 @@ public final class SseProxyLoadBenchmark {
 	 */
 	private double[] throughputPhase(String relay, int seconds) throws Exception {
 		StreamReader reader = new StreamReader();
-		Disposable stream = open(relay + "/fast?size=1024", reader);
+		Disposable stream = open(this.stack.path(relay) + "/fast?size=1024", reader);
 		try {
 			awaitEvents(List.of(reader), 1, Duration.ofSeconds(10));
 			// Let the stream reach its pace before measuring.
@@ -273,6 +280,9 @@ public final class SseProxyLoadBenchmark {
 						+ " (target: <= 1000 µs over direct)%n",
 				percentile(merged[2], 0.99) - percentile(merged[0], 0.99),
 				percentile(merged[2], 0.99) - percentile(merged[1], 0.99));
+		double added = percentile(merged[2], 0.99) - percentile(merged[0], 0.99);
+		target(this.stack, "(2) p99 the proxy adds over a direct connection",
+				String.format(Locale.ROOT, "%.0f µs", added), "<= 1000 µs", added <= 1000);
 	}
 
 	/**
@@ -287,9 +297,8 @@ public final class SseProxyLoadBenchmark {
 			for (int i = 0; i < streams; i++) {
 				StreamReader reader = new StreamReader();
 				readers.add(reader);
-				connections
-					.add(open(relay.equals("direct") ? "paced?size=256&rate=10" : relay + "/paced?size=256&rate=10",
-							reader, relay.equals("direct")));
+				connections.add(open(relay.equals("direct") ? "paced?size=256&rate=10"
+						: this.stack.path(relay) + "/paced?size=256&rate=10", reader, relay.equals("direct")));
 			}
 			awaitEvents(readers, 1, Duration.ofSeconds(30));
 			Thread.sleep(1000);
@@ -339,7 +348,7 @@ public final class SseProxyLoadBenchmark {
 			for (int i = 0; i < streams; i++) {
 				StreamReader reader = new StreamReader();
 				readers.add(reader);
-				connections.add(open(relay + "/idle", reader));
+				connections.add(open(this.stack.path(relay) + "/idle", reader));
 				if (i % 500 == 499) {
 					awaitEvents(readers, 1, Duration.ofSeconds(30));
 				}
@@ -369,7 +378,7 @@ public final class SseProxyLoadBenchmark {
 	}
 
 	private Disposable open(String path, StreamReader reader, boolean direct) {
-		int port = direct ? this.upstream.port() : this.app.port;
+		int port = direct ? this.upstream.port() : this.app.port();
 		return this.client.get()
 			.uri("http://127.0.0.1:" + port + "/" + path)
 			.responseContent()
@@ -402,6 +411,46 @@ public final class SseProxyLoadBenchmark {
 		}
 	}
 
+	/**
+	 * One summary line per target, easy to find in a long output.
+	 */
+	private static void target(Stack stack, String name, String value, String target, boolean met) {
+		System.out.printf(Locale.ROOT, "TARGET [%s] %s: %s (target %s): %s%n", stack.name(), name, value, target,
+				met ? "MET" : "MISSED");
+	}
+
+	/**
+	 * The stack the app under test runs on.
+	 *
+	 * @param name {@code webflux} or {@code mvc}
+	 * @param app the app's main class
+	 * @param rawPath where the app serves the baseline relay
+	 * @param cpuTarget the highest proxy / raw CPU per event that meets the target
+	 * @param defaultPhases the phases run when none are given
+	 */
+	private record Stack(String name, Class<?> app, String rawPath, double cpuTarget, String defaultPhases) {
+
+		static Stack of(String name) {
+			return switch (name) {
+				case "webflux" -> new Stack(name, SseBenchmarkApp.class, "raw", 1.2, "throughput,latency,idle");
+				// The latency and idle parts need many streams at once, which the
+				// blocking raw relay holds a thread each for: run them with
+				// -DappArguments=--spring.threads.virtual.enabled=true.
+				case "mvc" ->
+					new Stack(name, SseMvcBenchmarkApp.class, System.getProperty("mvcRaw", "raw"), 1.3, "throughput");
+				default -> throw new IllegalArgumentException("-Dstack must be webflux or mvc, not " + name);
+			};
+		}
+
+		/**
+		 * The app's path for a relay.
+		 */
+		String path(String relay) {
+			return relay.equals("raw") ? this.rawPath : relay;
+		}
+
+	}
+
 	private static double percentile(long[] sorted, double p) {
 		if (sorted.length == 0) {
 			return Double.NaN;
@@ -429,147 +478,6 @@ public final class SseProxyLoadBenchmark {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		process.getInputStream().readAllBytes();
 		process.waitFor(10, TimeUnit.SECONDS);
-	}
-
-	/**
-	 * The app under test, in a JVM of its own.
-	 */
-	private static final class App implements AutoCloseable {
-
-		private final Process process;
-
-		private final int port;
-
-		private final HttpClient http = HttpClient.newHttpClient();
-
-		private App(Process process, int port) {
-			this.process = process;
-			this.port = port;
-		}
-
-		static App start(int upstreamPort, boolean pin, String gcOptions, String jfr) throws Exception {
-			List<String> command = new ArrayList<>();
-			if (pin) {
-				command.addAll(List.of("/usr/bin/taskset", "-c", "0"));
-			}
-			command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-			command.addAll(List.of("-Xms1g", "-Xmx1g"));
-			String jvmOptions = gcOptions + " " + System.getProperty("appJvmOptions", "");
-			if (!jvmOptions.isBlank()) {
-				command.addAll(List.of(jvmOptions.trim().split("\\s+")));
-			}
-			if (jfr != null) {
-				command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
-			}
-			command.addAll(List.of("-cp", System.getProperty("java.class.path"), SseBenchmarkApp.class.getName(),
-					"--server.port=0", "--sentinel.clients.upstream.base-url=http://127.0.0.1:" + upstreamPort));
-			String appArguments = System.getProperty("appArguments", "");
-			if (!appArguments.isBlank()) {
-				command.addAll(List.of(appArguments.trim().split("\\s+")));
-			}
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			CompletableFuture<Integer> port = new CompletableFuture<>();
-			Thread output = new Thread(() -> {
-				try (BufferedReader lines = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-					for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-						if (line.startsWith("PORT ")) {
-							port.complete(Integer.parseInt(line.substring(5).trim()));
-						}
-						else {
-							System.out.println("[app] " + line);
-						}
-					}
-				}
-				catch (IOException ex) {
-					// The app ended.
-				}
-				port.completeExceptionally(new IllegalStateException("The app ended before it listened"));
-			}, "app-output");
-			output.setDaemon(true);
-			output.start();
-			try {
-				return new App(process, port.get(60, TimeUnit.SECONDS));
-			}
-			catch (Exception ex) {
-				process.destroyForcibly();
-				throw ex;
-			}
-		}
-
-		/**
-		 * @return the app's write system calls so far ({@code syscw} of
-		 * {@code /proc/<pid>/io}), or 0 where that is not available
-		 */
-		long writeSyscalls() {
-			try {
-				for (String line : Files.readAllLines(Paths.get("/proc/" + this.process.pid() + "/io"))) {
-					if (line.startsWith("syscw:")) {
-						return Long.parseLong(line.substring(6).trim());
-					}
-				}
-			}
-			catch (IOException ex) {
-				// Not Linux.
-			}
-			return 0;
-		}
-
-		long cpuNanos() throws Exception {
-			return Long.parseLong(get("/bench/cpu"));
-		}
-
-		/**
-		 * @return used heap after a full GC, proxy streams open
-		 */
-		long[] heap() throws Exception {
-			String[] parts = get("/bench/heap").split(" ");
-			return new long[] { Long.parseLong(parts[0]), Long.parseLong(parts[1]) };
-		}
-
-		/**
-		 * Wait until the app has no stream open and no upstream connection in use.
-		 */
-		void awaitIdle() throws Exception {
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (!get("/bench/streams").startsWith("0 0 ") && System.nanoTime() < deadline) {
-				Thread.sleep(100);
-			}
-		}
-
-		/**
-		 * The top of the app's heap histogram (live objects).
-		 */
-		String histogram() throws Exception {
-			Process jcmd = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
-					Long.toString(this.process.pid()), "GC.class_histogram")
-				.redirectErrorStream(true)
-				.start();
-			String[] lines = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n");
-			jcmd.waitFor(30, TimeUnit.SECONDS);
-			return String.join("\n", Arrays.copyOf(lines, Math.min(lines.length, 45)));
-		}
-
-		String streams() throws Exception {
-			return get("/bench/streams");
-		}
-
-		private String get(String path) throws Exception {
-			return this.http
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build(),
-						HttpResponse.BodyHandlers.ofString())
-				.body()
-				.trim();
-		}
-
-		@Override
-		public void close() throws Exception {
-			this.process.getOutputStream().close();
-			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-		}
-
 	}
 
 }

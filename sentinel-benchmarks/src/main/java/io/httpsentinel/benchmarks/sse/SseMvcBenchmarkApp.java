@@ -1,0 +1,113 @@
+package io.httpsentinel.benchmarks.sse;
+
+import java.io.IOException;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import io.httpsentinel.client.SentinelClients;
+import io.httpsentinel.sse.proxy.SseProxy;
+
+/**
+ * {@link SseBenchmarkApp} on Spring MVC (Tomcat): the same client {@code upstream} and
+ * {@link BenchEndpoints}, with these ways to relay a stream of the upstream:
+ * <ul>
+ * <li>{@code /proxy/{stream}}: {@link SseProxy}'s MVC forward, pass-through (no
+ * hooks);</li>
+ * <li>{@code /raw/{stream}}: the baseline, the relay a Spring MVC developer would write
+ * without Sentinel's proxy: a {@link StreamingResponseBody} (on MVC's task executor, the
+ * proxy's too) that copies the body of the same client's {@link RestClient} as it
+ * arrives, flushing after each read so that every event goes out at once;</li>
+ * <li>{@code /raw-emitter/{stream}}: a second baseline on the very same upstream path as
+ * the proxy: the same client's {@link WebClient}, each {@link DataBuffer} sent through a
+ * {@link ResponseBodyEmitter} as it arrives (on the client's event loop, as such code is
+ * usually written).</li>
+ * </ul>
+ */
+@SpringBootConfiguration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+@Import(SseMvcBenchmarkApp.Endpoints.class)
+public class SseMvcBenchmarkApp {
+
+	public static void main(String[] args) throws IOException {
+		// Streams end when the load test closes them, not on MVC's async timeout; nor
+		// does the app wait for open streams when it stops.
+		BenchApps.run(SseMvcBenchmarkApp.class, WebApplicationType.SERVLET,
+				Map.of("spring.mvc.async.request-timeout", "1h", "server.shutdown", "immediate"), args);
+	}
+
+	@RestController
+	static class Endpoints extends BenchEndpoints {
+
+		Endpoints(SentinelClients clients, SseProxy sseProxy) {
+			super(clients, sseProxy);
+		}
+
+		@GetMapping(path = "/proxy/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		DeferredResult<ResponseEntity<ResponseBodyEmitter>> proxy(@PathVariable String stream,
+				HttpServletRequest request) {
+			String query = request.getQueryString();
+			return this.sseProxy
+				.from(this.upstream, (web) -> web.get().uri((uri) -> BenchApps.upstreamUri(uri, stream, query)))
+				.toResponseBodyEmitter();
+		}
+
+		@GetMapping(path = "/raw-emitter/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		ResponseEntity<ResponseBodyEmitter> rawEmitter(@PathVariable String stream, HttpServletRequest request) {
+			String query = request.getQueryString();
+			ResponseBodyEmitter emitter = new ResponseBodyEmitter(-1L);
+			Disposable relay = this.upstream.webClient()
+				.get()
+				.uri((uri) -> BenchApps.upstreamUri(uri, stream, query))
+				.retrieve()
+				.bodyToFlux(DataBuffer.class)
+				.subscribe((buffer) -> send(emitter, buffer), emitter::completeWithError, emitter::complete);
+			// Called however the response ends (completed, failed, client gone).
+			emitter.onCompletion(relay::dispose);
+			return eventStream(emitter);
+		}
+
+		private static void send(ResponseBodyEmitter emitter, DataBuffer buffer) {
+			byte[] bytes = new byte[buffer.readableByteCount()];
+			buffer.read(bytes);
+			DataBufferUtils.release(buffer);
+			try {
+				emitter.send(bytes, MediaType.TEXT_EVENT_STREAM);
+			}
+			catch (IOException ex) {
+				// The client went away: thrown, it ends the upstream subscription.
+				throw Exceptions.propagate(ex);
+			}
+		}
+
+		private static <T> ResponseEntity<T> eventStream(T body) {
+			return ResponseEntity.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.cacheControl(CacheControl.noCache())
+				.header("X-Accel-Buffering", "no")
+				.body(body);
+		}
+
+	}
+
+}
