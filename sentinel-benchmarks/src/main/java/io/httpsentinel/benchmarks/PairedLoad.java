@@ -31,33 +31,30 @@ final class PairedLoad {
 
 	private final ExecutorService callers;
 
-	private final int threads;
+	private final Schedule schedule;
 
 	/**
 	 * @param callers runs the callers: a fixed pool of platform threads, or a virtual
 	 * thread per task
-	 * @param threads callers per phase
+	 * @param schedule how many callers, how long
 	 */
-	PairedLoad(ExecutorService callers, int threads) {
+	PairedLoad(ExecutorService callers, Schedule schedule) {
 		this.callers = callers;
-		this.threads = threads;
+		this.schedule = schedule;
 	}
 
 	/**
-	 * Alternate between the two calls in 1-second phases, unmeasured.
+	 * Warm up, alternating between the two calls in 1-second phases, then run the rounds,
+	 * printing a line per round.
+	 * @return the per-round ratios
 	 */
-	void warmUp(Runnable plain, Runnable sentinel, int seconds) throws Exception {
-		for (int second = 0; second < seconds; second += 2) {
+	Result measure(Runnable plain, Runnable sentinel) throws Exception {
+		for (int second = 0; second < this.schedule.warmupSeconds(); second += 2) {
 			phase(plain, 1);
 			phase(sentinel, 1);
 		}
-	}
-
-	/**
-	 * Run the rounds, printing a line per round.
-	 * @return the per-round ratios
-	 */
-	Result run(Runnable plain, Runnable sentinel, int rounds, int phaseSeconds) throws Exception {
+		int rounds = this.schedule.rounds();
+		int phaseSeconds = this.schedule.phaseSeconds();
 		Result result = new Result(rounds);
 		System.out.println("round      plain/s   sentinel/s   ratio   p50 plain/sentinel µs   p99 plain/sentinel µs"
 				+ "   CPU plain/sentinel µs");
@@ -73,10 +70,10 @@ final class PairedLoad {
 				plainPhase = phase(plain, phaseSeconds);
 			}
 			result.add(round, plainPhase, sentinelPhase);
-			System.out.printf(Locale.ROOT, "%5d %12.0f %12.0f %7.3f %11d / %-9d %11d / %-9d %11.1f / %.1f%n",
-					round + 1, plainPhase.perSecond(), sentinelPhase.perSecond(), result.throughput[round],
-					plainPhase.p50Micros(), sentinelPhase.p50Micros(), plainPhase.p99Micros(),
-					sentinelPhase.p99Micros(), plainPhase.cpuMicrosPerCall(), sentinelPhase.cpuMicrosPerCall());
+			System.out.printf(Locale.ROOT, "%5d %12.0f %12.0f %7.3f %11d / %-9d %11d / %-9d %11.1f / %.1f%n", round + 1,
+					plainPhase.perSecond(), sentinelPhase.perSecond(), result.throughput[round], plainPhase.p50Micros(),
+					sentinelPhase.p50Micros(), plainPhase.p99Micros(), sentinelPhase.p99Micros(),
+					plainPhase.cpuMicrosPerCall(), sentinelPhase.cpuMicrosPerCall());
 		}
 		return result;
 	}
@@ -85,7 +82,7 @@ final class PairedLoad {
 		CountDownLatch start = new CountDownLatch(1);
 		List<Future<long[]>> workers = new ArrayList<>();
 		long[] end = new long[1];
-		for (int i = 0; i < this.threads; i++) {
+		for (int i = 0; i < this.schedule.threads(); i++) {
 			workers.add(this.callers.submit(() -> {
 				start.await();
 				long[] latencies = new long[1 << 16];
@@ -125,8 +122,27 @@ final class PairedLoad {
 		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
-	static int intArg(String[] args, int index, int defaultValue) {
-		return (args.length > index) ? Integer.parseInt(args[index]) : defaultValue;
+	/**
+	 * How many callers, and how long: the command line's
+	 * {@code [threads] [warmup-s] [rounds] [phase-s]}.
+	 */
+	record Schedule(int threads, int warmupSeconds, int rounds, int phaseSeconds) {
+
+		static Schedule parse(String[] args, int threads, int warmupSeconds, int rounds, int phaseSeconds) {
+			return new Schedule(intArg(args, 0, threads), intArg(args, 1, warmupSeconds), intArg(args, 2, rounds),
+					intArg(args, 3, phaseSeconds));
+		}
+
+		private static int intArg(String[] args, int index, int defaultValue) {
+			return (args.length > index) ? Integer.parseInt(args[index]) : defaultValue;
+		}
+
+		@Override
+		public String toString() {
+			return String.format(Locale.ROOT, "%d threads, warmup %d s, %d rounds of 2 x %d s", this.threads,
+					this.warmupSeconds, this.rounds, this.phaseSeconds);
+		}
+
 	}
 
 	/**

@@ -39,10 +39,11 @@ import io.httpsentinel.resilience.RateLimitSettings;
  * {@code RestClient} through Spring's {@link ReactorClientHttpRequestFactory}, so the
  * connection pool instance, its settings and the client configuration (timeouts,
  * compression) are identical. The plain ones have the same base URL and nothing else: no
- * filters, no interceptors. The Sentinel one runs the whole pipeline with its defaults
- * (total timeout, retry within the retry budget, host-pause check, circuit breaker) plus
- * a rate limit of 1,000,000 requests/s that never throttles here but makes the token
- * bucket run on every attempt, then the error translation filter.
+ * filters, no interceptors. The Sentinel ones ({@link SentinelClient#webClient()} and
+ * {@link SentinelClient#restClient()}, built from plain builders) run the whole pipeline
+ * with its defaults (total timeout, retry within the retry budget, host-pause check,
+ * circuit breaker) plus a rate limit of 1,000,000 requests/s that never throttles here
+ * but makes the token bucket run on every attempt, then the error translation filter.
  */
 final class PipelineFixture implements AutoCloseable {
 
@@ -104,6 +105,7 @@ final class PipelineFixture implements AutoCloseable {
 		check(BODY.equals(call(this.plainWebClient)), "unexpected body through the plain WebClient");
 		check(BODY.equals(call(sentinelWebClient())), "unexpected body through the Sentinel pipeline");
 		check(BODY.equals(call(this.plainRestClient)), "unexpected body through the plain RestClient");
+		check(BODY.equals(call(sentinelRestClient())), "unexpected body through the Sentinel RestClient");
 	}
 
 	WebClient plainWebClient() {
@@ -116,6 +118,10 @@ final class PipelineFixture implements AutoCloseable {
 
 	RestClient plainRestClient() {
 		return this.plainRestClient;
+	}
+
+	RestClient sentinelRestClient() {
+		return this.sentinelClient.restClient();
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.httpsentinel.benchmarks;
 
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -32,21 +31,15 @@ public final class PipelineOverheadLoadBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int threads = PairedLoad.intArg(args, 0, 4);
-		int warmupSeconds = PairedLoad.intArg(args, 1, 20);
-		int rounds = PairedLoad.intArg(args, 2, 12);
-		int phaseSeconds = PairedLoad.intArg(args, 3, 3);
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		PairedLoad.Schedule schedule = PairedLoad.Schedule.parse(args, 4, 20, 12, 3);
+		ExecutorService pool = Executors.newFixedThreadPool(schedule.threads());
 		try (PipelineFixture fixture = new PipelineFixture()) {
 			WebClient plain = fixture.plainWebClient();
 			WebClient sentinel = fixture.sentinelWebClient();
-			System.out.printf(Locale.ROOT, "%d threads, warmup %d s, %d rounds of 2 x %d s%n", threads, warmupSeconds,
-					rounds, phaseSeconds);
-			PairedLoad load = new PairedLoad(pool, threads);
-			Runnable plainCall = () -> PipelineFixture.call(plain);
-			Runnable sentinelCall = () -> PipelineFixture.call(sentinel);
-			load.warmUp(plainCall, sentinelCall, warmupSeconds);
-			load.run(plainCall, sentinelCall, rounds, phaseSeconds).summarize("WebClient", 0.05, 0.05);
+			System.out.println(schedule);
+			new PairedLoad(pool, schedule)
+				.measure(() -> PipelineFixture.call(plain), () -> PipelineFixture.call(sentinel))
+				.summarize("WebClient", 0.05, 0.05);
 			System.out.println("Sentinel client after the run: " + fixture.sentinelState());
 		}
 		finally {

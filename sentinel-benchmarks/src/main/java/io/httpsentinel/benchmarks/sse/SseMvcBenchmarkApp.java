@@ -1,6 +1,8 @@
 package io.httpsentinel.benchmarks.sse;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +21,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
@@ -70,6 +74,43 @@ public class SseMvcBenchmarkApp {
 			return this.sseProxy
 				.from(this.upstream, (web) -> web.get().uri((uri) -> BenchApps.upstreamUri(uri, stream, query)))
 				.toResponseBodyEmitter();
+		}
+
+		@GetMapping(path = "/raw/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		ResponseEntity<StreamingResponseBody> raw(@PathVariable String stream, HttpServletRequest request) {
+			String query = request.getQueryString();
+			RestClient restClient = this.upstream.restClient();
+			return eventStream((out) -> {
+				try {
+					restClient.get()
+						.uri((uri) -> BenchApps.upstreamUri(uri, stream, query))
+						.exchange((upstreamRequest, response) -> {
+							if (!response.getStatusCode().is2xxSuccessful()) {
+								throw new IllegalStateException("Upstream answered " + response.getStatusCode());
+							}
+							copy(response.getBody(), out);
+							return null;
+						});
+				}
+				catch (ResourceAccessException ex) {
+					// The client went away (closing the upstream response): not an error.
+					if (!(ex.getCause() instanceof AsyncRequestNotUsableException)) {
+						throw ex;
+					}
+				}
+			});
+		}
+
+		/**
+		 * Copy the upstream's bytes as they arrive, flushing after each read: a stream's
+		 * events must not wait in a buffer for the ones after them.
+		 */
+		private static void copy(InputStream in, OutputStream out) throws IOException {
+			byte[] buffer = new byte[8192];
+			for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+				out.write(buffer, 0, read);
+				out.flush();
+			}
 		}
 
 		@GetMapping(path = "/raw-emitter/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
