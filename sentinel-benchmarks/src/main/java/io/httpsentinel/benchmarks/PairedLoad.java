@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
 
 /**
  * Measures a plain call against the same call through Sentinel in <em>alternating</em>
@@ -19,15 +20,19 @@ import com.sun.management.OperatingSystemMXBean;
  * hits both sides of a ratio alike.
  * <p>
  * A phase runs {@code threads} callers, each making the call in a loop for the phase's
- * duration, and records throughput, p50 and p99 of the call's latency, and the CPU time
- * the whole process spent per call (on a machine that the benchmark saturates, throughput
- * is the inverse of that cost, and the cost moves little when other processes compete for
- * the cores).
+ * duration, and records throughput, p50 and p99 of the call's latency, the CPU time the
+ * whole process spent per call (on a machine that the benchmark saturates, throughput is
+ * the inverse of that cost, and the cost moves little when other processes compete for
+ * the cores), and the bytes all its threads allocated per call (virtual threads'
+ * allocations count on their carriers): the one figure that a busy machine does not
+ * disturb.
  */
 final class PairedLoad {
 
 	private static final OperatingSystemMXBean CPU = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
+
+	private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
 	private final ExecutorService callers;
 
@@ -57,7 +62,7 @@ final class PairedLoad {
 		int phaseSeconds = this.schedule.phaseSeconds();
 		Result result = new Result(rounds);
 		System.out.println("round      plain/s   sentinel/s   ratio   p50 plain/sentinel µs   p99 plain/sentinel µs"
-				+ "   CPU plain/sentinel µs");
+				+ "   CPU plain/sentinel µs   alloc plain/sentinel B");
 		for (int round = 0; round < rounds; round++) {
 			Phase plainPhase;
 			Phase sentinelPhase;
@@ -70,10 +75,12 @@ final class PairedLoad {
 				plainPhase = phase(plain, phaseSeconds);
 			}
 			result.add(round, plainPhase, sentinelPhase);
-			System.out.printf(Locale.ROOT, "%5d %12.0f %12.0f %7.3f %11d / %-9d %11d / %-9d %11.1f / %.1f%n", round + 1,
+			System.out.printf(Locale.ROOT,
+					"%5d %12.0f %12.0f %7.3f %11d / %-9d %11d / %-9d %11.1f / %-9.1f %10.0f / %.0f%n", round + 1,
 					plainPhase.perSecond(), sentinelPhase.perSecond(), result.throughput[round], plainPhase.p50Micros(),
 					sentinelPhase.p50Micros(), plainPhase.p99Micros(), sentinelPhase.p99Micros(),
-					plainPhase.cpuMicrosPerCall(), sentinelPhase.cpuMicrosPerCall());
+					plainPhase.cpuMicrosPerCall(), sentinelPhase.cpuMicrosPerCall(), plainPhase.bytesPerCall(),
+					sentinelPhase.bytesPerCall());
 		}
 		return result;
 	}
@@ -102,6 +109,7 @@ final class PairedLoad {
 		}
 		long began = System.nanoTime();
 		long cpuBefore = CPU.getProcessCpuTime();
+		long allocatedBefore = allocatedBytes();
 		end[0] = began + seconds * 1_000_000_000L;
 		start.countDown();
 		List<long[]> all = new ArrayList<>();
@@ -110,9 +118,23 @@ final class PairedLoad {
 		}
 		long elapsed = System.nanoTime() - began;
 		long cpu = CPU.getProcessCpuTime() - cpuBefore;
+		long allocated = allocatedBytes() - allocatedBefore;
 		long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
 		return new Phase(merged.length * 1e9 / elapsed, merged[merged.length / 2] / 1000,
-				merged[(int) (merged.length * 0.99)] / 1000, cpu / 1000.0 / merged.length);
+				merged[(int) (merged.length * 0.99)] / 1000, cpu / 1000.0 / merged.length,
+				(double) allocated / merged.length);
+	}
+
+	/**
+	 * Bytes allocated so far by the live threads (callers, event loops, server): the
+	 * difference over a phase counts both sides' own arrays of latencies alike.
+	 */
+	private static long allocatedBytes() {
+		long sum = 0;
+		for (long bytes : THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())) {
+			sum += Math.max(0, bytes);
+		}
+		return sum;
 	}
 
 	static double median(double[] values) {
@@ -146,9 +168,10 @@ final class PairedLoad {
 	}
 
 	/**
-	 * One phase: calls per second, p50 and p99 latency, process CPU time per call.
+	 * One phase: calls per second, p50 and p99 latency, process CPU time and bytes
+	 * allocated per call.
 	 */
-	record Phase(double perSecond, long p50Micros, long p99Micros, double cpuMicrosPerCall) {
+	record Phase(double perSecond, long p50Micros, long p99Micros, double cpuMicrosPerCall, double bytesPerCall) {
 	}
 
 	/**
@@ -164,6 +187,10 @@ final class PairedLoad {
 
 		final double[] cpu;
 
+		final double[] plainBytes;
+
+		final double[] sentinelBytes;
+
 		private double plainTotal;
 
 		private double sentinelTotal;
@@ -173,6 +200,8 @@ final class PairedLoad {
 			this.p50 = new double[rounds];
 			this.p99 = new double[rounds];
 			this.cpu = new double[rounds];
+			this.plainBytes = new double[rounds];
+			this.sentinelBytes = new double[rounds];
 		}
 
 		private void add(int round, Phase plain, Phase sentinel) {
@@ -180,6 +209,8 @@ final class PairedLoad {
 			this.p50[round] = (double) sentinel.p50Micros() / plain.p50Micros();
 			this.p99[round] = (double) sentinel.p99Micros() / plain.p99Micros();
 			this.cpu[round] = sentinel.cpuMicrosPerCall() / plain.cpuMicrosPerCall();
+			this.plainBytes[round] = plain.bytesPerCall();
+			this.sentinelBytes[round] = sentinel.bytesPerCall();
 			this.plainTotal += plain.perSecond();
 			this.sentinelTotal += sentinel.perSecond();
 		}
@@ -207,6 +238,12 @@ final class PairedLoad {
 			System.out.printf(Locale.ROOT,
 					"process CPU per request: Sentinel / plain = %.3f median -> %.1f%% more CPU per request%n",
 					median(this.cpu), (median(this.cpu) - 1) * 100);
+			double plainBytes = median(this.plainBytes);
+			double sentinelBytes = median(this.sentinelBytes);
+			System.out.printf(Locale.ROOT,
+					"allocation per request: plain %.0f B, Sentinel %.0f B (medians) -> Sentinel allocates %+.0f B"
+							+ " (%+.1f%%)%n",
+					plainBytes, sentinelBytes, sentinelBytes - plainBytes, (sentinelBytes / plainBytes - 1) * 100);
 			target(label + " throughput", throughput, 1 - maxThroughputLoss, true,
 					String.format(Locale.ROOT, "%.1f%% lower", (1 - throughput) * 100),
 					String.format(Locale.ROOT, "<= %.0f%% lower", maxThroughputLoss * 100));
