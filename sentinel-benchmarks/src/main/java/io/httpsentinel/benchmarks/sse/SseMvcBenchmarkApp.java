@@ -8,6 +8,8 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -24,7 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
-import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -36,8 +37,9 @@ import io.httpsentinel.sse.proxy.SseProxy;
  * {@link SseBenchmarkApp} on Spring MVC (Tomcat): the same client {@code upstream} and
  * {@link BenchEndpoints}, with these ways to relay a stream of the upstream:
  * <ul>
- * <li>{@code /proxy/{stream}}: {@link SseProxy}'s MVC forward, pass-through (no
- * hooks);</li>
+ * <li>{@code /proxy/{stream}}: {@link SseProxy#forward}, pass-through (no hooks), the
+ * same one-liner as in the WebFlux app (Sentinel's return value handler writes it in
+ * MVC);</li>
  * <li>{@code /raw/{stream}}: the baseline, the relay a Spring MVC developer would write
  * without Sentinel's proxy: a {@link StreamingResponseBody} (on MVC's task executor, the
  * proxy's too) that copies the body of the same client's {@link RestClient} as it
@@ -68,12 +70,10 @@ public class SseMvcBenchmarkApp {
 		}
 
 		@GetMapping(path = "/proxy/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-		DeferredResult<ResponseEntity<ResponseBodyEmitter>> proxy(@PathVariable String stream,
-				HttpServletRequest request) {
+		Mono<ResponseEntity<Flux<DataBuffer>>> proxy(@PathVariable String stream, HttpServletRequest request) {
 			String query = request.getQueryString();
-			return this.sseProxy
-				.from(this.upstream, (web) -> web.get().uri((uri) -> BenchApps.upstreamUri(uri, stream, query)))
-				.toResponseBodyEmitter();
+			return this.sseProxy.forward(this.upstream,
+					(web) -> web.get().uri((uri) -> BenchApps.upstreamUri(uri, stream, query)));
 		}
 
 		@GetMapping(path = "/raw/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
