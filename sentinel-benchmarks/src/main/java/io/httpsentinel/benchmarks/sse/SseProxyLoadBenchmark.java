@@ -50,7 +50,8 @@ import reactor.netty.resources.LoopResources;
  * {@code -DappArguments=--sentinel.clients.upstream.sse.heartbeat=0} (app properties),
  * {@code -Djfr=app.jfr} (a Java Flight Recording of the app, one file per phase),
  * {@code -Dpin=false}, {@code -Dstack=mvc} (the Spring MVC app; its phases default to
- * throughput only), {@code -DmvcRaw=raw-emitter} (the MVC baseline relay).
+ * throughput only), {@code -DmvcRaw=raw-restclient} (the MVC baseline relay, see
+ * {@link SseMvcBenchmarkApp}).
  */
 public final class SseProxyLoadBenchmark {
 
