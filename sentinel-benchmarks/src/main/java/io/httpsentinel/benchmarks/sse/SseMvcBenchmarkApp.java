@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,7 +17,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -41,9 +41,9 @@ import io.httpsentinel.sse.proxy.SseProxy;
  * MVC);</li>
  * <li>{@code /raw/{stream}}: the baseline, the relay a Spring MVC developer would write
  * without Sentinel's proxy: a {@link StreamingResponseBody} (on MVC's task executor,
- * where the proxy writes too) that writes each buffer of the same client's
- * {@link WebClient} as it arrives and flushes it, so that every event goes out at
- * once;</li>
+ * where the proxy writes too) that writes each chunk of the same client's
+ * {@link WebClient} body as it arrives and flushes the response (Spring Framework 7's
+ * body stream ignores {@code flush()}), so that every event goes out at once;</li>
  * <li>{@code /raw-restclient/{stream}}: the same with the client's {@link RestClient},
  * copying its body's input stream in 8 KiB reads. Not the default: that stream (Spring's,
  * as with its own Reactor Netty request factory) fills the whole array before a read
@@ -79,44 +79,45 @@ public class SseMvcBenchmarkApp {
 		}
 
 		@GetMapping(path = "/raw/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-		ResponseEntity<StreamingResponseBody> raw(@PathVariable String stream, HttpServletRequest request) {
+		ResponseEntity<StreamingResponseBody> raw(@PathVariable String stream, HttpServletRequest request,
+				HttpServletResponse response) {
 			String query = request.getQueryString();
-			Flux<DataBuffer> body = this.upstream.webClient()
+			// Each chunk as it came, copied out of the pooled buffer (released at once):
+			// nothing to release when the client goes away with chunks still queued.
+			Flux<byte[]> body = this.upstream.webClient()
 				.get()
 				.uri((uri) -> BenchApps.upstreamUri(uri, stream, query))
 				.retrieve()
-				.bodyToFlux(DataBuffer.class)
-				// Buffers still queued when the client goes away.
-				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+				.bodyToFlux(byte[].class);
+			// Spring Framework 7's StreamingResponseBody stream ignores flush() (unless
+			// spring.http.response.flush.enabled=true): the response flushes.
 			return eventStream((out) -> {
 				// Closing the stream cancels the upstream request.
-				try (Stream<DataBuffer> buffers = body.toStream()) {
-					Iterator<DataBuffer> iterator = buffers.iterator();
+				try (Stream<byte[]> chunks = body.toStream()) {
+					Iterator<byte[]> iterator = chunks.iterator();
 					while (iterator.hasNext()) {
-						DataBuffer buffer = iterator.next();
-						byte[] bytes = new byte[buffer.readableByteCount()];
-						buffer.read(bytes);
-						DataBufferUtils.release(buffer);
-						out.write(bytes);
-						out.flush();
+						out.write(iterator.next());
+						response.flushBuffer();
 					}
 				}
 			});
 		}
 
 		@GetMapping(path = "/raw-restclient/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-		ResponseEntity<StreamingResponseBody> rawRestClient(@PathVariable String stream, HttpServletRequest request) {
+		ResponseEntity<StreamingResponseBody> rawRestClient(@PathVariable String stream, HttpServletRequest request,
+				HttpServletResponse response) {
 			String query = request.getQueryString();
 			RestClient restClient = this.upstream.restClient();
 			return eventStream((out) -> {
 				try {
 					restClient.get()
 						.uri((uri) -> BenchApps.upstreamUri(uri, stream, query))
-						.exchange((upstreamRequest, response) -> {
-							if (!response.getStatusCode().is2xxSuccessful()) {
-								throw new IllegalStateException("Upstream answered " + response.getStatusCode());
+						.exchange((upstreamRequest, upstreamResponse) -> {
+							if (!upstreamResponse.getStatusCode().is2xxSuccessful()) {
+								throw new IllegalStateException(
+										"Upstream answered " + upstreamResponse.getStatusCode());
 							}
-							copy(response.getBody(), out);
+							copy(upstreamResponse.getBody(), out, response);
 							return null;
 						});
 				}
@@ -132,11 +133,11 @@ public class SseMvcBenchmarkApp {
 		/**
 		 * Copy the upstream's bytes, flushing after each read.
 		 */
-		private static void copy(InputStream in, OutputStream out) throws IOException {
+		private static void copy(InputStream in, OutputStream out, HttpServletResponse response) throws IOException {
 			byte[] buffer = new byte[8192];
 			for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
 				out.write(buffer, 0, read);
-				out.flush();
+				response.flushBuffer();
 			}
 		}
 
