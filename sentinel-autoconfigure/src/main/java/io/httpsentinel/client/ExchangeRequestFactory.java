@@ -1,10 +1,12 @@
 package io.httpsentinel.client;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,7 +22,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.client.AbstractBufferingClientHttpRequest;
+import org.springframework.http.client.AbstractStreamingClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
@@ -44,9 +46,10 @@ import io.httpsentinel.resilience.StreamingContentTypes;
  * limited to {@code max-response-size}, as the {@code WebClient}'s codecs limit it.
  * <p>
  * The request body is buffered (as for Spring's own buffering factories), so that a retry
- * can send it again. Errors reach the caller as the {@code RestClient} contract has them:
- * an I/O error is thrown as the {@link IOException} it is (the {@code RestClient} wraps
- * it in a {@code ResourceAccessException}), Sentinel's typed errors as they are.
+ * can send it again; a request without a body costs no buffer. Errors reach the caller as
+ * the {@code RestClient} contract has them: an I/O error is thrown as the
+ * {@link IOException} it is (the {@code RestClient} wraps it in a
+ * {@code ResourceAccessException}), Sentinel's typed errors as they are.
  */
 final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 
@@ -114,7 +117,7 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 	/**
 	 * One call: its headers and buffered body become a {@link ClientRequest}.
 	 */
-	private final class ExchangeRequest extends AbstractBufferingClientHttpRequest {
+	private final class ExchangeRequest extends AbstractStreamingClientHttpRequest {
 
 		private final URI uri;
 
@@ -136,12 +139,22 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 		}
 
 		@Override
-		protected ClientHttpResponse executeInternal(HttpHeaders headers, byte[] body) throws IOException {
+		protected ClientHttpResponse executeInternal(HttpHeaders headers, @Nullable Body body) throws IOException {
 			ClientRequest.Builder request = ClientRequest.create(this.method, this.uri)
-				.headers((target) -> target.addAll(headers))
-				.attributes((attributes) -> attributes.putAll(getAttributes()));
-			if (body.length > 0) {
-				request.body(bytes(body));
+				.headers((target) -> target.addAll(headers));
+			Map<String, Object> attributes = getAttributes();
+			if (!attributes.isEmpty()) {
+				request.attributes((target) -> target.putAll(attributes));
+			}
+			if (body != null) {
+				// Buffered, so that a retry can send it again.
+				ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+				body.writeTo(buffer);
+				byte[] bytes = buffer.toByteArray();
+				if (headers.getContentLength() < 0) {
+					request.headers((target) -> target.setContentLength(bytes.length));
+				}
+				request.body(bytes(bytes));
 			}
 			ClientResponse response;
 			try {
