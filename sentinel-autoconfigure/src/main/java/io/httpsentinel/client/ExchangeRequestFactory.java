@@ -73,6 +73,20 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 		return new ExchangeRequest(uri, method);
 	}
 
+	/**
+	 * The error to throw for an exchange that failed: an I/O error as the I/O error the
+	 * {@code RestClient} contract expects, naming the client (the request's URI and the
+	 * transport's own error stay in its causes); any other as {@link #unwrap} has it.
+	 */
+	private Exception exchangeFailed(RuntimeException error) {
+		Throwable cause = Exceptions.unwrap(error);
+		if (cause instanceof WebClientRequestException requestError
+				&& requestError.getCause() instanceof IOException io) {
+			return new UpstreamIOException(this.clientName, io.getMessage(), requestError);
+		}
+		return unwrap(error);
+	}
+
 	private static IOException interrupted(InterruptedException ex) {
 		Thread.currentThread().interrupt();
 		InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the response");
@@ -86,12 +100,8 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 	 */
 	static Exception unwrap(RuntimeException error) {
 		Throwable cause = Exceptions.unwrap(error);
-		if (cause instanceof WebClientRequestException requestError
-				&& requestError.getCause() instanceof IOException io) {
-			// The I/O error the RestClient contract expects, keeping the request's URI
-			// (which
-			// tells whose call failed, e.g. to answer with a problem detail) on the way.
-			return new IOException(io.getMessage(), requestError);
+		if (cause instanceof WebClientRequestException requestError && requestError.getCause() != null) {
+			cause = requestError.getCause();
 		}
 		if (cause instanceof InterruptedException ex) {
 			return interrupted(ex);
@@ -161,7 +171,7 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 				response = ExchangeRequestFactory.this.exchange.exchange(request.build()).block();
 			}
 			catch (RuntimeException ex) {
-				throw rethrow(unwrap(ex));
+				throw rethrow(exchangeFailed(ex));
 			}
 			if (response == null) {
 				throw new IOException("no response");

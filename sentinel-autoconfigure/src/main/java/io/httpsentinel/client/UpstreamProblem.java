@@ -97,6 +97,12 @@ public record UpstreamProblem(HttpStatus status, @Nullable Duration retryAfter, 
 			if (candidate instanceof SentinelException sentinel) {
 				return Optional.of(of(sentinel, clients.find(sentinel.clientName()).orElse(null), clock));
 			}
+			if (candidate instanceof UpstreamIOException io) {
+				// A client's RestClient call: the client is named, whatever host it
+				// shares.
+				return Optional
+					.of(new UpstreamProblem(HttpStatus.BAD_GATEWAY, null, "Upstream unreachable", io.clientName()));
+			}
 			if (transportOrStatus == null && (candidate instanceof WebClientResponseException
 					|| candidate instanceof WebClientRequestException)) {
 				// Its cause may still be one of Sentinel's, which says more.

@@ -176,6 +176,22 @@ class UpstreamProblemTests {
 	}
 
 	@Test
+	void aRestClientsIoErrorNamesItsClientEvenWhenAnotherSharesTheHost() {
+		// The URI lies under the weather client's base URL; the call was the payments
+		// client's.
+		WebClientRequestException refused = new WebClientRequestException(new IOException("Connection refused"),
+				HttpMethod.GET, URI.create("http://weather.example:8080/v1/current"), HttpHeaders.EMPTY);
+		assertThat(find(new ResourceAccessException("I/O error",
+				new UpstreamIOException("payments", "Connection refused", refused))))
+			.get()
+			.satisfies((problem) -> {
+				assertThat(problem.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
+				assertThat(problem.detail()).isEqualTo("Upstream unreachable");
+				assertThat(problem.clientName()).isEqualTo("payments");
+			});
+	}
+
+	@Test
 	void aSentinelErrorWrappedByAnExceptionOfTheApplicationIsTheApplications() {
 		assertThat(find(new IllegalStateException("order failed", new CircuitOpenException("weather", null))))
 			.isEmpty();
