@@ -1,8 +1,6 @@
 package io.httpsentinel.sample;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +19,6 @@ import io.httpsentinel.sample.mvc.MvcSampleApplication;
 import io.httpsentinel.sample.upstream.DemoStreams;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real browser reads a stream forwarded by Spring MVC: headless Chromium opens the
@@ -46,13 +43,13 @@ class BrowserEventSourceMvcTests {
 		registry.add("demo.upstream.port", () -> port);
 	}
 
+	/**
+	 * Start Chromium for the first test, or skip every test where it is not installed.
+	 */
 	@BeforeEach
 	void startChromium() throws Exception {
-		Optional<Path> chromium = HeadlessChromium.find();
-		assumeTrue(chromium.isPresent(), "Chromium is not installed (neither /usr/bin/chromium nor chromium on the"
-				+ " PATH): skipping the browser test. Install it with: apt-get install chromium");
 		if (browser == null) {
-			browser = HeadlessChromium.launch(chromium.get());
+			browser = HeadlessChromium.launchOrSkip();
 		}
 	}
 
@@ -66,10 +63,7 @@ class BrowserEventSourceMvcTests {
 
 	@Test
 	void chatPageReceivesEveryTokenForwardedBySpringMvc() throws Exception {
-		HeadlessChromium.Tab page = browser.open("http://127.0.0.1:" + this.port + "/");
-		assertThat(page.await("document.readyState === 'complete' && window.demo !== undefined", STREAM_TIMEOUT))
-			.as(() -> "the page did not load; browser output:\n" + browser.output())
-			.isTrue();
+		HeadlessChromium.Tab page = browser.openSamplePage(this.port, STREAM_TIMEOUT);
 		page.evaluate("demo.chat.start('interval=0')");
 		assertThat(page.await("demo.chat.ended !== null", STREAM_TIMEOUT)).as("the chat stream ended").isTrue();
 		JsonNode chat = page.evaluate("JSON.parse(JSON.stringify(demo.chat))");

@@ -1,10 +1,8 @@
 package io.httpsentinel.sample;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +21,6 @@ import io.httpsentinel.sample.upstream.DemoStreams;
 import io.httpsentinel.sample.upstream.DemoUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real browser: headless Chromium opens the sample page at {@code /}, whose script
@@ -51,16 +48,12 @@ class BrowserEventSourceTests {
 	}
 
 	/**
-	 * Start Chromium for the first test, or skip every test (with this message in the
-	 * test report) where it is not installed.
+	 * Start Chromium for the first test, or skip every test where it is not installed.
 	 */
 	@BeforeEach
 	void startChromium() throws Exception {
-		Optional<Path> chromium = HeadlessChromium.find();
-		assumeTrue(chromium.isPresent(), "Chromium is not installed (neither /usr/bin/chromium nor chromium on the"
-				+ " PATH): skipping the browser test. Install it with: apt-get install chromium");
 		if (browser == null) {
-			browser = HeadlessChromium.launch(chromium.get());
+			browser = HeadlessChromium.launchOrSkip();
 		}
 	}
 
@@ -146,11 +139,7 @@ class BrowserEventSourceTests {
 	}
 
 	private HeadlessChromium.Tab openPage() throws Exception {
-		HeadlessChromium.Tab page = browser.open("http://127.0.0.1:" + this.port + "/");
-		assertThat(page.await("document.readyState === 'complete' && window.demo !== undefined", STREAM_TIMEOUT))
-			.as(() -> "the page did not load; browser output:\n" + browser.output())
-			.isTrue();
-		return page;
+		return browser.openSamplePage(this.port, STREAM_TIMEOUT);
 	}
 
 	private static void awaitEnd(HeadlessChromium.Tab page, String panel) throws Exception {

@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 /**
  * A headless Chromium driven over the DevTools protocol (a WebSocket, with the JDK's
  * {@link HttpClient}): launched with a fresh profile in a temporary directory, and on
@@ -106,6 +109,34 @@ final class HeadlessChromium implements AutoCloseable {
 					.filter((directory) -> !directory.isEmpty())
 					.map((directory) -> Paths.get(directory, "chromium")));
 		return candidates.filter(Files::isExecutable).findFirst();
+	}
+
+	/**
+	 * Launch Chromium, or skip the calling test (with a message naming the package to
+	 * install) where it is not installed.
+	 * @return the browser
+	 * @throws Exception if Chromium is installed but does not start
+	 */
+	static HeadlessChromium launchOrSkip() throws Exception {
+		Optional<Path> chromium = find();
+		assumeTrue(chromium.isPresent(), "Chromium is not installed (neither /usr/bin/chromium nor chromium on the"
+				+ " PATH): skipping the browser test. Install it with: apt-get install chromium");
+		return launch(chromium.get());
+	}
+
+	/**
+	 * Open the sample's page at {@code /} and wait until its script is ready.
+	 * @param port the sample app's port
+	 * @param timeout how long the page may take to load
+	 * @return the tab
+	 * @throws Exception if the page cannot be opened
+	 */
+	Tab openSamplePage(int port, Duration timeout) throws Exception {
+		Tab page = open("http://127.0.0.1:" + port + "/");
+		assertThat(page.await("document.readyState === 'complete' && window.demo !== undefined", timeout))
+			.as(() -> "the page did not load; browser output:\n" + output())
+			.isTrue();
+		return page;
 	}
 
 	/**
