@@ -33,7 +33,7 @@ class WeatherControllerContainerTests {
 	private static final String OSLO_STUB = """
 			{"request": {"method": "GET", "urlPath": "/weather/Oslo",
 			             "headers": {"x-api-key": {"equalTo": "demo-key"}}},
-			 "response": {"status": 200,
+			 "response": {"status": 200, "headers": {"Content-Type": "application/json"},
 			              "jsonBody": {"city": "Oslo", "temperatureCelsius": 4.5, "observedAt": "2026-12-06T09:00:00Z"}}}
 			""";
 
