@@ -6,12 +6,14 @@ import org.springframework.boot.autoconfigure.service.connection.ConnectionDetai
 
 /**
  * Where a Sentinel client connects, supplied by something other than properties: a
- * Testcontainers container annotated {@code @ServiceConnection(name = "<client>")} (see
- * the {@code sentinel-test} module), or a bean of this type. As with Spring Boot's own
- * connection details, its base URL wins over {@code sentinel.clients.<name>.base-url};
- * every other setting of the client still comes from properties. Details naming no
- * configured client are ignored (the same container may serve another kind of
- * connection), with an info log line naming the configured clients.
+ * Testcontainers container annotated
+ * {@code @ServiceConnection(name = "<client>", type = SentinelClientConnectionDetails.class)}
+ * (see the {@code sentinel-test} module), or a bean of this type. As with Spring Boot's
+ * own connection details, its base URL wins over
+ * {@code sentinel.clients.<name>.base-url}; every other setting of the client still comes
+ * from properties. Details naming no configured client are ignored (the same container
+ * may serve another kind of connection), with an info log line naming the configured
+ * clients.
  */
 public interface SentinelClientConnectionDetails extends ConnectionDetails {
 
