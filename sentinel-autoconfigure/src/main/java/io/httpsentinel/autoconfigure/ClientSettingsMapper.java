@@ -103,6 +103,7 @@ final class ClientSettingsMapper {
 		map.from(properties::getMaxRetryAfter).to(retry::maxRetryAfter);
 		map.from(properties::getNonIdempotent).to(retry::nonIdempotent);
 		map.from(properties::getIdempotencyKeyHeader).to(retry::idempotencyKeyHeader);
+		map.from(properties::getInstant).to(retry::instant);
 		RetryProperties.Budget budget = properties.getBudget();
 		return retry.budget(new RetrySettings.RetryBudgetSettings(budget.getRatio(), budget.getMinConcurrency()))
 			.build();

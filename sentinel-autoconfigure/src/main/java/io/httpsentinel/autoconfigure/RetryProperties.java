@@ -61,6 +61,12 @@ public class RetryProperties {
 	 */
 	private @Nullable String idempotencyKeyHeader;
 
+	/**
+	 * Whether retries happen at once, for tests: no backoff, no wait for Retry-After, and
+	 * a host pause that is over at once. What is retried, and how often, stays the same.
+	 */
+	private @Nullable Boolean instant;
+
 	private final Budget budget = new Budget();
 
 	public @Nullable Integer getMaxRetries() {
@@ -133,6 +139,14 @@ public class RetryProperties {
 
 	public void setIdempotencyKeyHeader(@Nullable String idempotencyKeyHeader) {
 		this.idempotencyKeyHeader = idempotencyKeyHeader;
+	}
+
+	public @Nullable Boolean getInstant() {
+		return this.instant;
+	}
+
+	public void setInstant(@Nullable Boolean instant) {
+		this.instant = instant;
 	}
 
 	public Budget getBudget() {

@@ -39,7 +39,8 @@ import io.httpsentinel.resilience.RetryListener;
 /**
  * Auto-configuration for Sentinel: one pooled {@link SentinelClient} per entry of
  * {@code sentinel.clients}, each with its resilience pipeline, in a
- * {@link SentinelClients} registry.
+ * {@link SentinelClients} registry. A {@link SentinelClientConnectionDetails} bean
+ * overrides the base URL of the client it names.
  */
 @AutoConfiguration(after = { WebClientAutoConfiguration.class, SslAutoConfiguration.class },
 		afterName = "org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JAutoConfiguration")
@@ -91,8 +92,10 @@ public final class SentinelAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SentinelClients sentinelClients(SentinelProperties properties, SentinelClientFactory factory) {
-		Map<String, ClientSettings> configured = ClientSettingsMapper.mapAll(properties);
+	SentinelClients sentinelClients(SentinelProperties properties, SentinelClientFactory factory,
+			ObjectProvider<SentinelClientConnectionDetails> connectionDetails) {
+		Map<String, ClientSettings> configured = ConnectionDetailsBaseUrls
+			.apply(ClientSettingsMapper.mapAll(properties), connectionDetails.orderedStream().toList());
 		List<SentinelClient> clients = new ArrayList<>();
 		try {
 			configured.forEach((name, settings) -> clients.add(ClientSettingsMapper

@@ -2,6 +2,7 @@ package io.httpsentinel.resilience;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,6 +35,8 @@ final class RetryPolicy {
 
 	private final DoubleSupplier random;
 
+	private final boolean instant;
+
 	RetryPolicy(RetrySettings settings, Clock clock) {
 		this(settings, clock, () -> ThreadLocalRandom.current().nextDouble());
 	}
@@ -44,6 +47,7 @@ final class RetryPolicy {
 				settings.jitter());
 		this.clock = clock;
 		this.random = random;
+		this.instant = Boolean.TRUE.equals(settings.instant());
 	}
 
 	/**
@@ -61,7 +65,8 @@ final class RetryPolicy {
 				: Optional.empty();
 		// A server asking for a long pause gets it from every caller, and no retry now.
 		if (retryAfter.isPresent() && retryAfter.get().compareTo(this.settings.maxRetryAfter()) > 0) {
-			return RetryDecision.pauseHost(this.clock.instant().plus(retryAfter.get()));
+			Instant now = this.clock.instant();
+			return RetryDecision.pauseHost(this.instant ? now : now.plus(retryAfter.get()));
 		}
 		if (status < 400) {
 			return RetryDecision.giveUp("success");
@@ -85,9 +90,9 @@ final class RetryPolicy {
 			return RetryDecision.giveUp("max-retries");
 		}
 		if (retryAfter.isPresent()) {
-			return RetryDecision.retry(withPositiveJitter(retryAfter.get()), "retry-after");
+			return RetryDecision.retry(waitOf(withPositiveJitter(retryAfter.get())), "retry-after");
 		}
-		return RetryDecision.retry(this.backoff.delay(attempt, this.random), "status-" + status);
+		return RetryDecision.retry(waitOf(this.backoff.delay(attempt, this.random)), "status-" + status);
 	}
 
 	/**
@@ -114,8 +119,13 @@ final class RetryPolicy {
 		if (attempt > this.settings.maxRetries()) {
 			return RetryDecision.giveUp("max-retries");
 		}
-		return RetryDecision.retry(this.backoff.delay(attempt, this.random),
+		return RetryDecision.retry(waitOf(this.backoff.delay(attempt, this.random)),
 				kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+	}
+
+	/** Instant retries (for tests) keep every decision and drop only the wait. */
+	private Duration waitOf(Duration wait) {
+		return this.instant ? Duration.ZERO : wait;
 	}
 
 	private Duration withPositiveJitter(Duration wait) {

@@ -29,23 +29,27 @@ import io.httpsentinel.SettingChecks;
  * @param idempotencyKeyHeader name of a header that carries one generated key, the same
  * on every attempt of a call (e.g. {@code Idempotency-Key}); none when {@code null}
  * @param budget retry budget
+ * @param instant whether retries happen at once, for tests: no backoff, no wait for
+ * {@code Retry-After}, and a host pause that is over at once, while the decisions (what
+ * is retried, how often, when the host would be paused) stay the same
  */
 public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration initialDelay, @Nullable Double multiplier,
 		@Nullable Duration maxDelay, @Nullable Double jitter, @Nullable Set<Integer> statuses,
 		@Nullable Duration maxRetryAfter, @Nullable Boolean nonIdempotent, @Nullable String idempotencyKeyHeader,
-		RetryBudgetSettings budget) {
+		RetryBudgetSettings budget, @Nullable Boolean instant) {
 
 	/**
 	 * Settings that inherit everything.
 	 */
 	public static final RetrySettings INHERIT = new RetrySettings(null, null, null, null, null, null, null, null, null,
-			RetryBudgetSettings.INHERIT);
+			RetryBudgetSettings.INHERIT, null);
 
 	/**
 	 * Built-in defaults: 2 retries, backoff 500ms doubling up to 8s with 50% jitter,
 	 * statuses 408, 429, 500, 502, 503, 504 and 529, {@code Retry-After} honoured up to
 	 * 60s, POST/PATCH retried only when they never reached the server, no idempotency
-	 * key, and the default {@link RetryBudgetSettings budget}.
+	 * key, the default {@link RetryBudgetSettings budget}, and real waits (not
+	 * {@code instant}).
 	 */
 	public static final RetrySettings DEFAULTS = builder().maxRetries(2)
 		.initialDelay(Duration.ofMillis(500))
@@ -56,6 +60,7 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 		.maxRetryAfter(Duration.ofSeconds(60))
 		.nonIdempotent(false)
 		.budget(RetryBudgetSettings.DEFAULTS)
+		.instant(false)
 		.build();
 
 	public RetrySettings {
@@ -99,7 +104,7 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 				SettingChecks.pick(this.maxRetryAfter, other.maxRetryAfter),
 				SettingChecks.pick(this.nonIdempotent, other.nonIdempotent),
 				SettingChecks.pick(this.idempotencyKeyHeader, other.idempotencyKeyHeader),
-				this.budget.orElse(other.budget));
+				this.budget.orElse(other.budget), SettingChecks.pick(this.instant, other.instant));
 	}
 
 	public RetrySettings withMaxRetries(@Nullable Integer maxRetries) {
@@ -129,6 +134,10 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 
 	public RetrySettings withBudget(RetryBudgetSettings budget) {
 		return toBuilder().budget(budget).build();
+	}
+
+	public RetrySettings withInstant(@Nullable Boolean instant) {
+		return toBuilder().instant(instant).build();
 	}
 
 	public void checkConsistent() {
@@ -213,6 +222,8 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 
 		private RetryBudgetSettings budget;
 
+		private @Nullable Boolean instant;
+
 		private Builder(RetrySettings from) {
 			this.maxRetries = from.maxRetries;
 			this.initialDelay = from.initialDelay;
@@ -224,6 +235,7 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 			this.nonIdempotent = from.nonIdempotent;
 			this.idempotencyKeyHeader = from.idempotencyKeyHeader;
 			this.budget = from.budget;
+			this.instant = from.instant;
 		}
 
 		public Builder maxRetries(@Nullable Integer maxRetries) {
@@ -276,9 +288,15 @@ public record RetrySettings(@Nullable Integer maxRetries, @Nullable Duration ini
 			return this;
 		}
 
+		public Builder instant(@Nullable Boolean instant) {
+			this.instant = instant;
+			return this;
+		}
+
 		public RetrySettings build() {
 			return new RetrySettings(this.maxRetries, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
-					this.statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget);
+					this.statuses, this.maxRetryAfter, this.nonIdempotent, this.idempotencyKeyHeader, this.budget,
+					this.instant);
 		}
 
 	}

@@ -123,6 +123,7 @@ class ConfigurationMetadataTests {
 			.containsExactlyInAnyOrderElementsOf(retry.statuses());
 		assertThat(duration("retry.max-retry-after")).isEqualTo(retry.maxRetryAfter());
 		assertThat(defaultOf("retry.non-idempotent").asBoolean()).isEqualTo(retry.nonIdempotent());
+		assertThat(defaultOf("retry.instant").asBoolean()).isEqualTo(retry.instant());
 		assertThat(defaultOf("retry.budget.ratio").asDouble()).isEqualTo(retry.budget().ratio());
 		assertThat(defaultOf("retry.budget.min-concurrency").asInt()).isEqualTo(retry.budget().minConcurrency());
 		CircuitBreakerSettings breaker = defaults.circuitBreaker();

@@ -368,6 +368,27 @@ class RetryIntegrationTests {
 
 	@ParameterizedTest
 	@EnumSource(ClientKind.class)
+	void instantRetriesRetryAsConfiguredWithoutWaiting(ClientKind kind) {
+		this.server.enqueue(new MockResponse.Builder().code(500).build());
+		this.server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "30").build());
+		this.server.enqueue(ok("done"));
+		this.server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "120").build());
+		this.server.enqueue(ok("not paused"));
+		SentinelClient client = this.clients.create(url(),
+				(settings) -> settings.withRetry(
+						RetrySettings.INHERIT.withBackoff(Duration.ofSeconds(20), 2.0, Duration.ofSeconds(20), 0.0)
+							.withInstant(true)));
+		long start = System.nanoTime();
+		assertThat(kind.get(client, "/")).isEqualTo("done");
+		assertThatExceptionOfType(ErrorStatus.class).isThrownBy(() -> kind.get(client, "/"));
+		assertThat(kind.get(client, "/")).isEqualTo("not paused");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		assertThat(this.clients.reasons()).containsExactly("status-500", "retry-after", "success",
+				"retry-after-too-long", "success");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
 	void totalTimeoutStopsACallThatWouldRetryForMinutes(ClientKind kind) {
 		for (int i = 0; i < 20; i++) {
 			this.server.enqueue(new MockResponse.Builder().code(503).build());

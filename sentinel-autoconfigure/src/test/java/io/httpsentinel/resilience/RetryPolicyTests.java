@@ -278,6 +278,32 @@ class RetryPolicyTests {
 		assertThat(decision.pauseHostUntil()).isNull();
 	}
 
+	@Test
+	void instantRetriesKeepEveryDecisionAndDropEveryWait() {
+		RetryPolicy policy = policy(RetrySettings.DEFAULTS.withInstant(true), ALMOST_ONE);
+		RetryDecision backoff = policy.afterResponse(2, HttpMethod.GET, 500, new HttpHeaders(), true);
+		assertThat(backoff.retry()).isTrue();
+		assertThat(backoff.reason()).isEqualTo("status-500");
+		assertThat(backoff.delay()).isZero();
+		RetryDecision retryAfter = policy.afterResponse(1, HttpMethod.GET, 503, headers(HttpHeaders.RETRY_AFTER, "60"),
+				true);
+		assertThat(retryAfter.reason()).isEqualTo("retry-after");
+		assertThat(retryAfter.delay()).isZero();
+		assertThat(policy.afterError(1, HttpMethod.GET, FailureKind.CONNECT, true).delay()).isZero();
+		assertThat(policy.afterResponse(3, HttpMethod.GET, 500, new HttpHeaders(), true).reason())
+			.isEqualTo("max-retries");
+	}
+
+	@Test
+	void instantRetriesEndAHostPauseAtOnce() {
+		RetryPolicy policy = policy(RetrySettings.DEFAULTS.withInstant(true), 0.0);
+		RetryDecision decision = policy.afterResponse(1, HttpMethod.GET, 503, headers(HttpHeaders.RETRY_AFTER, "120"),
+				true);
+		assertThat(decision.retry()).isFalse();
+		assertThat(decision.reason()).isEqualTo("retry-after-too-long");
+		assertThat(decision.pauseHostUntil()).isEqualTo(NOW);
+	}
+
 	private RetryPolicy policy(RetrySettings settings, double random) {
 		return new RetryPolicy(settings, this.clock, () -> random);
 	}

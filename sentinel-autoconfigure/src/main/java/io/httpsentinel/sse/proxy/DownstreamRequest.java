@@ -99,11 +99,22 @@ final class DownstreamRequest {
 				response = decorator.getDelegate();
 			}
 			if (response instanceof AbstractServerHttpResponse server
-					&& server.getNativeResponse() instanceof reactor.netty.Connection connection) {
+					&& nativeResponse(server) instanceof reactor.netty.Connection connection) {
 				return (Runnable) () -> connection.channel().close();
 			}
 			return null;
 		}).orElse(null);
+	}
+
+	private static @Nullable Object nativeResponse(AbstractServerHttpResponse response) {
+		try {
+			return response.getNativeResponse();
+		}
+		catch (IllegalStateException ex) {
+			// A test's mock response (WebTestClient bound to a context) has no
+			// connection.
+			return null;
+		}
 	}
 
 	private static Optional<ServerWebExchange> exchange(ContextView context) {
