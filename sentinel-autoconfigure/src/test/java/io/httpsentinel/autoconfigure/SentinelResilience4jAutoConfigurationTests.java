@@ -3,9 +3,6 @@ package io.httpsentinel.autoconfigure;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration;
-import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
-import io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -22,6 +19,7 @@ import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4jBulkheadProvider;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JAutoConfiguration;
 import org.springframework.context.ApplicationContext;
+import org.springframework.util.ClassUtils;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
@@ -30,14 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link SentinelResilience4jAutoConfiguration}: Spring Cloud CircuitBreaker
- * without Resilience4j's Boot 3 module (the starter's default), with it (an application
- * that adds it), and with or without the bulkhead module.
+ * without Resilience4j's Boot 3 module (the starter's default: this module's tests run
+ * without it, see {@link Resilience4jBootModuleTests} for an application that adds it),
+ * with or without the bulkhead module.
  */
 class SentinelResilience4jAutoConfigurationTests {
-
-	/** Hides the Boot 3 module, which is on this module's test class path. */
-	private static final FilteredClassLoader WITHOUT_BOOT_MODULE = new FilteredClassLoader(
-			"io.github.resilience4j.springboot3");
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SentinelAutoConfiguration.class, WebClientAutoConfiguration.class,
@@ -48,8 +43,16 @@ class SentinelResilience4jAutoConfigurationTests {
 		.withPropertyValues("sentinel.clients.llm.base-url=http://127.0.0.1:9");
 
 	@Test
+	void theseTestsRunWithoutResilience4jsBootModuleAsAnApplicationDoes() {
+		assertThat(ClassUtils.isPresent(
+				"io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+				getClass().getClassLoader()))
+			.isFalse();
+	}
+
+	@Test
 	void springCloudsFactoryGetsSentinelsRegistries() {
-		this.contextRunner.withClassLoader(WITHOUT_BOOT_MODULE).run((context) -> {
+		this.contextRunner.run((context) -> {
 			ReactiveResilience4JCircuitBreakerFactory factory = context
 				.getBean(ReactiveResilience4JCircuitBreakerFactory.class);
 			assertThat(factory.getCircuitBreakerRegistry()).isSameAs(context.getBean(CircuitBreakerRegistry.class));
@@ -61,7 +64,7 @@ class SentinelResilience4jAutoConfigurationTests {
 
 	@Test
 	void breakerMetersAreBoundWithoutResilience4jsBootModule() {
-		this.contextRunner.withClassLoader(WITHOUT_BOOT_MODULE).run((context) -> {
+		this.contextRunner.run((context) -> {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", "llm").meters()).isNotEmpty();
 			assertThat(meters.find("resilience4j.circuitbreaker.not.permitted.calls").tag("name", "llm").meters())
@@ -96,27 +99,8 @@ class SentinelResilience4jAutoConfigurationTests {
 	}
 
 	@Test
-	void anApplicationWithResilience4jsBootModuleKeepsItsRegistriesAndProperties() {
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class,
-					TimeLimiterAutoConfiguration.class, BulkheadAutoConfiguration.class))
-			.withPropertyValues("resilience4j.circuitbreaker.instances.llm.minimum-number-of-calls=3")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(CircuitBreakerRegistry.class);
-				assertThat(context).hasSingleBean(TimeLimiterRegistry.class);
-				assertThat(context).hasSingleBean(BulkheadRegistry.class);
-				// Sentinel's own default is 20: Resilience4j's instance properties win.
-				assertThat(client(context).circuitBreaker()
-					.resilience4j()
-					.getCircuitBreakerConfig()
-					.getMinimumNumberOfCalls()).isEqualTo(3);
-			});
-	}
-
-	@Test
 	void withSpringCloudsBreakersSwitchedOffClientsHaveTheirOwnFactory() {
-		this.contextRunner.withClassLoader(WITHOUT_BOOT_MODULE)
-			.withPropertyValues("spring.cloud.circuitbreaker.resilience4j.enabled=false")
+		this.contextRunner.withPropertyValues("spring.cloud.circuitbreaker.resilience4j.enabled=false")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(ReactiveResilience4JCircuitBreakerFactory.class);
 				assertThat(client(context).circuitBreaker().resilience4j()).isNotNull();
