@@ -27,10 +27,10 @@ import io.httpsentinel.Internal;
  * call slower than a second, and its bulkhead caps a breaker at 25 concurrent calls. For
  * a client's breaker (id = client name) Sentinel turns both off and applies the client's
  * {@code circuit-breaker.*} settings; a
- * {@code Customizer<ReactiveResilience4JCircuitBreakerFactory>} still takes precedence, and
- * so does Resilience4j's own {@code resilience4j.circuitbreaker.instances.<client>} in an
- * application with {@code resilience4j-spring-boot3}. Spring Cloud applies its bulkhead
- * only when {@code resilience4j-bulkhead} is on the class path.
+ * {@code Customizer<ReactiveResilience4JCircuitBreakerFactory>} still takes precedence,
+ * and so does Resilience4j's own {@code resilience4j.circuitbreaker.instances.<client>}
+ * in an application with {@code resilience4j-spring-boot3}. Spring Cloud applies its
+ * bulkhead only when {@code resilience4j-bulkhead} is on the class path.
  */
 @Internal
 public final class CircuitBreakers {
