@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
@@ -21,6 +22,7 @@ import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.web.client.RestClient;
@@ -53,15 +55,6 @@ public final class SentinelAutoConfiguration {
 			ObjectProvider<Resilience4JConfigurationProperties> circuitBreakerProperties) {
 		return new SentinelCircuitBreakerCustomizer(ClientSettingsMapper.mapAll(properties),
 				circuitBreakerProperties.getIfAvailable(), Clock.systemUTC());
-	}
-
-	@Bean
-	@Order(Ordered.HIGHEST_PRECEDENCE)
-	Customizer<ReactiveResilience4jBulkheadProvider> sentinelBulkheadCustomizer(SentinelProperties properties) {
-		// Spring Cloud's default bulkhead would cap each client at 25 concurrent calls.
-		return (bulkheads) -> properties.getClients()
-			.keySet()
-			.forEach((name) -> CircuitBreakers.liftBulkhead(bulkheads, name));
 	}
 
 	@Bean
@@ -107,6 +100,25 @@ public final class SentinelAutoConfiguration {
 			throw ex;
 		}
 		return new SentinelClients(clients);
+	}
+
+	/**
+	 * Spring Cloud puts a bulkhead of 25 concurrent calls around every breaker when
+	 * {@code resilience4j-bulkhead} is on the class path (Sentinel does not bring it):
+	 * lifted for Sentinel's clients.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Bulkhead.class)
+	static class BulkheadConfiguration {
+
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		Customizer<ReactiveResilience4jBulkheadProvider> sentinelBulkheadCustomizer(SentinelProperties properties) {
+			return (bulkheads) -> properties.getClients()
+				.keySet()
+				.forEach((name) -> CircuitBreakers.liftBulkhead(bulkheads, name));
+		}
+
 	}
 
 }

@@ -26,9 +26,11 @@ import io.httpsentinel.Internal;
  * Cloud's defaults are wrong for HTTP clients that stream: its 1s time limiter kills any
  * call slower than a second, and its bulkhead caps a breaker at 25 concurrent calls. For
  * a client's breaker (id = client name) Sentinel turns both off and applies the client's
- * {@code circuit-breaker.*} settings; Resilience4j's own
- * {@code resilience4j.circuitbreaker.instances.<client>} and a
- * {@code Customizer<ReactiveResilience4JCircuitBreakerFactory>} still take precedence.
+ * {@code circuit-breaker.*} settings; a
+ * {@code Customizer<ReactiveResilience4JCircuitBreakerFactory>} still takes precedence,
+ * and so does Resilience4j's own {@code resilience4j.circuitbreaker.instances.<client>}
+ * in an application with {@code resilience4j-spring-boot3}. Spring Cloud applies its
+ * bulkhead only when {@code resilience4j-bulkhead} is on the class path.
  */
 @Internal
 public final class CircuitBreakers {
