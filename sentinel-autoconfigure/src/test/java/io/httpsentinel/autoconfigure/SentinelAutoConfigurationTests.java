@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.tcp.SslProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -192,7 +193,8 @@ class SentinelAutoConfigurationTests {
 	@Test
 	void sslBundleFromSpringBootPropertiesIsUsed(@TempDir Path directory) throws Exception {
 		SelfSignedCertificate certificate = SelfSignedCertificate.create(directory);
-		Http11SslContextSpec sslContext = Http11SslContextSpec.forServer(certificate.privateKey(),
+		// Typed as the generic spec: sslContext(ProtocolSslContextSpec) is deprecated.
+		SslProvider.GenericSslContextSpec<?> sslContext = Http11SslContextSpec.forServer(certificate.privateKey(),
 				certificate.certificate());
 		try (LoopbackServer server = LoopbackServer.start(HttpServer.create()
 			.secure((spec) -> spec.sslContext(sslContext))

@@ -42,7 +42,7 @@ class SseProxyAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(SseProxy.class).hasSingleBean(SseProxyShutdown.class);
 			assertThat(context.getBean(SseProxyShutdown.class).getPhase()).isGreaterThan(
-					org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE);
+					org.springframework.boot.web.server.context.WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE);
 		});
 	}
 

@@ -13,6 +13,7 @@ import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.tcp.SslProvider;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
@@ -48,7 +49,8 @@ class TlsIntegrationTests {
 	@BeforeEach
 	void start() throws Exception {
 		this.certificate = SelfSignedCertificate.create(this.directory);
-		Http11SslContextSpec sslContext = Http11SslContextSpec.forServer(this.certificate.privateKey(),
+		// Typed as the generic spec: sslContext(ProtocolSslContextSpec) is deprecated.
+		SslProvider.GenericSslContextSpec<?> sslContext = Http11SslContextSpec.forServer(this.certificate.privateKey(),
 				this.certificate.certificate());
 		this.server = LoopbackServer.start(
 				HttpServer.create()
@@ -88,7 +90,7 @@ class TlsIntegrationTests {
 
 	@Test
 	void http2IsNegotiatedOverTls() throws Exception {
-		Http2SslContextSpec sslContext = Http2SslContextSpec.forServer(this.certificate.privateKey(),
+		SslProvider.GenericSslContextSpec<?> sslContext = Http2SslContextSpec.forServer(this.certificate.privateKey(),
 				this.certificate.certificate());
 		try (LoopbackServer h2 = LoopbackServer.start(
 				HttpServer.create()

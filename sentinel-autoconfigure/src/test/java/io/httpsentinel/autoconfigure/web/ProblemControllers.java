@@ -4,7 +4,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -116,7 +115,7 @@ final class ProblemControllers {
 
 		@ExceptionHandler
 		ResponseEntity<String> breakerOpen(CircuitOpenException ex) {
-			return ResponseEntity.status(HttpStatus.I_AM_A_TEAPOT).body("handled by the controller");
+			return ResponseEntity.status(418).body("handled by the controller");
 		}
 
 	}
@@ -127,7 +126,7 @@ final class ProblemControllers {
 
 		@ExceptionHandler
 		ResponseEntity<String> anything(Exception ex) {
-			return ResponseEntity.status(HttpStatus.I_AM_A_TEAPOT).body("handled by the advice");
+			return ResponseEntity.status(418).body("handled by the advice");
 		}
 
 	}
