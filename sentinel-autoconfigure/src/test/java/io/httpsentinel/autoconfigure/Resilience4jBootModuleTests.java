@@ -8,11 +8,18 @@ import io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterA
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JAutoConfiguration;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
+import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import io.httpsentinel.client.SentinelClients;
 
@@ -23,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * back off, and Resilience4j's {@code resilience4j.*} properties apply to the clients'
  * breakers. The module is on the class path of this test only (its own surefire
  * execution, see the module's pom); every other test runs without it, as an application
- * with the starter does.
+ * with the starter does. Spring Cloud's blocking auto-configuration runs as it does with
+ * Spring Cloud's starter: Sentinel's import filter and stand-in leave it alone.
  */
 class Resilience4jBootModuleTests {
 
@@ -54,6 +62,25 @@ class Resilience4jBootModuleTests {
 				.resilience4j()
 				.getCircuitBreakerConfig()
 				.getMinimumNumberOfCalls()).as("Sentinel's own default is 20").isEqualTo(3));
+	}
+
+	@Test
+	void aRealApplicationGetsSpringCloudsOwnBlockingAutoConfiguration() {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class).run("--server.port=0",
+				"--sentinel.clients.llm.base-url=http://127.0.0.1:9")) {
+			assertThat(context.getBean(CircuitBreakerFactory.class))
+				.isInstanceOf(Resilience4JCircuitBreakerFactory.class);
+			assertThat(context.getBeanFactory()
+				.getBeanDefinition("resilience4jCircuitBreakerFactory")
+				.getFactoryBeanName()).isEqualTo(Resilience4JAutoConfiguration.class.getName());
+			assertThat(context.getBeanNamesForType(SentinelBlockingCircuitBreakerAutoConfiguration.class)).isEmpty();
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class App {
+
 	}
 
 }

@@ -17,7 +17,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4jBulkheadProvider;
-import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.util.ClassUtils;
 
@@ -38,7 +37,7 @@ class SentinelResilience4jAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(SentinelAutoConfiguration.class, WebClientAutoConfiguration.class,
 				SslAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				Resilience4JAutoConfiguration.class))
+				SentinelBlockingCircuitBreakerAutoConfiguration.class))
 		.withConfiguration(SpringCloudCircuitBreaker.AUTO_CONFIGURATIONS)
 		.withPropertyValues("sentinel.clients.llm.base-url=http://127.0.0.1:9");
 

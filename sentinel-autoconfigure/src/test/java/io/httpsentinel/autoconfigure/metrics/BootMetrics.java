@@ -10,9 +10,9 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration;
-import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JAutoConfiguration;
 
 import io.httpsentinel.autoconfigure.SentinelAutoConfiguration;
+import io.httpsentinel.autoconfigure.SentinelBlockingCircuitBreakerAutoConfiguration;
 import io.httpsentinel.autoconfigure.SpringCloudCircuitBreaker;
 
 /**
@@ -28,15 +28,16 @@ final class BootMetrics {
 
 	/**
 	 * A meter registry (the simple one) with Boot's meter filters, and the breaker
-	 * meters. These come from Spring Cloud's blocking Resilience4j configuration, which
-	 * binds the breaker registry it shares with the reactive one: the reactive
-	 * configuration's own binding is skipped in an application with Sentinel, whose
-	 * ordering brings it before the meter registry (seen in the sample app's condition
-	 * report).
+	 * meters. These come from Spring Cloud's blocking Resilience4j configuration (in an
+	 * application without Resilience4j's Boot 3 module, Sentinel's stand-in for it, with
+	 * Spring Cloud's meter configuration), which binds the breaker registry it shares
+	 * with the reactive one: the reactive configuration's own binding is skipped in an
+	 * application with Sentinel, whose ordering brings it before the meter registry (seen
+	 * in the sample app's condition report).
 	 */
 	static final AutoConfigurations METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
 			CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-			Resilience4JAutoConfiguration.class);
+			SentinelBlockingCircuitBreakerAutoConfiguration.class);
 
 	/** Observations, the WebClient observation and the HTTP client meter filters. */
 	static final AutoConfigurations OBSERVATIONS = AutoConfigurations.of(ObservationAutoConfiguration.class,
