@@ -25,7 +25,7 @@ MVN=${MVN:-$ROOT/mvnw}
 MVN_ARGS=${MVN_ARGS:--q -o}
 BOOT_VERSION=$(sed -n 's:.*<spring-boot.version>\(.*\)</spring-boot.version>.*:\1:p' "$ROOT/pom.xml" | head -1)
 SENTINEL_VERSION=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$ROOT/pom.xml")
-WORK=$(mktemp -d /tmp/sentinel-footprint.XXXXXX)
+WORK=$(mktemp -d -t sentinel-footprint.XXXXXX)   # under $TMPDIR
 PIDS=()
 
 cleanup() {
