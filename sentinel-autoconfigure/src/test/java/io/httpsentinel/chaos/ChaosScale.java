@@ -1,8 +1,8 @@
 package io.httpsentinel.chaos;
 
 /**
- * The size the reliability suite runs at: scaled down in the default build (each test well
- * under a minute on two cores), full size with {@code -Pchaos}, which sets
+ * The size the reliability suite runs at: scaled down in the default build (each test
+ * well under a minute on two cores), full size with {@code -Pchaos}, which sets
  * {@code sentinel.chaos.full=true} and runs only the tests of this package.
  */
 final class ChaosScale {
