@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
 
+import io.httpsentinel.SettingText;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.Redactor;
 
@@ -53,8 +54,8 @@ public final class SettingsDescriptor {
 		Redactor redactor = Redactor.of(settings.redaction());
 		Map<String, Object> described = describeRecord(settings, redactor);
 		// Derived from the response-headers timeout when not set: show what applies.
-		describedMap(described, "circuit-breaker").put("sliding-window",
-				duration(settings.circuitBreaker().slidingWindowFor(settings.timeouts().responseHeaders())));
+		describedMap(described, "circuit-breaker").put("sliding-window", SettingText
+			.duration(settings.circuitBreaker().slidingWindowFor(settings.timeouts().responseHeaders())));
 		// Properties 'log' and 'log-body-limit' fill one record, as do 'redact-*'.
 		Map<String, Object> log = describedMap(described, "log");
 		described.remove("log");
@@ -119,10 +120,10 @@ public final class SettingsDescriptor {
 			return items;
 		}
 		if (value instanceof Duration duration) {
-			return duration(duration);
+			return SettingText.duration(duration);
 		}
 		if (value instanceof DataSize size) {
-			return dataSize(size);
+			return SettingText.dataSize(size);
 		}
 		if (value instanceof URI uri) {
 			return redactor.uri(uri);
@@ -153,51 +154,6 @@ public final class SettingsDescriptor {
 			}
 		}
 		return kebab.toString();
-	}
-
-	/**
-	 * A duration in the largest unit that shows it exactly, as Spring Boot reads it:
-	 * {@code 30s}, {@code 5m}, {@code 1500ms}.
-	 * @param duration the duration
-	 * @return its text
-	 */
-	static String duration(Duration duration) {
-		if (duration.getNano() == 0) {
-			long seconds = duration.getSeconds();
-			if (seconds != 0 && seconds % 86400 == 0) {
-				return (seconds / 86400) + "d";
-			}
-			if (seconds != 0 && seconds % 3600 == 0) {
-				return (seconds / 3600) + "h";
-			}
-			if (seconds != 0 && seconds % 60 == 0) {
-				return (seconds / 60) + "m";
-			}
-			return seconds + "s";
-		}
-		long nanos = duration.toNanos();
-		if (nanos % 1_000_000 == 0) {
-			return (nanos / 1_000_000) + "ms";
-		}
-		return (nanos % 1_000 == 0) ? (nanos / 1_000) + "us" : nanos + "ns";
-	}
-
-	/**
-	 * A size in the largest unit that shows it exactly: {@code 10MB}, {@code 4KB},
-	 * {@code 1500B}.
-	 * @param size the size
-	 * @return its text
-	 */
-	static String dataSize(DataSize size) {
-		long bytes = size.toBytes();
-		String[] suffixes = { "TB", "GB", "MB", "KB" };
-		for (int i = 0; i < suffixes.length; i++) {
-			long unitBytes = 1L << (10 * (suffixes.length - i));
-			if (bytes != 0 && bytes % unitBytes == 0) {
-				return (bytes / unitBytes) + suffixes[i];
-			}
-		}
-		return bytes + "B";
 	}
 
 }

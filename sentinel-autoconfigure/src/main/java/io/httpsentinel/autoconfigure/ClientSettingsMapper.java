@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 import io.httpsentinel.InvalidSettingException;
+import io.httpsentinel.SettingText;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.HealthSettings;
 import io.httpsentinel.client.LogSettings;
@@ -202,7 +203,10 @@ final class ClientSettingsMapper {
 			return action.get();
 		}
 		catch (InvalidSettingException ex) {
-			throw new InvalidConfigurationPropertyValueException(keyPrefix + "." + ex.key(), ex.value(), ex.reason());
+			// Durations as the user writes them ('10m'), not as Duration.toString()
+			// ('PT10M').
+			throw new InvalidConfigurationPropertyValueException(keyPrefix + "." + ex.key(), SettingText.of(ex.value()),
+					SettingText.withReadableDurations(ex.reason()));
 		}
 	}
 

@@ -3,14 +3,19 @@ package io.httpsentinel.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 
 /**
  * Configuration properties for Sentinel clients ({@code sentinel.*}).
  */
 @ConfigurationProperties("sentinel")
-public class SentinelProperties {
+public class SentinelProperties implements EnvironmentAware, InitializingBean {
 
 	/**
 	 * Settings every client inherits; each may be overridden per client.
@@ -30,6 +35,8 @@ public class SentinelProperties {
 	@NestedConfigurationProperty
 	private final SseProxyProperties sse = new SseProxyProperties();
 
+	private @Nullable Environment environment;
+
 	public ClientProperties getDefaults() {
 		return this.defaults;
 	}
@@ -40,6 +47,23 @@ public class SentinelProperties {
 
 	public SseProxyProperties getSse() {
 		return this.sse;
+	}
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	/**
+	 * Fail on keys under {@code sentinel.defaults}, {@code sentinel.clients.<name>} and
+	 * {@code sentinel.sse} that match no property, which binding alone would ignore. Runs
+	 * once the properties are bound, before any client is built from them.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		if (this.environment != null) {
+			UnknownPropertiesCheck.check(this.environment);
+		}
 	}
 
 }

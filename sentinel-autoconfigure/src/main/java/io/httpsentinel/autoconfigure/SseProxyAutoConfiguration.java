@@ -19,6 +19,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.SettingText;
 import io.httpsentinel.sse.proxy.SseProxy;
 import io.httpsentinel.sse.proxy.SseProxyListener;
 
@@ -58,8 +59,8 @@ public final class SseProxyAutoConfiguration {
 			builder.shutdownRetry(sse.getShutdownRetry());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("sentinel.sse.shutdown-retry", sse.getShutdownRetry(),
-					"must not be negative");
+			throw new InvalidConfigurationPropertyValueException("sentinel.sse.shutdown-retry",
+					SettingText.of(sse.getShutdownRetry()), "must not be negative");
 		}
 		return builder.build();
 	}

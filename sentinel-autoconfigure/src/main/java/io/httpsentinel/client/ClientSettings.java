@@ -99,8 +99,16 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 	 * @throws InvalidSettingException with key {@code base-url} when it is not valid
 	 */
 	public static URI parseBaseUrl(String baseUrl) {
+		String text = baseUrl.strip();
+		String withScheme = MissingScheme.added(text);
+		if (withScheme != null) {
+			// Else java.net.URI reads '127.0.0.1:9099' as a scheme with an illegal
+			// character, and 'localhost:8080' as the scheme 'localhost'.
+			throw new InvalidSettingException("base-url", baseUrl, "has no scheme: write it as '" + withScheme + "' ("
+					+ (withScheme.startsWith("https") ? "or http:// without TLS)" : "or https:// for TLS)"));
+		}
 		try {
-			URI uri = new URI(baseUrl.strip());
+			URI uri = new URI(text);
 			checkBaseUrl(uri);
 			return uri;
 		}

@@ -1,14 +1,11 @@
 package io.httpsentinel.actuate;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-
-import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.ExchangeLogLevel;
@@ -70,25 +67,6 @@ class SettingsDescriptorTests {
 			.containsEntry("X-Tenant", Redactor.MASK)
 			.containsEntry("anthropic-version", "2023-06-01");
 		assertThat(SettingsDescriptor.describe(this.settings).toString()).doesNotContain("k-secret", "t-secret");
-	}
-
-	@Test
-	void durationsUseTheLargestExactUnit() {
-		assertThat(SettingsDescriptor.duration(Duration.ofDays(2))).isEqualTo("2d");
-		assertThat(SettingsDescriptor.duration(Duration.ofHours(3))).isEqualTo("3h");
-		assertThat(SettingsDescriptor.duration(Duration.ofSeconds(90))).isEqualTo("90s");
-		assertThat(SettingsDescriptor.duration(Duration.ofMillis(1500))).isEqualTo("1500ms");
-		assertThat(SettingsDescriptor.duration(Duration.ofNanos(2000))).isEqualTo("2us");
-		assertThat(SettingsDescriptor.duration(Duration.ofNanos(7))).isEqualTo("7ns");
-		assertThat(SettingsDescriptor.duration(Duration.ZERO)).isEqualTo("0s");
-	}
-
-	@Test
-	void dataSizesUseTheLargestExactUnit() {
-		assertThat(SettingsDescriptor.dataSize(DataSize.ofGigabytes(1))).isEqualTo("1GB");
-		assertThat(SettingsDescriptor.dataSize(DataSize.ofKilobytes(1536))).isEqualTo("1536KB");
-		assertThat(SettingsDescriptor.dataSize(DataSize.ofBytes(1000))).isEqualTo("1000B");
-		assertThat(SettingsDescriptor.dataSize(DataSize.ofBytes(0))).isEqualTo("0B");
 	}
 
 	@SuppressWarnings("unchecked")

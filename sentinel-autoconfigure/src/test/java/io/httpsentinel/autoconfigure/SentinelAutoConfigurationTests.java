@@ -227,7 +227,7 @@ class SentinelAutoConfigurationTests {
 
 	@Test
 	void invalidBaseUrlFailsNamingClientAndKey() {
-		assertStartupFailure("sentinel.clients.weather.base-url", "must be an absolute http:// or https:// URL",
+		assertStartupFailure("sentinel.clients.weather.base-url", "has no scheme: write it as 'http://localhost:9090'",
 				"sentinel.clients.weather.base-url=localhost:9090");
 		assertStartupFailure("sentinel.clients.weather.base-url", "is not a valid URL",
 				"sentinel.clients.weather.base-url=http://exa mple.com");

@@ -109,7 +109,8 @@ class SseProxyAutoConfigurationTests {
 	void anInvalidGlobalStreamLimitFailsNamingTheKey() {
 		assertStartupFailure("sentinel.sse.max-streams", "must be -1 (no limit) or at least 1",
 				"sentinel.sse.max-streams=0");
-		assertStartupFailure("sentinel.sse.shutdown-retry", "must not be negative", "sentinel.sse.shutdown-retry=-1s");
+		assertStartupFailure("sentinel.sse.shutdown-retry", "with value '-1s' is invalid: must not be negative",
+				"sentinel.sse.shutdown-retry=-1s");
 	}
 
 	private void assertStartupFailure(String key, String reason, String... properties) {

@@ -65,6 +65,31 @@ class ClientSettingsTests {
 	}
 
 	@Test
+	void aBaseUrlWithoutSchemeIsRejectedWithTheUrlWithOne() {
+		assertNoScheme("127.0.0.1:9099", "http://127.0.0.1:9099' (or https:// for TLS)");
+		assertNoScheme("localhost:8080/v1", "http://localhost:8080/v1'");
+		assertNoScheme("localhost", "http://localhost'");
+		assertNoScheme("[::1]:8080", "http://[::1]:8080'");
+		assertNoScheme("api.example.com", "https://api.example.com' (or http:// without TLS)");
+		assertNoScheme("api.example.com:443/v1", "https://api.example.com:443/v1'");
+		assertNoScheme("upstream:9090", "http://upstream:9090'");
+	}
+
+	@Test
+	void aBaseUrlWithAnotherSchemeIsNotTakenForOneWithout() {
+		for (String url : new String[] { "ftp://example.com", "mailto:ops@example.com", "urn:isbn:123", "/v1" }) {
+			assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> ClientSettings.parseBaseUrl(url))
+				.satisfies((ex) -> assertThat(ex.reason()).doesNotContain("has no scheme"));
+		}
+	}
+
+	private static void assertNoScheme(String baseUrl, String fix) {
+		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> ClientSettings.parseBaseUrl(baseUrl))
+			.satisfies((ex) -> assertThat(ex.key()).isEqualTo("base-url"))
+			.satisfies((ex) -> assertThat(ex.reason()).startsWith("has no scheme: write it as '").contains(fix));
+	}
+
+	@Test
 	void credentialsInTheBaseUrlAreRejectedWithoutEchoingThem() {
 		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> ClientSettings.parseBaseUrl("https://user:s3cret@api.example.com"))

@@ -16,6 +16,7 @@ import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.autoconfigure.HttpClientProperties;
 import org.springframework.core.env.Environment;
 
+import io.httpsentinel.SettingText;
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.SentinelClient;
 
@@ -149,7 +150,7 @@ final class HttpServiceGroupConflicts {
 			reason.append(". Remove this property")
 				.append((clientKey != null) ? " and configure " + clientKey(clientKey) + " instead" : "");
 			return new InvalidConfigurationPropertyValueException(GROUP_PREFIX + "." + this.group + "." + groupKey,
-					value, reason.toString());
+					SettingText.of(value), SettingText.withReadableDurations(reason.toString()));
 		}
 
 	}

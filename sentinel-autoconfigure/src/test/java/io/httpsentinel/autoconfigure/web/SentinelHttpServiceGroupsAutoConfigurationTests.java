@@ -125,6 +125,18 @@ class SentinelHttpServiceGroupsAutoConfigurationTests {
 	}
 
 	@Test
+	void aConflictShowsDurationsAsWrittenInYaml() {
+		this.contextRunner.withUserConfiguration(Groups.class)
+			.withPropertyValues("spring.http.serviceclient.weather.connect-timeout=1500ms")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getValue()).isEqualTo("1500ms");
+					assertThat(ex.getReason()).contains("the client connects within 5s").doesNotContain("PT");
+				}));
+	}
+
+	@Test
 	void aReadTimeoutOfTheGroupFailsStartup() {
 		assertConflict("read-timeout", "timeouts.read-idle", "spring.http.serviceclient.weather.read-timeout=30s");
 	}
