@@ -159,7 +159,7 @@ public abstract sealed class EventRelay permits PassThroughRelay, HookedRelay {
 		String id = lastEventId();
 		if (!streamLastEventId().equals(id)) {
 			// The spec's way to set the last event id: an id field and a blank line.
-			feedAndEnd(("id:" + id + "\n\n").getBytes(StandardCharsets.UTF_8));
+			feedAndEnd(("id: " + id + "\n\n").getBytes(StandardCharsets.UTF_8));
 		}
 	}
 

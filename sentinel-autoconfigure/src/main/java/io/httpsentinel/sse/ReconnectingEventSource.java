@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,6 +34,12 @@ import io.httpsentinel.resilience.FailureKind;
  * stream; a response other than 2xx or not of type {@code text/event-stream} fails it
  * with {@link SseResponseException}, without reconnecting, as does an event over the size
  * limits ({@link SseLimitExceededException}).
+ * <p>
+ * The last event id is sent as browsers send it ({@link LastEventIdHeader}): as its UTF-8
+ * bytes, without the spaces and tabs around it. An id HTTP cannot carry (one with a
+ * control character, or only spaces and tabs) is not sent: the reader reconnects without
+ * {@code Last-Event-ID}, logging a warning once per stream, and delivers what the server
+ * then sends, which may repeat events.
  */
 @Internal
 public final class ReconnectingEventSource {
@@ -41,6 +49,10 @@ public final class ReconnectingEventSource {
 
 	/** Signal of the reconnect companion that ends the stream. */
 	private static final long STOP = -1;
+
+	private static final String LAST_EVENT_ID = "Last-Event-ID";
+
+	private static final Log logger = LogFactory.getLog(ReconnectingEventSource.class);
 
 	private final String clientName;
 
@@ -98,12 +110,12 @@ public final class ReconnectingEventSource {
 				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
 			}
 			headers.setCacheControl("no-cache");
-			String lastEventId = stream.parser.lastEventId();
-			if (lastEventId.isEmpty()) {
-				headers.remove("Last-Event-ID");
+			String lastEventId = stream.lastEventIdHeader();
+			if (lastEventId == null) {
+				headers.remove(LAST_EVENT_ID);
 			}
 			else {
-				headers.set("Last-Event-ID", lastEventId);
+				headers.set(LAST_EVENT_ID, lastEventId);
 			}
 		}).exchangeToFlux((response) -> read(response, stream));
 	}
@@ -181,6 +193,9 @@ public final class ReconnectingEventSource {
 		/** Error that ended the latest connection, if any. */
 		volatile @Nullable Throwable failure;
 
+		/** Whether an id that cannot be sent was logged (once per stream). */
+		private boolean warnedUnsendableId;
+
 		/** Reconnects since the last healthy connection; none without reconnecting. */
 		private final @Nullable ReconnectStreak streak;
 
@@ -192,8 +207,9 @@ public final class ReconnectingEventSource {
 					() -> timer.now(TimeUnit.NANOSECONDS)) : null;
 			if (!options.lastEventId().isEmpty()) {
 				// The spec's own way to set the last event id: an id field and a blank
-				// line, which dispatch nothing.
-				byte[] seed = ("id:" + options.lastEventId() + "\n\n").getBytes(StandardCharsets.UTF_8);
+				// line, which dispatch nothing; the parser takes one space after the
+				// colon.
+				byte[] seed = ("id: " + options.lastEventId() + "\n\n").getBytes(StandardCharsets.UTF_8);
 				this.parser.feed(seed, 0, seed.length);
 				this.parser.end();
 			}
@@ -201,6 +217,26 @@ public final class ReconnectingEventSource {
 
 		void connecting() {
 			this.failure = null;
+		}
+
+		/**
+		 * The {@code Last-Event-ID} value to send, or {@code null} for none: there is no
+		 * last event id, or HTTP cannot carry it (then a warning is logged, once).
+		 */
+		@Nullable String lastEventIdHeader() {
+			String lastEventId = this.parser.lastEventId();
+			if (lastEventId.isEmpty()) {
+				return null;
+			}
+			String header = LastEventIdHeader.encode(lastEventId);
+			if (header == null && !this.warnedUnsendableId) {
+				this.warnedUnsendableId = true;
+				logger.warn("SSE stream of client '" + ReconnectingEventSource.this.clientName + "' connects without "
+						+ "Last-Event-ID: its last event id '" + LastEventIdHeader.printable(lastEventId)
+						+ "' cannot be sent in a header (" + LastEventIdHeader.whyNotSent(lastEventId)
+						+ "); the server may send events again");
+			}
+			return header;
 		}
 
 		void connected() {

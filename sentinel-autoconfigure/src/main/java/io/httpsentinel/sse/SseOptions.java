@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * @param reconnect whether to reconnect, or {@code null} for the client's
  * {@code sse.reconnect.enabled}
  * @param lastEventId the {@code Last-Event-ID} to send on the first connection (for
- * example the one a downstream client sent), or {@code ""} for none
+ * example the one a downstream client sent), or {@code ""} for none; sent as its UTF-8
+ * bytes without the spaces and tabs around it, and not at all if it holds a control
+ * character (a warning says so), see {@link LastEventIdHeader}
  * @param keepComments whether events carry their block's comment lines
  * ({@link SseEvent#comments()})
  * @param retainRaw whether events carry their bytes as received ({@link SseEvent#raw()})
@@ -45,8 +47,10 @@ public record SseOptions(@Nullable Boolean reconnect, String lastEventId, boolea
 	}
 
 	/**
-	 * Resume from an event id: the first connection sends it as {@code Last-Event-ID}.
-	 * @param lastEventId the id (no CR, LF or NUL)
+	 * Resume from an event id: the first connection sends it as {@code Last-Event-ID}, as
+	 * its UTF-8 bytes without the spaces and tabs around it; an id with another control
+	 * character is not sent (HTTP cannot carry it; a warning says so).
+	 * @param lastEventId the id (no CR, LF or NUL: an {@code id} field cannot hold them)
 	 * @return the options
 	 */
 	public SseOptions withLastEventId(String lastEventId) {

@@ -2,6 +2,8 @@ package io.httpsentinel.sse.proxy;
 
 import java.util.Optional;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.ContextView;
 
@@ -12,14 +14,18 @@ import org.springframework.util.ClassUtils;
 import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.httpsentinel.sse.LastEventIdHeader;
+
 /**
- * What the proxy learns from the downstream request it serves: its {@code Last-Event-ID},
- * and how to close its connection. In WebFlux the exchange comes from the Reactor context
- * ({@link ServerWebExchangeContextFilter}, which the auto-configuration registers); in
- * Spring MVC the request comes from {@code RequestContextHolder} on the controller's
- * thread.
+ * What the proxy learns from the downstream request it serves: its {@code Last-Event-ID}
+ * (decoded from UTF-8, see {@link #valid}), and how to close its connection. In WebFlux
+ * the exchange comes from the Reactor context ({@link ServerWebExchangeContextFilter},
+ * which the auto-configuration registers); in Spring MVC the request comes from
+ * {@code RequestContextHolder} on the controller's thread.
  */
 final class DownstreamRequest {
+
+	private static final Log logger = LogFactory.getLog(SseProxy.class);
 
 	/**
 	 * Context key of a {@link Runnable} that closes the downstream connection, set by an
@@ -27,7 +33,9 @@ final class DownstreamRequest {
 	 */
 	static final String ABORT = DownstreamRequest.class.getName() + ".abort";
 
-	/** Longest {@code Last-Event-ID} passed upstream; a longer one is ignored. */
+	/**
+	 * Longest {@code Last-Event-ID} passed upstream, in bytes; a longer one is ignored.
+	 */
 	static final int MAX_LAST_EVENT_ID_LENGTH = 1024;
 
 	private static final boolean SERVLET_PRESENT = ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
@@ -122,20 +130,29 @@ final class DownstreamRequest {
 	}
 
 	/**
-	 * A {@code Last-Event-ID} fit to pass upstream: one that could have come from an
-	 * {@code id} field (no CR, LF or NUL) and is not absurdly long.
-	 * @param id the header value
+	 * The id a downstream {@code Last-Event-ID} stands for, if it is fit to pass
+	 * upstream. Servers hand a header's bytes over as one character each (ISO-8859-1);
+	 * browsers send an id as its UTF-8 bytes, so the value is decoded from UTF-8
+	 * ({@link LastEventIdHeader#decode}). It is unfit, and then treated as absent (the
+	 * stream is served as if the client sent none), when it is longer than
+	 * {@value #MAX_LAST_EVENT_ID_LENGTH} bytes, when its bytes are not UTF-8 (an id the
+	 * upstream sent, which is text, always is: such a value is not one of its ids), or
+	 * when it holds a control character other than a tab, or DEL (which HTTP could not
+	 * carry upstream, and servers refuse anyway).
+	 * @param value the header value
 	 * @return the id, or {@code null} if absent or unfit
 	 */
-	static @Nullable String valid(@Nullable String id) {
-		if (id == null || id.length() > MAX_LAST_EVENT_ID_LENGTH) {
+	static @Nullable String valid(@Nullable String value) {
+		if (value == null) {
 			return null;
 		}
-		for (int i = 0; i < id.length(); i++) {
-			char c = id.charAt(i);
-			if (c == '\r' || c == '\n' || c == '\0') {
-				return null;
+		String id = (value.length() <= MAX_LAST_EVENT_ID_LENGTH) ? LastEventIdHeader.decode(value) : null;
+		if (id == null || (!id.isEmpty() && LastEventIdHeader.encode(id) == null)) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Ignoring the downstream Last-Event-ID '" + LastEventIdHeader.printable(value)
+						+ "': it is too long, not UTF-8, or holds a control character");
 			}
+			return null;
 		}
 		return id;
 	}

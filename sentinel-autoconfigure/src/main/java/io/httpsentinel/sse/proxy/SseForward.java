@@ -147,8 +147,11 @@ public final class SseForward {
 
 	/**
 	 * The {@code Last-Event-ID} to send upstream, instead of the downstream request's own
-	 * {@code Last-Event-ID} header (which is passed on by default).
-	 * @param lastEventId the id (no CR, LF or NUL), or {@code ""} for none
+	 * {@code Last-Event-ID} header (which is passed on by default). It is sent as its
+	 * UTF-8 bytes, without the spaces and tabs around it; an id with another control
+	 * character is not sent (HTTP cannot carry it; a warning says so).
+	 * @param lastEventId the id (no CR, LF or NUL: an {@code id} field cannot hold them),
+	 * or {@code ""} for none
 	 * @return a new forward
 	 */
 	public SseForward lastEventId(String lastEventId) {

@@ -1,7 +1,11 @@
 package io.httpsentinel.sse.proxy;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.Context;
+
+import io.httpsentinel.sse.LastEventIdHeader;
 
 /**
  * The upstream side of a forwarded stream: its current {@link UpstreamConnection} (a new
@@ -9,6 +13,8 @@ import reactor.util.context.Context;
  * of when it ended, and cancels when the stream ends. Owned by the stream's drain loop.
  */
 final class Upstream {
+
+	private static final Log logger = LogFactory.getLog(SseProxy.class);
 
 	private final StreamOptions options;
 
@@ -19,6 +25,9 @@ final class Upstream {
 	private @Nullable UpstreamConnection connection;
 
 	private boolean connectedBefore;
+
+	/** Whether an id that cannot be sent was logged (once per stream). */
+	private boolean warnedUnsendableId;
 
 	/**
 	 * The upstream of a stream, not connected yet.
@@ -33,14 +42,32 @@ final class Upstream {
 	}
 
 	/**
-	 * Send the request, on a new connection.
+	 * Send the request, on a new connection, with the {@code Last-Event-ID} as browsers
+	 * send it ({@link LastEventIdHeader}). An id HTTP cannot carry is not sent (a warning
+	 * says so, once): the upstream may then start again from its beginning, and a resume
+	 * skips the events already forwarded.
 	 * @param lastEventId the {@code Last-Event-ID} to send, {@code ""} for none
 	 */
 	void connect(String lastEventId) {
 		boolean first = !this.connectedBefore;
 		this.connectedBefore = true;
-		this.connection = UpstreamConnection.open(this.options.webClient(), this.options.request(), lastEventId, first,
-				this.context, this.wakeUp);
+		this.connection = UpstreamConnection.open(this.options.webClient(), this.options.request(), header(lastEventId),
+				first, this.context, this.wakeUp);
+	}
+
+	private @Nullable String header(String lastEventId) {
+		if (lastEventId.isEmpty()) {
+			return null;
+		}
+		String header = LastEventIdHeader.encode(lastEventId);
+		if (header == null && !this.warnedUnsendableId) {
+			this.warnedUnsendableId = true;
+			logger.warn("SSE stream of client '" + this.options.client().name() + "' connects upstream without "
+					+ "Last-Event-ID: event id '" + LastEventIdHeader.printable(lastEventId)
+					+ "' cannot be sent in a header (" + LastEventIdHeader.whyNotSent(lastEventId)
+					+ "); the upstream may send events again (a resume skips those already forwarded)");
+		}
+		return header;
 	}
 
 	/**

@@ -73,7 +73,9 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	 * Send a request and subscribe to its response; the head is asked for at once.
 	 * @param webClient the client's web client
 	 * @param request builds the request
-	 * @param lastEventId the {@code Last-Event-ID} to send, {@code ""} for none
+	 * @param lastEventId the value of the {@code Last-Event-ID} header to send, as
+	 * {@link io.httpsentinel.sse.LastEventIdHeader#encode} makes it, or {@code null} for
+	 * none
 	 * @param first whether this is the stream's first connection (a {@code Last-Event-ID}
 	 * the request sets itself is then kept when there is none to send)
 	 * @param context the context of the downstream subscriber, for tracing and logging
@@ -81,14 +83,14 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	 * @return the connection
 	 */
 	static UpstreamConnection open(WebClient webClient, Function<WebClient, WebClient.RequestHeadersSpec<?>> request,
-			String lastEventId, boolean first, Context context, Runnable wakeUp) {
+			@Nullable String lastEventId, boolean first, Context context, Runnable wakeUp) {
 		UpstreamConnection connection = new UpstreamConnection(context, wakeUp);
 		Flux.defer(() -> request.apply(webClient).headers((headers) -> {
 			if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
 				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
 			}
 			headers.setCacheControl("no-cache");
-			if (!lastEventId.isEmpty()) {
+			if (lastEventId != null) {
 				headers.set(SseProxy.LAST_EVENT_ID, lastEventId);
 			}
 			else if (!first) {

@@ -1,6 +1,7 @@
 package io.httpsentinel.sse.proxy;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.testsupport.LoopbackServer;
+import io.httpsentinel.testsupport.RawRequestHeads;
 
 /**
  * A real WebFlux application (Reactor Netty, random port) whose controller forwards the
@@ -83,6 +85,9 @@ final class ProxyApp implements AutoCloseable {
 
 	final AtomicInteger upstreamRequests = new AtomicInteger();
 
+	/** The upstream's request heads as bytes off the wire. */
+	final RawRequestHeads upstreamHeads = new RawRequestHeads();
+
 	/** Flushes of the app's server connections. */
 	final AtomicInteger flushes = new AtomicInteger();
 
@@ -103,7 +108,7 @@ final class ProxyApp implements AutoCloseable {
 		// Event loops of its own: closing the application disposes Reactor Netty's
 		// global ones, which would leave the upstream's connections unclosed.
 		this.upstreamLoops = LoopResources.create("upstream", 1, true);
-		HttpServer server = HttpServer.create().runOn(this.upstreamLoops);
+		HttpServer server = this.upstreamHeads.on(HttpServer.create().runOn(this.upstreamLoops));
 		if (builder.upstreamAllocator != null) {
 			server = server.childOption(ChannelOption.ALLOCATOR, builder.upstreamAllocator);
 		}
@@ -186,7 +191,8 @@ final class ProxyApp implements AutoCloseable {
 	}
 
 	static UpstreamScript eventStream(Publisher<String> body) {
-		return (request, response) -> response.header("Content-Type", "text/event-stream").sendString(body);
+		return (request, response) -> response.header("Content-Type", "text/event-stream")
+			.sendString(body, StandardCharsets.UTF_8);
 	}
 
 	static UpstreamScript eventStream(String body) {
@@ -200,7 +206,7 @@ final class ProxyApp implements AutoCloseable {
 	static UpstreamScript breaksOffAfter(String body) {
 		return (request, response) -> response.header("Content-Type", "text/event-stream")
 			// Not a Mono or Flux.just: those are sent with a Content-Length, not chunked.
-			.sendString(Flux.fromIterable(List.of(body)))
+			.sendString(Flux.fromIterable(List.of(body)), StandardCharsets.UTF_8)
 			.then()
 			.then(Mono.fromRunnable(() -> response.withConnection((connection) -> connection.channel().close())));
 	}

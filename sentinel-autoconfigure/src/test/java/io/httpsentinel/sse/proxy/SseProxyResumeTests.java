@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SseProxyResumeTests {
 
-	private static final String[] RESUME = { "sentinel.clients.up.sse.resume.enabled=true",
+	/** Resume on, with short delays. */
+	static final String[] RESUME = { "sentinel.clients.up.sse.resume.enabled=true",
 			"sentinel.clients.up.sse.resume.initial-delay=5ms", "sentinel.clients.up.sse.resume.max-delay=20ms" };
 
 	private ProxyApp app;
