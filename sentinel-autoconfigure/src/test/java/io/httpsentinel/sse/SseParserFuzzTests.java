@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Fuzz test of {@link SseParser}. In the default build it runs the saved inputs under
  * {@code src/test/resources/io/httpsentinel/sse/SseParserFuzzTestsInputs} as a regression
- * test; {@code -Pfuzz} fuzzes it (see README).
+ * test; {@code -Pfuzz} fuzzes it for 10 minutes (see docs/sse-parsing.md).
  * <p>
  * For any bytes, any limits, any mode and any chunking: the only exception is
  * {@link SseLimitExceededException}; whether it is thrown does not depend on the

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link #assertNoLeaks()} runs a few rounds of {@code System.gc()} and allocations
  * first.
  */
-final class LeakDetection {
+public final class LeakDetection {
 
 	private static final int ROUNDS = 10;
 
@@ -29,18 +29,18 @@ final class LeakDetection {
 
 	private ResourceLeakDetector.Level previous = ResourceLeakDetector.Level.SIMPLE;
 
-	void start() {
+	public void start() {
 		this.previous = ResourceLeakDetector.getLevel();
 		ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
 		detector().setLeakListener((type, records) -> this.leaks.add(type + ": " + records));
 	}
 
-	void stop() {
+	public void stop() {
 		detector().setLeakListener(null);
 		ResourceLeakDetector.setLevel(this.previous);
 	}
 
-	void assertNoLeaks() {
+	public void assertNoLeaks() {
 		for (int round = 0; round < ROUNDS && this.leaks.isEmpty(); round++) {
 			System.gc();
 			for (int i = 0; i < 1000; i++) {
