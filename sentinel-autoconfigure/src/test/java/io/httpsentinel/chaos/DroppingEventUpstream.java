@@ -26,12 +26,13 @@ import io.httpsentinel.testsupport.LoopbackServer;
 /**
  * A loopback event-stream server that drops connections. On {@code /events/{stream}} it
  * serves the events 1 to {@code events} of that stream (ASCII ids, two data lines with
- * 2-, 3- and 4-byte UTF-8 characters: {@link #data}), each connection resuming after the
- * {@code Last-Event-ID} it got and, with an overlap, replaying up to that many events
- * before it. A connection sends a random number of events in randomly sized chunks and
- * then ends with a random {@link Fault}, cut at byte level in the next event; the one
- * that reaches the last event ends cleanly, and one asked to resume after the last event
- * gets 204 (an SSE client's "do not reconnect").
+ * 2-, 3- and 4-byte UTF-8 characters: {@link #data}; lines ending in LF, CRLF or CR; a
+ * comment now and then), each connection resuming after the {@code Last-Event-ID} it got
+ * and, with an overlap, replaying up to that many events before it. A connection sends a
+ * random number of events in randomly sized chunks and then ends with a random
+ * {@link Fault}, cut at byte level in the next event; the one that reaches the last event
+ * ends cleanly, and one asked to resume after the last event gets 204 (an SSE client's
+ * "do not reconnect").
  */
 final class DroppingEventUpstream implements AutoCloseable {
 
@@ -48,13 +49,16 @@ final class DroppingEventUpstream implements AutoCloseable {
 		MID_LINE(20),
 
 		/** Closed in the middle of a multi-byte UTF-8 character. */
-		MID_CHARACTER(20),
+		MID_CHARACTER(18),
 
 		/** Reset (RST) at a random byte of the next event. */
 		RESET(15),
 
 		/** Silent from a random byte of the next event on, until the client gives up. */
-		STALL(5);
+		STALL(5),
+
+		/** Silent before the response headers, until the client gives up. */
+		STALL_BEFORE_RESPONSE(2);
 
 		private static final int TOTAL_WEIGHT = 100;
 
@@ -76,6 +80,9 @@ final class DroppingEventUpstream implements AutoCloseable {
 		}
 
 	}
+
+	/** The line ends the spec allows; each stream uses one. */
+	private static final String[] LINE_ENDS = { "\n", "\r\n", "\r" };
 
 	/** Largest chunk written at once. */
 	private static final int MAX_CHUNK = 256;
@@ -198,6 +205,10 @@ final class DroppingEventUpstream implements AutoCloseable {
 		}
 		body.write(next, 0, cut);
 		byte[] bytes = body.toByteArray();
+		if (fault == Fault.STALL_BEFORE_RESPONSE) {
+			// Nothing is sent until the client closes the connection.
+			return Mono.never();
+		}
 		if (fault == Fault.STALL) {
 			// Reactor Netty cancels the send when the client closes the connection.
 			return head.sendByteArray(chunks(bytes, random).concatWith(Flux.never())).then();
@@ -219,9 +230,16 @@ final class DroppingEventUpstream implements AutoCloseable {
 		channel.close();
 	}
 
+	/**
+	 * An event of a stream: its lines end in LF, CRLF or CR, depending on the stream, and
+	 * every seventh has a comment line first.
+	 */
 	private static byte[] event(int stream, long id) {
-		return ("id: " + id + "\ndata: " + data(stream, id).replace("\n", "\ndata: ") + "\n\n")
-			.getBytes(StandardCharsets.UTF_8);
+		String end = LINE_ENDS[stream % LINE_ENDS.length];
+		String comment = (id % 7 == 0) ? ": tick" + end : "";
+		String lines = comment + "id: " + id + end + "data: " + data(stream, id).replace("\n", end + "data: ") + end
+				+ end;
+		return lines.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -229,9 +247,11 @@ final class DroppingEventUpstream implements AutoCloseable {
 	 */
 	private static int cut(Fault fault, byte[] event, SplittableRandom random) {
 		List<Integer> candidates = new ArrayList<>();
-		// Never the whole event: its last byte ends it.
+		// Never the whole event. (With CRLF, a cut before the last LF is a whole event to
+		// the client: it then resumes after it, which is right too.)
 		for (int at = 0; at < event.length; at++) {
-			boolean lineStart = at == 0 || event[at - 1] == '\n';
+			// A cut between CR and LF is in the middle of a line end.
+			boolean lineStart = at == 0 || event[at - 1] == '\n' || (event[at - 1] == '\r' && event[at] != '\n');
 			boolean continuation = (event[at] & 0xC0) == 0x80;
 			boolean matches = switch (fault) {
 				case BETWEEN_EVENTS -> at == 0;
@@ -239,6 +259,7 @@ final class DroppingEventUpstream implements AutoCloseable {
 				case MID_LINE -> !lineStart && !continuation;
 				case MID_CHARACTER -> continuation;
 				case RESET, STALL -> true;
+				case STALL_BEFORE_RESPONSE -> at == 0;
 			};
 			if (matches) {
 				candidates.add(at);

@@ -26,10 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Streams under faults (issue 14, item 4): many concurrent streams from an upstream that
  * drops every connection at a random point ({@link DroppingEventUpstream}: between
  * events, mid-event, mid-line, mid-UTF-8 character, reset, stall past
- * {@code timeouts.read-idle}) and resumes after {@code Last-Event-ID}, read through
- * {@code SseProxy} with resume on by real HTTP clients, and by the SSE reader
- * ({@code SentinelClient.sse}): every stream gets every event exactly once, in order, its
- * data intact. Scaled down in the default build, full size with {@code -Pchaos}.
+ * {@code timeouts.read-idle}, stall before the response) and resumes after
+ * {@code Last-Event-ID}, read through {@code SseProxy} with resume on by real HTTP
+ * clients, and by the SSE reader ({@code SentinelClient.sse}): every stream gets every
+ * event exactly once, in order, its data intact. Scaled down in the default build, full
+ * size with {@code -Pchaos}.
  */
 class StreamsChaosTests {
 
@@ -121,9 +122,9 @@ class StreamsChaosTests {
 
 	/**
 	 * The client's settings: resume (proxy) and reconnect (reader) without limits and
-	 * with short delays; a read-idle timeout that ends a stall; a pool for all streams;
-	 * and a breaker that counts every failure but does not open (every connection of this
-	 * upstream fails after a success).
+	 * with short delays; timeouts that end a stall; a pool for all streams; and a breaker
+	 * that counts every failure but does not open (every connection of this upstream
+	 * fails after a success).
 	 */
 	private static String[] settings() {
 		String client = "sentinel.clients.up.";
@@ -131,7 +132,7 @@ class StreamsChaosTests {
 				client + "sse.resume.max-delay=20ms", client + "sse.resume.max-attempts=-1",
 				client + "sse.resume.max-elapsed=0s", client + "sse.reconnect.initial-delay=5ms",
 				client + "sse.reconnect.max-delay=20ms", client + "timeouts.read-idle=500ms",
-				client + "pool.max-connections=" + (2 * STREAMS),
+				client + "timeouts.response-headers=1s", client + "pool.max-connections=" + (2 * STREAMS),
 				client + "pool.pending-acquire-max-count=" + (4 * STREAMS),
 				client + "circuit-breaker.failure-rate-threshold=100" };
 	}
