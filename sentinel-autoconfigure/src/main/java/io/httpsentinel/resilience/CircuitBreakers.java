@@ -20,6 +20,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
 import io.httpsentinel.Internal;
+import io.httpsentinel.client.pool.ReadIdleTimeoutException;
 
 /**
  * Configures Spring Cloud CircuitBreaker (Resilience4j) for Sentinel clients. Spring
@@ -68,10 +69,20 @@ public final class CircuitBreakers {
 			.slowCallDurationThreshold(NEVER_SLOW)
 			.slowCallRateThreshold(100)
 			.currentTimestampFunction((ignored) -> 0L, TimeUnit.NANOSECONDS)
-			.recordException((error) -> FailureKind.of(error).upstreamFault())
+			.recordException(CircuitBreakers::isFailure)
 			.recordResult(CircuitBreakers::isFailedResponse)
 			.clock(clock)
 			.build();
+	}
+
+	/**
+	 * Whether an error recorded by a breaker is a failure: one that says something about
+	 * the upstream's health, and a stream that went silent for {@code timeouts.read-idle}
+	 * after its headers, a gateway failure like a timeout (Resilience4j would otherwise
+	 * record it as a success).
+	 */
+	private static boolean isFailure(Throwable error) {
+		return error instanceof ReadIdleTimeoutException || FailureKind.of(error).upstreamFault();
 	}
 
 	/**

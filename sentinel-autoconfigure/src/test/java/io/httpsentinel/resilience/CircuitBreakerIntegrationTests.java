@@ -3,8 +3,10 @@ package io.httpsentinel.resilience;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +19,8 @@ import reactor.netty.http.server.HttpServerResponse;
 import org.springframework.http.MediaType;
 
 import io.httpsentinel.client.SentinelClient;
+import io.httpsentinel.client.pool.ReadIdleTimeoutException;
+import io.httpsentinel.client.pool.TimeoutSettings;
 import io.httpsentinel.testsupport.ClientKind;
 import io.httpsentinel.testsupport.ErrorStatus;
 import io.httpsentinel.testsupport.LoopbackServer;
@@ -43,6 +47,12 @@ class CircuitBreakerIntegrationTests {
 	}).get("/stream-breaks", (request, response) -> {
 		this.served.incrementAndGet();
 		return breakingStream(response);
+	}).get("/stream-stalls", (request, response) -> {
+		this.served.incrementAndGet();
+		// One event, then silence: the connection stays open until the client gives up.
+		return response.header("content-type", MediaType.TEXT_EVENT_STREAM_VALUE)
+			.sendString(Flux.concat(Mono.just("data: one\n\n"), Mono.never()))
+			.then();
 	}));
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -130,6 +140,25 @@ class CircuitBreakerIntegrationTests {
 		assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(1);
 		assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
 		assertThat(this.served).hasValue(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void streamStallingPastReadIdleAfterItsHeadersCountsAsAFailure(ClientKind kind) {
+		SentinelClient client = this.clients.create(this.server.baseUrl(),
+				(settings) -> ResilientClients.smallBreaker(settings)
+					.withTimeouts(TimeoutSettings.INHERIT.withResponseHeaders(Duration.ofSeconds(5))
+						.withReadIdle(Duration.ofMillis(200))));
+		List<String> chunks = new CopyOnWriteArrayList<>();
+		Throwable error = catchThrowable(() -> kind.stream(client, TestRequest.get("/stream-stalls"), chunks::add));
+		assertThat(String.join("", chunks)).isEqualTo("data: one\n\n");
+		assertThat(Stream.iterate(error, Objects::nonNull, Throwable::getCause))
+			.hasAtLeastOneElementOfType(ReadIdleTimeoutException.class);
+		CircuitBreaker.Metrics metrics = client.circuitBreaker().resilience4j().getMetrics();
+		// A stall is a gateway failure like a timeout: one success when the headers
+		// arrived, one failure when the stream went silent.
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(1);
+		assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
 	}
 
 	@ParameterizedTest
