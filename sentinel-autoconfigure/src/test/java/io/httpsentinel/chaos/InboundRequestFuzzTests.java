@@ -130,13 +130,6 @@ class InboundRequestFuzzTests {
 			// Sentinel sees the request (Spring MVC answers 406).
 			return;
 		}
-		if (response.status() == 502 && stack == Stack.MVC && hasFoldedLastEventId(request)) {
-			// Tomcat unfolds "Last-Event-ID: <CRLF> 9" into " 9", which the proxy passes
-			// on and Netty's header validation rejects: the stream is refused with 502.
-			// Issue 14's trimming of Last-Event-ID (DownstreamRequest, h14-ids) makes
-			// this a stream: then remove this exception.
-			return;
-		}
 		assertThat(response.status()).as("%s: %s", request.name(), responses)
 			.satisfiesAnyOf((status) -> assertThat(status).isEqualTo(200),
 					(status) -> assertThat(status).isBetween(400, 499));
@@ -144,18 +137,6 @@ class InboundRequestFuzzTests {
 			assertThat(response.header("Content-Type")).as(request.name()).startsWith("text/event-stream");
 			assertThat(response.bodyText()).as(request.name()).endsWith(InboundUpstream.STREAM_BODY);
 		}
-	}
-
-	/** Whether a Last-Event-ID header of a request is continued on the next line. */
-	private static boolean hasFoldedLastEventId(BadRequest request) {
-		String[] lines = new String(request.bytes(), StandardCharsets.ISO_8859_1).split("\r\n");
-		for (int i = 0; i + 1 < lines.length; i++) {
-			if (lines[i].regionMatches(true, 0, "Last-Event-ID:", 0, 14) && !lines[i + 1].isEmpty()
-					&& (lines[i + 1].charAt(0) == ' ' || lines[i + 1].charAt(0) == '\t')) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/** Number of media types in the (first) Accept header of a request. */
