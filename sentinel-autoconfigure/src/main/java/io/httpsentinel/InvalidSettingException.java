@@ -16,7 +16,8 @@ public class InvalidSettingException extends IllegalArgumentException {
 	private final String reason;
 
 	public InvalidSettingException(String key, @Nullable Object value, String reason) {
-		super("Invalid value '" + value + "' for '" + key + "': " + reason);
+		super("Invalid value '" + SettingText.of(value) + "' for '" + key + "': "
+				+ SettingText.withReadableDurations(reason));
 		this.key = key;
 		this.value = value;
 		this.reason = reason;

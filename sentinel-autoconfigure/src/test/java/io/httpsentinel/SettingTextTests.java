@@ -1,10 +1,16 @@
 package io.httpsentinel;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
+
+import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
+import io.httpsentinel.client.pool.ReadIdleTimeoutException;
+import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
+import io.httpsentinel.resilience.TotalTimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +57,21 @@ class SettingTextTests {
 			.isEqualTo("between 1500ms and 90m, not -500ms");
 		assertThat(SettingText.withReadableDurations("PTR, APT, PT and HTTP stay"))
 			.isEqualTo("PTR, APT, PT and HTTP stay");
+	}
+
+	@Test
+	void timeoutExceptionsAndInvalidSettingsPrintDurationsAsWritten() {
+		assertThat(new TotalTimeoutException("weather", Duration.ofMinutes(10), null))
+			.hasMessageContaining("timeouts.total (10m)");
+		assertThat(new ReadIdleTimeoutException("weather", Duration.ofSeconds(30)))
+			.hasMessageContaining("timeouts.read-idle (30s)");
+		assertThat(new ResponseHeadersTimeoutException("weather", Duration.ofMillis(1500)))
+			.hasMessageContaining("timeouts.response-headers (1500ms)");
+		assertThat(new PoolAcquireTimeoutException("weather", Duration.ofSeconds(45), new TimeoutException()))
+			.hasMessageContaining("pool.pending-acquire-timeout (45s)");
+		assertThat(new InvalidSettingException("timeouts.total", Duration.ofMinutes(10),
+				"must be longer than timeouts.connect (PT20M)"))
+			.hasMessage("Invalid value '10m' for 'timeouts.total': must be longer than timeouts.connect (20m)");
 	}
 
 }

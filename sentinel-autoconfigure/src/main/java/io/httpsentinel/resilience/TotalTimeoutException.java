@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import io.httpsentinel.SentinelTimeoutException;
+import io.httpsentinel.SettingText;
 
 /**
  * Thrown when a call, retries and waits included, ran past {@code timeouts.total}. The
@@ -13,7 +14,8 @@ import io.httpsentinel.SentinelTimeoutException;
 public class TotalTimeoutException extends SentinelTimeoutException {
 
 	public TotalTimeoutException(String clientName, Duration timeout, @Nullable Throwable cause) {
-		super(clientName, "call did not complete within timeouts.total (" + timeout + ")", timeout, cause);
+		super(clientName, "call did not complete within timeouts.total (" + SettingText.duration(timeout) + ")",
+				timeout, cause);
 	}
 
 }

@@ -32,7 +32,7 @@ class ReconnectPolicySettingsTests {
 		SseResumeSettings resume = SseResumeSettings.DEFAULTS.withDelays(Duration.ofSeconds(2), Duration.ofSeconds(1));
 		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(resume::checkConsistent)
 			.satisfies((ex) -> assertThat(ex.key()).isEqualTo("sse.resume.max-delay"))
-			.withMessageContaining("must not be shorter than sse.resume.initial-delay (PT2S)");
+			.withMessageContaining("must not be shorter than sse.resume.initial-delay (2s)");
 		SseReconnectSettings reconnect = SseReconnectSettings.DEFAULTS.withPolicy(resume.policy());
 		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(reconnect::checkConsistent)
 			.satisfies((ex) -> assertThat(ex.key()).isEqualTo("sse.reconnect.max-delay"));

@@ -3,6 +3,7 @@ package io.httpsentinel.client.pool;
 import java.time.Duration;
 
 import io.httpsentinel.SentinelTimeoutException;
+import io.httpsentinel.SettingText;
 
 /**
  * Thrown when the response headers did not arrive within
@@ -11,7 +12,9 @@ import io.httpsentinel.SentinelTimeoutException;
 public class ResponseHeadersTimeoutException extends SentinelTimeoutException {
 
 	public ResponseHeadersTimeoutException(String clientName, Duration timeout) {
-		super(clientName, "no response headers within timeouts.response-headers (" + timeout + ")", timeout, null);
+		super(clientName,
+				"no response headers within timeouts.response-headers (" + SettingText.duration(timeout) + ")", timeout,
+				null);
 	}
 
 }
