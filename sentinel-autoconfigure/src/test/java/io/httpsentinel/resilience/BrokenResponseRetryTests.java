@@ -32,6 +32,7 @@ import io.httpsentinel.testsupport.ClientKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Responses that break after the request was sent, found by the reliability suite's
@@ -66,6 +67,20 @@ class BrokenResponseRetryTests {
 					BrokenResponseRetryTests::fast);
 			assertThat(kind.get(client, "/")).isEqualTo("done");
 			assertThat(this.clients.reasons()).containsExactly("invalid-response", "success");
+			answering.join(Duration.ofSeconds(10).toMillis());
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
+	void bytesThatAreNotHttpReachTheCallerAsATransportErrorOnceRetriesAreSpent(ClientKind kind) throws Exception {
+		try (ServerSocket garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			Thread answering = new Thread(() -> answerGarbage(garbage));
+			answering.start();
+			SentinelClient client = this.clients.create(URI.create("http://127.0.0.1:" + garbage.getLocalPort()),
+					(settings) -> settings.withRetry(RetrySettings.INHERIT.withMaxRetries(0)));
+			assertThat(catchThrowable(() -> kind.get(client, "/"))).isInstanceOf(kind.transportError())
+				.hasMessageContaining("invalid version format");
 			answering.join(Duration.ofSeconds(10).toMillis());
 		}
 	}
@@ -168,6 +183,17 @@ class BrokenResponseRetryTests {
 					.getBytes(StandardCharsets.US_ASCII));
 				out.flush();
 			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void answerGarbage(ServerSocket server) {
+		try (Socket socket = server.accept()) {
+			readRequest(socket.getInputStream());
+			socket.getOutputStream().write("SSH-2.0-OpenSSH_9.6\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
