@@ -35,6 +35,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
+import io.httpsentinel.resilience.FailureKind;
 import io.httpsentinel.resilience.ResponseTooLargeException;
 import io.httpsentinel.resilience.StreamingContentTypes;
 
@@ -80,9 +81,17 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 	 */
 	private Exception exchangeFailed(RuntimeException error) {
 		Throwable cause = Exceptions.unwrap(error);
-		if (cause instanceof WebClientRequestException requestError
-				&& requestError.getCause() instanceof IOException io) {
-			return new UpstreamIOException(this.clientName, io.getMessage(), requestError);
+		if (cause instanceof WebClientRequestException requestError) {
+			if (requestError.getCause() instanceof IOException io) {
+				return new UpstreamIOException(this.clientName, io.getMessage(), requestError);
+			}
+			// Netty's decoder reports bytes that are not HTTP as an
+			// IllegalArgumentException:
+			// an I/O error for the caller, not a bug of theirs.
+			if (FailureKind.of(requestError) == FailureKind.INVALID_RESPONSE) {
+				return new UpstreamIOException(this.clientName, "invalid response: " + requestError.getMessage(),
+						requestError);
+			}
 		}
 		return unwrap(error);
 	}

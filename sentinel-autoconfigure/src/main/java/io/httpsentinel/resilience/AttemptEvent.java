@@ -12,7 +12,8 @@ import org.springframework.http.HttpMethod;
  * @param path the request path (no query: it may hold secrets)
  * @param attempt the attempt number, from 1
  * @param status the response status, or {@code null} when the attempt failed without one
- * @param error the error, or {@code null} when there was a response
+ * @param error the error, or {@code null} when there was a response (both are set when
+ * the body of a response read whole broke off)
  * @param decision whether and when the call is retried, and why
  */
 public record AttemptEvent(String clientName, HttpMethod method, String path, int attempt, @Nullable Integer status,

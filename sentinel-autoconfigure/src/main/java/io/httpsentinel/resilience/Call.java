@@ -170,6 +170,41 @@ abstract class Call {
 		return decision;
 	}
 
+	/**
+	 * Decide after the body of the response handed over broke off before the caller had
+	 * any of it (a body read whole): retry as after an error without a response, within
+	 * the budget and the time left. A retry makes the call in flight again, until
+	 * {@link #ended()} once more, and its outcome replaces the one counted for the
+	 * response.
+	 * @param error the body's error
+	 * @param status the status of the response whose body broke off
+	 * @param bodyReplayable whether the request body can be sent again
+	 * @return the decision; when it is to retry, the retry holds a budget slot until
+	 * {@link #retryAttemptEnded()}
+	 */
+	final RetryDecision afterBodyError(Throwable error, int status, boolean bodyReplayable) {
+		FailureKind kind = FailureKind.ofBody(error);
+		if (kind == FailureKind.OTHER) {
+			return RetryDecision.giveUp("error-not-retryable");
+		}
+		ClientResilience resilience = this.pipeline.resilience;
+		RetryDecision decision = resilience.retryPolicy().afterError(this.attempts, this.method, kind, bodyReplayable);
+		if (decision.retry()) {
+			// In flight again: the budget's share counts it while it retries.
+			resilience.retryBudget().requestStarted();
+			decision = withinBudgetAndTime(decision);
+			if (decision.retry()) {
+				resilience.statistics().callResumed(status < 400);
+				resilience.statistics().retried(decision.reason());
+			}
+			else {
+				resilience.retryBudget().requestFinished();
+			}
+		}
+		notify(this.attempts, status, error, decision);
+		return decision;
+	}
+
 	private RetryDecision withinBudgetAndTime(RetryDecision decision) {
 		if (!decision.retry()) {
 			return decision;

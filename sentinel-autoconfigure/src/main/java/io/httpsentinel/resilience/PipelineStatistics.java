@@ -68,6 +68,15 @@ public final class PipelineStatistics {
 		this.latency.record(nowNanos, latencyNanos);
 	}
 
+	/**
+	 * A call counted as ended when its response was handed over goes on: its body broke
+	 * off and it is retried. Its earlier outcome no longer counts; its final one will.
+	 * @param endedWithSuccess the outcome it was counted with
+	 */
+	void callResumed(boolean endedWithSuccess) {
+		(endedWithSuccess ? this.successes : this.failures).decrement();
+	}
+
 	void retried(String decisionReason) {
 		this.retries[RetryReason.of(decisionReason).ordinal()].increment();
 	}

@@ -3,6 +3,7 @@ package io.httpsentinel.resilience;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -21,8 +22,9 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * total timeout, retry (within the retry budget), then per attempt the host pause, the
  * rate limiter and the circuit breaker. The decisions are the {@link Call}'s; this class
  * only waits on the scheduler, subscribes the attempts and guards the body the caller
- * reads. Retries happen only before a response is handed to the caller, so nothing is
- * ever retried once the caller has seen a byte of a body.
+ * reads. Retries happen only before the caller has seen a byte of a body: before a
+ * response is handed over, and when a body read whole ({@code bodyToMono},
+ * {@code toEntity}) breaks off in transit.
  */
 final class ResilienceFilter implements ExchangeFilterFunction {
 
@@ -147,7 +149,8 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 			if (!decision.retry()) {
 				// The response the caller gets: guard whatever it reads of the body.
 				boolean stream = StreamingContentTypes.isStream(headers.getFirst(HttpHeaders.CONTENT_TYPE));
-				return Mono.just(BodyInterceptor.wrap(response, new BodyGuard(this, stream)));
+				return Mono
+					.just(BodyInterceptor.wrap(response, new BodyGuard(this, response.statusCode().value(), stream)));
 			}
 			return response.releaseBody().then(retryAfter(decision.delay()));
 		}
@@ -155,6 +158,22 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 		private Mono<ClientResponse> afterError(Throwable error) {
 			RetryDecision decision = afterError(error, this.body.replayable());
 			return decision.retry() ? retryAfter(decision.delay()) : Mono.error(error);
+		}
+
+		/**
+		 * The body of the response handed over, read whole, broke off before the caller
+		 * had any of it: fetch it again with a later attempt, read the same way, when the
+		 * retry policy allows. A later attempt's response of another status reaches the
+		 * caller as that status's error.
+		 */
+		<T> Mono<T> afterBodyError(Throwable error, int status, Function<ClientResponse, Mono<T>> reread) {
+			RetryDecision decision = afterBodyError(error, status, this.body.replayable());
+			if (!decision.retry()) {
+				return Mono.error(error);
+			}
+			return retryAfter(decision.delay()).doFinally((signal) -> ended())
+				.flatMap((response) -> (response.statusCode().value() == status) ? reread.apply(response)
+						: response.createException().flatMap(Mono::error));
 		}
 
 		private Mono<ClientResponse> retryAfter(Duration delay) {
@@ -178,17 +197,26 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 	 */
 	private final class BodyGuard implements BodyInterceptor {
 
-		private final Call call;
+		private final ExchangeCall call;
+
+		private final int status;
 
 		private final boolean coveredByTotal;
 
-		BodyGuard(Call call, boolean stream) {
+		BodyGuard(ExchangeCall call, int status, boolean stream) {
 			this.call = call;
+			this.status = status;
 			this.coveredByTotal = ResilienceFilter.this.pipeline.totalTimeoutCoversBody(stream);
 		}
 
 		@Override
-		public <T> Mono<T> mono(Mono<T> body) {
+		public <T> Mono<T> mono(Mono<T> body, Function<ClientResponse, Mono<T>> reread) {
+			// Nothing of a body read whole has reached the caller when it breaks off: it
+			// may be fetched again.
+			return guarded(body).onErrorResume((error) -> this.call.afterBodyError(error, this.status, reread));
+		}
+
+		private <T> Mono<T> guarded(Mono<T> body) {
 			Pipeline pipeline = ResilienceFilter.this.pipeline;
 			if (!this.coveredByTotal) {
 				return body.onErrorMap(pipeline::bodyFailed);

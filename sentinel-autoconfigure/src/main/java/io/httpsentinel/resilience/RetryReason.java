@@ -21,12 +21,16 @@ public enum RetryReason {
 	 */
 	CONNECT,
 
-	/** No response headers within {@code timeouts.response-headers}. */
+	/**
+	 * No response headers within {@code timeouts.response-headers}, or a body read whole
+	 * idle past {@code timeouts.read-idle}.
+	 */
 	TIMEOUT,
 
 	/**
-	 * The connection closed or was reset before the response headers, or an HTTP/2 server
-	 * refused the stream.
+	 * The connection closed or was reset before the response headers or during a body
+	 * read whole, bytes that are not HTTP came back, or an HTTP/2 server refused the
+	 * stream.
 	 */
 	RESET,
 
@@ -50,8 +54,8 @@ public enum RetryReason {
 		return switch (decisionReason) {
 			case "retry-after" -> RETRY_AFTER;
 			case "connect", "tls-handshake-timeout" -> CONNECT;
-			case "response-headers-timeout" -> TIMEOUT;
-			case "reset-before-response", "refused-stream" -> RESET;
+			case "response-headers-timeout", "read-idle-timeout" -> TIMEOUT;
+			case "reset-before-response", "refused-stream", "invalid-response", "reset-during-body" -> RESET;
 			case "pool-acquire-timeout" -> POOL;
 			default -> OTHER;
 		};
