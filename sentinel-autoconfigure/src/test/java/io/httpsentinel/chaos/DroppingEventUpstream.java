@@ -57,7 +57,10 @@ final class DroppingEventUpstream implements AutoCloseable {
 		/** Silent from a random byte of the next event on, until the client gives up. */
 		STALL(5),
 
-		/** Silent before the response headers, until the client gives up. */
+		/**
+		 * Silent before the response headers, until the client gives up; never on the
+		 * first connection of a stream.
+		 */
 		STALL_BEFORE_RESPONSE(2);
 
 		private static final int TOTAL_WEIGHT = 100;
@@ -196,6 +199,11 @@ final class DroppingEventUpstream implements AutoCloseable {
 			return head.sendByteArray(chunks(body.toByteArray(), random)).then();
 		}
 		Fault fault = Fault.pick(random);
+		if (fault == Fault.STALL_BEFORE_RESPONSE && lastEventId == null) {
+			// Not the first connection of a stream: SseProxy answers a first connection
+			// without response headers with 504, it resumes open streams only.
+			fault = Fault.STALL;
+		}
 		this.faults.incrementAndGet(fault.ordinal());
 		byte[] next = event(stream, to + 1);
 		int cut = cut(fault, next, random);
