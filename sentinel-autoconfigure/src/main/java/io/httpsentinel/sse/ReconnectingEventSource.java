@@ -22,6 +22,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.Internal;
+import io.httpsentinel.SentinelException;
 import io.httpsentinel.client.pool.ReadIdleTimeoutException;
 import io.httpsentinel.resilience.FailureKind;
 
@@ -136,7 +137,20 @@ public final class ReconnectingEventSource {
 			return Flux.error(new SseResponseException(this.clientName, status, contentType, ""));
 		}
 		stream.connected();
-		return SseDecoder.decode(response.bodyToFlux(DataBuffer.class), stream.parser);
+		return SseDecoder.decode(response.bodyToFlux(DataBuffer.class), stream.parser)
+			.onErrorMap((error) -> brokenStream(error, stream));
+	}
+
+	/**
+	 * The error a connection's body ended with, typed: a connection that broke after the
+	 * headers (the transport's {@code PrematureCloseException} or {@code IOException},
+	 * never handed to the caller as is) becomes an {@link SseStreamBrokenException}.
+	 */
+	private Throwable brokenStream(Throwable error, Stream stream) {
+		if (error instanceof SentinelException || FailureKind.ofBody(error) != FailureKind.RESET_DURING_BODY) {
+			return error;
+		}
+		return new SseStreamBrokenException(this.clientName, stream.parser.lastEventId(), error);
 	}
 
 	private static boolean isEventStream(@Nullable String contentType) {

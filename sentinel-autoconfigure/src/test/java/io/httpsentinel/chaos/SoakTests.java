@@ -110,9 +110,11 @@ class SoakTests {
 				100.0 * (last.heapBytes() - at20.heapBytes()) / at20.heapBytes(),
 				last.fileDescriptors() - at20.fileDescriptors(), last.threads() - at20.threads(), samples,
 				proxy.plan().injected());
-		// Event streams are left out: a stream read without reconnecting that breaks off
-		// ends with the raw Netty error (to be fixed in the SSE reader).
 		assertThat(outcomes.examples().values()).allSatisfy((error) -> assertThat(CallOutcomes.typed(error)).isTrue());
+		// A stream read without reconnecting that breaks off ends with a typed error too
+		// (it ended with Netty's PrematureCloseException before SseStreamBrokenException).
+		assertThat(eventStreams.examples().values())
+			.allSatisfy((error) -> assertThat(CallOutcomes.typed(error)).isTrue());
 		assertThat(ResourceSample.grewBeyond(at20.heapBytes(), last.heapBytes(), GROWTH, HEAP_FLOOR))
 			.as("heap %s", samples)
 			.isFalse();

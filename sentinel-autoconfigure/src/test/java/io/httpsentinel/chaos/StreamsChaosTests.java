@@ -143,7 +143,8 @@ class StreamsChaosTests {
 				client + "sse.resume.max-delay=20ms", client + "sse.resume.max-attempts=-1",
 				client + "sse.resume.max-elapsed=0s", client + "sse.reconnect.initial-delay=5ms",
 				client + "sse.reconnect.max-delay=20ms", client + "timeouts.read-idle=500ms",
-				client + "timeouts.response-headers=" + RESPONSE_HEADERS_SECONDS + "s", client + "pool.max-connections=" + (2 * STREAMS),
+				client + "timeouts.response-headers=" + RESPONSE_HEADERS_SECONDS + "s",
+				client + "pool.max-connections=" + (2 * STREAMS),
 				client + "pool.pending-acquire-max-count=" + (4 * STREAMS),
 				client + "circuit-breaker.failure-rate-threshold=100" };
 	}

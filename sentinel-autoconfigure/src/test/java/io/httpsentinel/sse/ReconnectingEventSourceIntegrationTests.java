@@ -18,6 +18,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.test.StepVerifier;
@@ -202,6 +203,23 @@ class ReconnectingEventSourceIntegrationTests {
 	}
 
 	@Test
+	void withoutReconnectABrokenConnectionFailsTheStreamWithATypedError() {
+		serve(brokenStream("id: 5\ndata: a\n\n"));
+		StepVerifier
+			.create(client(UnaryOperator.identity()).sse((web) -> web.get().uri("/"), SseOptions.DEFAULTS.noReconnect())
+				.map(SseEvent::data))
+			.expectNext("a")
+			.expectErrorSatisfies((error) -> {
+				// Not the transport's PrematureCloseException as it is.
+				assertThat(error).isInstanceOf(SseStreamBrokenException.class)
+					.hasMessageStartingWith("Sentinel client 'upstream': event stream broke after event id '5': ")
+					.hasCauseInstanceOf(PrematureCloseException.class);
+				assertThat(((SseStreamBrokenException) error).lastEventId()).isEqualTo("5");
+			})
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void givesUpAfterMaxAttemptsWithTheLastError() throws Exception {
 		// Nothing listens: every connection is refused.
 		LoopbackServer closed = LoopbackServer.start((routes) -> routes);
@@ -330,6 +348,12 @@ class ReconnectingEventSourceIntegrationTests {
 
 	private static BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> openStream(String body) {
 		return (request, response) -> eventStream(response).sendString(Flux.concat(Mono.just(body), Flux.never()));
+	}
+
+	/** Sends the body, then closes the connection without ending the response. */
+	private static BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> brokenStream(String body) {
+		return (request, response) -> eventStream(response)
+			.sendString(Flux.concat(Mono.just(body), Mono.error(new IllegalStateException("connection dropped"))));
 	}
 
 	private static HttpServerResponse eventStream(HttpServerResponse response) {
