@@ -94,9 +94,8 @@ class InboundRequestFuzzTests {
 					if (previous != null && previous.status() == 200 && response.status() == -1) {
 						// A server may close a connection instead of reading what was
 						// pipelined after a response (RFC 9112, 9.3.2: the client sends
-						// it
-						// again); seen once in 5,000 random requests on WebFlux, after a
-						// stream. Counted, so that the figure shows it.
+						// it again); seen once in 5,000 random requests on WebFlux, after
+						// a stream. Counted, so that the figure shows it.
 						outcomes.merge("unread-after-stream", 1, Integer::sum);
 						continue;
 					}
