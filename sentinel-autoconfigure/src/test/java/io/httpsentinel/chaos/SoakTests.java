@@ -92,6 +92,10 @@ class SoakTests {
 				.flatMap((i) -> call(client, i, (i % 10 >= 8) ? eventStreams : outcomes), IN_FLIGHT)
 				.blockLast(Duration.ofMinutes(30));
 			samples.add(ResourceSample.take((long) sample * batch));
+			// Each sample as it is taken: a long run shows its course while it goes.
+			System.out.printf("CHAOS soak-sample %s after %ds success=%.3f%% sse-success=%.3f%%%n",
+					samples.get(samples.size() - 1), Duration.ofNanos(System.nanoTime() - start).toSeconds(),
+					outcomes.successRate(), eventStreams.successRate());
 		}
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 		await().atMost(Duration.ofSeconds(10)).until(() -> client.pool().active() == 0);
@@ -112,7 +116,8 @@ class SoakTests {
 				proxy.plan().injected());
 		assertThat(outcomes.examples().values()).allSatisfy((error) -> assertThat(CallOutcomes.typed(error)).isTrue());
 		// A stream read without reconnecting that breaks off ends with a typed error too
-		// (it ended with Netty's PrematureCloseException before SseStreamBrokenException).
+		// (it ended with Netty's PrematureCloseException before
+		// SseStreamBrokenException).
 		assertThat(eventStreams.examples().values())
 			.allSatisfy((error) -> assertThat(CallOutcomes.typed(error)).isTrue());
 		assertThat(ResourceSample.grewBeyond(at20.heapBytes(), last.heapBytes(), GROWTH, HEAP_FLOOR))
