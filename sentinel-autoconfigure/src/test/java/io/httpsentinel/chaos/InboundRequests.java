@@ -101,10 +101,9 @@ final class InboundRequests {
 	 */
 	static BadRequest random(Random random, int index) {
 		if (random.nextInt(5) == 0) {
-			// The endpoint without produces gets only an Accept it can answer: one that
-			// rules the stream out makes WebFlux answer 406 after the handler forwarded,
-			// and the stream is held until the body's 30-second subscribe timeout.
-			String accept = (random.nextBoolean()) ? "*/*" : "application/json";
+			// The endpoint without produces: an Accept that rules the stream out is
+			// answered 406 after the handler forwarded, and the stream ends at once.
+			String accept = ACCEPTS[random.nextInt(ACCEPTS.length)];
 			return new BadRequest("random #" + index + " /plain",
 					get("/plain").accept(accept)
 						.header(concat("Last-Event-ID: ".getBytes(StandardCharsets.US_ASCII), randomId(random)))

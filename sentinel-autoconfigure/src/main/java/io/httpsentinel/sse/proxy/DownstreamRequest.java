@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
 import org.springframework.http.server.reactive.AbstractServerHttpResponse;
@@ -112,6 +113,18 @@ final class DownstreamRequest {
 			}
 			return null;
 		}).orElse(null);
+	}
+
+	/**
+	 * Run an action when a WebFlux response is about to be committed.
+	 * @param context the context of the downstream subscriber
+	 * @param action the action; nothing happens on Spring MVC
+	 */
+	static void beforeCommit(ContextView context, Runnable action) {
+		exchange(context).ifPresent((exchange) -> exchange.getResponse().beforeCommit(() -> {
+			action.run();
+			return Mono.empty();
+		}));
 	}
 
 	private static @Nullable Object nativeResponse(AbstractServerHttpResponse response) {

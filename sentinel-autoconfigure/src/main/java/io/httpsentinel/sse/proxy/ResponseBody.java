@@ -108,6 +108,19 @@ final class ResponseBody extends Flux<DataBuffer> implements Subscription {
 	void attachTo(MonoSink<?> response) {
 		this.abort = DownstreamRequest.abort(response.contextView());
 		response.onCancel(this::cancel);
+		DownstreamRequest.beforeCommit(response.contextView(), this::cancelIfAnsweredOtherwise);
+	}
+
+	/**
+	 * WebFlux commits the response with the body's first element, so a response committed
+	 * before the body was subscribed is another answer: a 406 when the request's
+	 * {@code Accept} rules the stream out, an error handler's. The body will never be
+	 * subscribed: end the stream now rather than after the subscribe timeout.
+	 */
+	private void cancelIfAnsweredOtherwise() {
+		if (this.subscriber == null) {
+			cancel();
+		}
 	}
 
 	/**

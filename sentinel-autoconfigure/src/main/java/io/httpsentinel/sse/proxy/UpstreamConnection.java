@@ -3,12 +3,14 @@ package io.httpsentinel.sse.proxy;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -102,9 +104,20 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	private static Flux<Object> response(ClientResponse response) {
 		Head head = new Head(response.statusCode().value(), response.headers().asHttpHeaders());
-		// A response that is not a stream is left to Spring to release (and pool).
-		return head.isEventStream() ? Flux.concat(Mono.just(head), response.bodyToFlux(DataBuffer.class))
-				: Flux.just(head);
+		if (!head.isEventStream()) {
+			// Left to Spring to release (and pool).
+			return Flux.just(head);
+		}
+		AtomicBoolean bodySubscribed = new AtomicBoolean();
+		Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class).doOnSubscribe((s) -> bodySubscribed.set(true));
+		return Flux.concat(Mono.just(head), body).doOnCancel(() -> {
+			if (!bodySubscribed.get()) {
+				// Cancelled while the stream took the head (its client left, or was
+				// answered otherwise): the body would never be subscribed, and the bytes
+				// received with the head never released.
+				body.subscribe(new CancellingSubscriber());
+			}
+		});
 	}
 
 	/**
@@ -220,6 +233,29 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 		if (item instanceof DataBuffer buffer) {
 			DataBufferUtils.release(buffer);
 		}
+	}
+
+	/**
+	 * Subscribes to a body only to cancel it at once: the connection releases what it
+	 * holds and closes. Subscribing a second time (a race with the stream's own
+	 * subscription, which then releases the body) fails, which is ignored.
+	 */
+	private static final class CancellingSubscriber extends BaseSubscriber<DataBuffer> {
+
+		@Override
+		protected void hookOnSubscribe(Subscription subscription) {
+			subscription.cancel();
+		}
+
+		@Override
+		protected void hookOnNext(DataBuffer value) {
+			DataBufferUtils.release(value);
+		}
+
+		@Override
+		protected void hookOnError(Throwable throwable) {
+		}
+
 	}
 
 	/**

@@ -309,6 +309,15 @@ final class ProxyApp implements AutoCloseable {
 			return this.app.endpoint.handle(this.proxy, this.client);
 		}
 
+		/**
+		 * The same as {@code /proxy} without {@code produces}: Accept is checked after it
+		 * forwarded.
+		 */
+		@GetMapping("/plain")
+		Mono<ResponseEntity<Flux<DataBuffer>>> plain() {
+			return this.app.endpoint.handle(this.proxy, this.client);
+		}
+
 		@GetMapping(path = "/mvc-proxy", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 		DeferredResult<ResponseEntity<ResponseBodyEmitter>> mvcProxy() {
 			return this.app.mvcEndpoint.handle(this.proxy, this.client);
