@@ -1,8 +1,10 @@
 package io.httpsentinel.resilience;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import io.httpsentinel.SentinelException;
+import io.httpsentinel.SettingText;
 
 /**
  * Thrown when the client's rate limit would make a request wait longer than it may
@@ -13,8 +15,11 @@ public class RateLimitExceededException extends SentinelException {
 	private final Duration wouldWait;
 
 	public RateLimitExceededException(String clientName, Duration wouldWait, Duration maxWait) {
-		super(clientName, "rate limit reached: the next request could go out in " + wouldWait + ", longer than the "
-				+ maxWait + " it may wait", null);
+		super(clientName,
+				"rate limit reached: the next request could go out in "
+						+ SettingText.duration(wouldWait.truncatedTo(ChronoUnit.MILLIS)) + ", longer than the "
+						+ SettingText.duration(maxWait) + " it may wait",
+				null);
 		this.wouldWait = wouldWait;
 	}
 
