@@ -11,9 +11,9 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.reactive.ClientHttpResponse;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyExtractor;
 import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.client.support.ClientResponseWrapper;
 
 /**
