@@ -86,8 +86,7 @@ final class ExchangeRequestFactory implements ClientHttpRequestFactory {
 				return new UpstreamIOException(this.clientName, io.getMessage(), requestError);
 			}
 			// Netty's decoder reports bytes that are not HTTP as an
-			// IllegalArgumentException:
-			// an I/O error for the caller, not a bug of theirs.
+			// IllegalArgumentException: an I/O error for the caller, not a bug of theirs.
 			if (FailureKind.of(requestError) == FailureKind.INVALID_RESPONSE) {
 				return new UpstreamIOException(this.clientName, "invalid response: " + requestError.getMessage(),
 						requestError);
