@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@link BlockSink} of a relay that forwards the upstream's bytes as they are: it
  * records, for each block, where it starts and ends in the stream and whether it has data
- * and an id (the id itself only when asked to decode ids), and keeps nothing of the
+ * and an id (the id's bytes only when asked to keep ids), and keeps nothing of the
  * block's content: no data, type or comments are copied or decoded, and no event is made.
  * The blocks are those a {@link SseParser#forPassThrough pass-through parser} returns.
  * Its arrays grow on first use and are reused.
@@ -19,21 +19,23 @@ final class BlockRecorder extends BlockSink {
 
 	private static final long HAS_ID = 2;
 
-	private final boolean decodeIds;
+	private final boolean keepIds;
 
-	// Three longs a block: where it starts and ends, and HAS_DATA | HAS_ID.
+	// Four longs a block: where it starts and ends, HAS_DATA | HAS_ID, and where its id
+	// is in idBytes (offset << 32 | length).
 	private long[] blocks = new long[0];
 
-	private @Nullable String[] ids = new String[0];
+	// The ids of the blocks recorded, one after the other, copied as they arrived.
+	private final ByteSink idBytes = new ByteSink();
 
 	private int count;
 
 	/**
 	 * A recorder.
-	 * @param decodeIds whether the id of each block is decoded ({@link #id})
+	 * @param keepIds whether the id of each block is kept ({@link #idBytes})
 	 */
-	BlockRecorder(boolean decodeIds) {
-		this.decodeIds = decodeIds;
+	BlockRecorder(boolean keepIds) {
+		this.keepIds = keepIds;
 	}
 
 	/**
@@ -52,7 +54,7 @@ final class BlockRecorder extends BlockSink {
 	 * @return the position of its first byte
 	 */
 	long start(int index) {
-		return this.blocks[3 * index];
+		return this.blocks[4 * index];
 	}
 
 	/**
@@ -61,7 +63,7 @@ final class BlockRecorder extends BlockSink {
 	 * @return the position just after its last byte (its blank line included)
 	 */
 	long end(int index) {
-		return this.blocks[3 * index + 1];
+		return this.blocks[4 * index + 1];
 	}
 
 	/**
@@ -71,7 +73,7 @@ final class BlockRecorder extends BlockSink {
 	 * @return whether it has data
 	 */
 	boolean hasData(int index) {
-		return (this.blocks[3 * index + 2] & HAS_DATA) != 0;
+		return (this.blocks[4 * index + 2] & HAS_DATA) != 0;
 	}
 
 	/**
@@ -80,16 +82,46 @@ final class BlockRecorder extends BlockSink {
 	 * @return whether it has a valid {@code id} field
 	 */
 	boolean hasId(int index) {
-		return (this.blocks[3 * index + 2] & HAS_ID) != 0;
+		return (this.blocks[4 * index + 2] & HAS_ID) != 0;
 	}
 
 	/**
-	 * The id of the {@code index}th block, if ids are decoded.
+	 * The bytes of the blocks' ids, if ids are kept: the {@code index}th block's id is at
+	 * {@link #idOffset} for {@link #idLength} bytes.
+	 * @return the array, or {@code null} if ids are not kept
+	 */
+	byte @Nullable [] idBytes() {
+		return this.keepIds ? this.idBytes.array() : null;
+	}
+
+	/**
+	 * Where the {@code index}th block's id starts in {@link #idBytes()}.
 	 * @param index the block's index
-	 * @return the id, or {@code null} if it has none or ids are not decoded
+	 * @return the offset
+	 */
+	int idOffset(int index) {
+		return (int) (this.blocks[4 * index + 3] >>> 32);
+	}
+
+	/**
+	 * The length of the {@code index}th block's id in {@link #idBytes()}.
+	 * @param index the block's index
+	 * @return the length in bytes
+	 */
+	int idLength(int index) {
+		return (int) this.blocks[4 * index + 3];
+	}
+
+	/**
+	 * The id of the {@code index}th block, decoded, if ids are kept.
+	 * @param index the block's index
+	 * @return the id, or {@code null} if it has none or ids are not kept
 	 */
 	@Nullable String id(int index) {
-		return this.ids[index];
+		if (!this.keepIds || !hasId(index)) {
+			return null;
+		}
+		return Utf8.decode(this.idBytes.array(), idOffset(index), idLength(index), false);
 	}
 
 	/**
@@ -97,6 +129,7 @@ final class BlockRecorder extends BlockSink {
 	 */
 	void reset() {
 		this.count = 0;
+		this.idBytes.clear();
 	}
 
 	@Override
@@ -122,16 +155,23 @@ final class BlockRecorder extends BlockSink {
 	@Override
 	void block(EventInterpreter stream, long start, long end, boolean hasData, boolean hasId,
 			@Nullable Duration retry) {
-		int index = 3 * this.count;
-		if (index + 3 > this.blocks.length) {
-			this.blocks = Arrays.copyOf(this.blocks, Math.max(24, 2 * this.blocks.length));
-			this.ids = Arrays.copyOf(this.ids, this.blocks.length / 3);
+		int index = 4 * this.count;
+		if (index + 4 > this.blocks.length) {
+			this.blocks = Arrays.copyOf(this.blocks, Math.max(32, 2 * this.blocks.length));
 		}
 		this.blocks[index] = start;
 		this.blocks[index + 1] = end;
 		this.blocks[index + 2] = (hasData ? HAS_DATA : 0) | (hasId ? HAS_ID : 0);
-		// Decoded only when asked for: a relay without resume never needs it.
-		this.ids[this.count] = (this.decodeIds && hasId) ? stream.lastEventId() : null;
+		// Kept only when asked for (a relay without resume never needs them), as bytes:
+		// a replay filter compares bytes, and decodes only the id it is asked for.
+		long idAt = 0;
+		if (this.keepIds && hasId) {
+			ByteSink ids = this.idBytes;
+			int offset = ids.length();
+			ids.append(stream.lastIdBytes(), 0, stream.lastIdLength());
+			idAt = ((long) offset << 32) | (ids.length() - offset);
+		}
+		this.blocks[index + 3] = idAt;
 		this.count++;
 	}
 

@@ -118,6 +118,24 @@ final class EventInterpreter implements LineReader.Lines {
 		return this.lastEventId;
 	}
 
+	/**
+	 * The bytes of the last event id as received (UTF-8, maybe ill-formed), without
+	 * decoding them: a prefix of the array, {@link #lastIdLength()} long, valid until the
+	 * next block ends.
+	 * @return the array
+	 */
+	byte[] lastIdBytes() {
+		return this.lastIdBytes.array();
+	}
+
+	/**
+	 * The length of the last event id's bytes.
+	 * @return the length
+	 */
+	int lastIdLength() {
+		return this.lastIdBytes.length();
+	}
+
 	@Nullable Duration reconnectionTime() {
 		return this.reconnectionTime;
 	}

@@ -15,8 +15,8 @@ import org.springframework.core.io.buffer.NettyDataBuffer;
  * The {@link EventRelay} without hooks: each block goes out exactly as received, as
  * slices of the upstream's own buffers (no decoding, re-encoding or copying: a chunk's
  * complete blocks go out in one write of the buffers they arrived in). The parser only
- * records where blocks are ({@link BlockRecorder}); ids are decoded only when replays are
- * filtered by id.
+ * records where blocks are ({@link BlockRecorder}); ids are kept, as bytes, only when
+ * replays are filtered by id.
  */
 final class PassThroughRelay extends EventRelay {
 
@@ -63,9 +63,10 @@ final class PassThroughRelay extends EventRelay {
 			// connection); read before, since it may be copied and released.
 			chunks.add(bytes);
 		}
+		byte[] ids = blocks.idBytes();
 		for (int i = 0, count = blocks.count(); i < count; i++) {
 			boolean hasData = blocks.hasData(i);
-			if (this.replays.forward(blocks.hasId(i), blocks.id(i), hasData)) {
+			if (this.replays.forward(blocks.hasId(i), ids, blocks.idOffset(i), blocks.idLength(i), hasData)) {
 				if (hasData) {
 					this.events++;
 				}

@@ -1,7 +1,6 @@
 package io.httpsentinel.sse;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,10 +17,14 @@ final class ReplayFilter {
 	/** Ids remembered for skipping replayed events after a resume. */
 	static final int REMEMBERED_IDS = 512;
 
-	private final @Nullable Map<String, Boolean> forwardedIds;
+	private final @Nullable RememberedIds forwardedIds;
 
-	// Null when it is the stream's (ids are not remembered, every block is forwarded).
+	// Null when it is the stream's (ids are not remembered, every block is forwarded),
+	// or not decoded yet from its slot.
 	private @Nullable String lastEventId;
+
+	// When ids are remembered: the slot of the last id forwarded, -1 for the initial one.
+	private int lastIdSlot = -1;
 
 	private boolean eventsWithoutId;
 
@@ -36,14 +39,7 @@ final class ReplayFilter {
 	 * with, {@code ""} for none
 	 */
 	ReplayFilter(boolean rememberIds, String lastEventId) {
-		this.forwardedIds = rememberIds ? new LinkedHashMap<>(32, 0.75f, false) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-				return size() > REMEMBERED_IDS;
-			}
-
-		} : null;
+		this.forwardedIds = rememberIds ? new RememberedIds(REMEMBERED_IDS) : null;
 		this.lastEventId = lastEventId;
 	}
 
@@ -65,19 +61,48 @@ final class ReplayFilter {
 	 * @return whether to forward the block
 	 */
 	boolean forward(boolean hasId, @Nullable String id, boolean hasData) {
+		if (id == null) {
+			return forward(hasId, null, 0, 0, hasData);
+		}
+		byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+		return forward(hasId, bytes, 0, bytes.length, hasData);
+	}
+
+	/**
+	 * Whether a block is forwarded, keeping track of ids; a block skipped as a replay is
+	 * not. Ids are told apart by their bytes, and the bytes are copied only when a new id
+	 * is remembered.
+	 * @param hasId whether the block has an id
+	 * @param id where the id's bytes (UTF-8) are, or {@code null} when ids are not
+	 * remembered (then the stream's last event id is the relay's: every block is
+	 * forwarded)
+	 * @param offset the start of the id
+	 * @param length the length of the id
+	 * @param hasData whether the block has data
+	 * @return whether to forward the block
+	 */
+	boolean forward(boolean hasId, byte @Nullable [] id, int offset, int length, boolean hasData) {
+		RememberedIds ids = this.forwardedIds;
 		if (this.deduplicating) {
 			if (hasId) {
-				this.skipping = this.forwardedIds.containsKey(id);
+				this.skipping = ids.contains(id, offset, length);
 			}
 			if (this.skipping) {
 				return false;
 			}
 		}
 		if (hasId) {
-			this.lastEventId = id;
 			this.eventsWithoutId = false;
-			if (this.forwardedIds != null) {
-				this.forwardedIds.put(id, Boolean.TRUE);
+			if (ids != null) {
+				int slot = ids.add(id, offset, length);
+				if (slot != this.lastIdSlot) {
+					// Decoded when asked for: most are never needed.
+					this.lastIdSlot = slot;
+					this.lastEventId = null;
+				}
+			}
+			else {
+				this.lastEventId = null;
 			}
 		}
 		else if (hasData) {
@@ -109,6 +134,10 @@ final class ReplayFilter {
 	 * event id is then the one)
 	 */
 	@Nullable String lastEventId() {
+		if (this.lastEventId == null && this.lastIdSlot >= 0) {
+			RememberedIds ids = this.forwardedIds;
+			this.lastEventId = Utf8.decode(ids.bytes(this.lastIdSlot), 0, ids.length(this.lastIdSlot), false);
+		}
 		return this.lastEventId;
 	}
 

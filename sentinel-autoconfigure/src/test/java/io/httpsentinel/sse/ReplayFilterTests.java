@@ -1,5 +1,7 @@
 package io.httpsentinel.sse;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +53,33 @@ class ReplayFilterTests {
 		filter.resumed();
 		assertThat(filter.forward(true, null, true)).isTrue();
 		assertThat(filter.lastEventId()).isNull();
+	}
+
+	@Test
+	void idsAreComparedAsTheBytesTheyArrivedIn() {
+		ReplayFilter filter = new ReplayFilter(true, "");
+		byte[] first = { 'a', (byte) 0xFF };
+		byte[] second = { 'a', (byte) 0xFE };
+		filter.forward(true, first, 0, 2, true);
+		filter.resumed();
+		// Both decode to "a\uFFFD", but only the first was forwarded.
+		assertThat(filter.forward(true, second, 0, 2, true)).isTrue();
+		assertThat(filter.forward(true, first, 0, 2, true)).isFalse();
+		assertThat(filter.lastEventId()).isEqualTo("a\uFFFD");
+	}
+
+	@Test
+	void theLastIdIsDecodedFromItsBytesWhenAskedFor() {
+		ReplayFilter filter = new ReplayFilter(true, "initial");
+		assertThat(filter.lastEventId()).isEqualTo("initial");
+		byte[] bytes = "x\u00e9y".getBytes(StandardCharsets.UTF_8);
+		filter.forward(true, bytes, 1, bytes.length - 2, true);
+		assertThat(filter.lastEventId()).isEqualTo("\u00e9");
+		filter.forward(false, null, 0, 0, true);
+		assertThat(filter.lastEventId()).isEqualTo("\u00e9");
+		filter.forward(true, "2", true);
+		filter.forward(true, bytes, 1, bytes.length - 2, true);
+		assertThat(filter.lastEventId()).isEqualTo("\u00e9");
 	}
 
 }

@@ -1,0 +1,176 @@
+package io.httpsentinel.sse;
+
+import java.util.Arrays;
+
+/**
+ * The last ids a stream forwarded, as the bytes they arrived in, up to a fixed number:
+ * adding one more forgets the oldest. Ids are compared byte for byte, never by hash
+ * alone, and nothing is allocated per id once the arrays have grown: an id's bytes are
+ * copied into the array its slot had before when they fit. Not thread-safe.
+ */
+final class RememberedIds {
+
+	private static final int INITIAL_SLOTS = 16;
+
+	// Slot arrays larger than this are not kept for the next id of the slot, so that one
+	// long id does not stay held.
+	private static final int RETAINED_ID = 256;
+
+	private static final byte[] EMPTY = {};
+
+	private final int capacity;
+
+	// Per slot: the id's bytes (a prefix of the array), its length, hash, and the next
+	// slot in its hash bucket (-1 for none). Slots fill in order, then are reused from
+	// the oldest.
+	private byte[][] ids;
+
+	private int[] lengths;
+
+	private int[] hashes;
+
+	private int[] next;
+
+	// First slot of each bucket, -1 for none; twice as many buckets as slots.
+	private int[] buckets;
+
+	private int count;
+
+	private int oldest;
+
+	/**
+	 * Remembers up to so many ids.
+	 * @param capacity the most ids remembered
+	 */
+	RememberedIds(int capacity) {
+		this.capacity = capacity;
+		allocate(Math.min(INITIAL_SLOTS, capacity));
+	}
+
+	/**
+	 * Whether an id is remembered.
+	 * @param bytes where the id is
+	 * @param offset its start
+	 * @param length its length
+	 * @return whether it is
+	 */
+	boolean contains(byte[] bytes, int offset, int length) {
+		return find(hash(bytes, offset, length), bytes, offset, length) >= 0;
+	}
+
+	/**
+	 * Remember an id, unless it is already: then it keeps its place (it is forgotten as
+	 * early as before).
+	 * @param bytes where the id is
+	 * @param offset its start
+	 * @param length its length
+	 * @return the slot that holds it, valid until {@link #capacity} more ids were added
+	 */
+	int add(byte[] bytes, int offset, int length) {
+		int hash = hash(bytes, offset, length);
+		int found = find(hash, bytes, offset, length);
+		if (found >= 0) {
+			return found;
+		}
+		int slot;
+		if (this.count < this.capacity) {
+			if (this.count == this.ids.length) {
+				grow();
+			}
+			slot = this.count++;
+		}
+		else {
+			slot = this.oldest;
+			this.oldest = (slot + 1 == this.capacity) ? 0 : slot + 1;
+			unlink(slot);
+		}
+		byte[] held = this.ids[slot];
+		if (held.length < length || held.length > Math.max(RETAINED_ID, length)) {
+			held = new byte[length];
+			this.ids[slot] = held;
+		}
+		System.arraycopy(bytes, offset, held, 0, length);
+		this.lengths[slot] = length;
+		this.hashes[slot] = hash;
+		int bucket = hash & (this.buckets.length - 1);
+		this.next[slot] = this.buckets[bucket];
+		this.buckets[bucket] = slot;
+		return slot;
+	}
+
+	/**
+	 * The bytes of the id in a slot (a prefix of the array, {@link #length} long).
+	 * @param slot the slot
+	 * @return the array
+	 */
+	byte[] bytes(int slot) {
+		return this.ids[slot];
+	}
+
+	/**
+	 * The length of the id in a slot.
+	 * @param slot the slot
+	 * @return its length in bytes
+	 */
+	int length(int slot) {
+		return this.lengths[slot];
+	}
+
+	private int find(int hash, byte[] bytes, int offset, int length) {
+		for (int slot = this.buckets[hash & (this.buckets.length - 1)]; slot >= 0; slot = this.next[slot]) {
+			if (this.hashes[slot] == hash && this.lengths[slot] == length
+					&& Arrays.equals(this.ids[slot], 0, length, bytes, offset, offset + length)) {
+				return slot;
+			}
+		}
+		return -1;
+	}
+
+	private void unlink(int slot) {
+		int bucket = this.hashes[slot] & (this.buckets.length - 1);
+		int current = this.buckets[bucket];
+		if (current == slot) {
+			this.buckets[bucket] = this.next[slot];
+			return;
+		}
+		while (this.next[current] != slot) {
+			current = this.next[current];
+		}
+		this.next[current] = this.next[slot];
+	}
+
+	private void grow() {
+		int used = this.count;
+		byte[][] ids = this.ids;
+		int[] lengths = this.lengths;
+		int[] hashes = this.hashes;
+		allocate(Math.min(2 * ids.length, this.capacity));
+		System.arraycopy(ids, 0, this.ids, 0, used);
+		System.arraycopy(lengths, 0, this.lengths, 0, used);
+		System.arraycopy(hashes, 0, this.hashes, 0, used);
+		for (int slot = 0; slot < used; slot++) {
+			int bucket = hashes[slot] & (this.buckets.length - 1);
+			this.next[slot] = this.buckets[bucket];
+			this.buckets[bucket] = slot;
+		}
+	}
+
+	private void allocate(int slots) {
+		this.ids = new byte[slots][];
+		Arrays.fill(this.ids, EMPTY);
+		this.lengths = new int[slots];
+		this.hashes = new int[slots];
+		this.next = new int[slots];
+		this.buckets = new int[Integer.highestOneBit(slots * 2 - 1) << 1];
+		Arrays.fill(this.buckets, -1);
+	}
+
+	private static int hash(byte[] bytes, int offset, int length) {
+		int hash = 1;
+		for (int i = offset; i < offset + length; i++) {
+			hash = 31 * hash + bytes[i];
+		}
+		return hash ^ (hash >>> 16);
+	}
+
+}
