@@ -18,21 +18,24 @@ final class RememberedIds {
 
 	private static final byte[] EMPTY = {};
 
+	private static final int[] NO_BUCKETS = { -1 };
+
 	private final int capacity;
 
 	// Per slot: the id's bytes (a prefix of the array), its length, hash, and the next
 	// slot in its hash bucket (-1 for none). Slots fill in order, then are reused from
 	// the oldest.
-	private byte[][] ids;
+	private byte[][] ids = {};
 
-	private int[] lengths;
+	private int[] lengths = {};
 
-	private int[] hashes;
+	private int[] hashes = {};
 
-	private int[] next;
+	private int[] next = {};
 
-	// First slot of each bucket, -1 for none; twice as many buckets as slots.
-	private int[] buckets;
+	// First slot of each bucket, -1 for none; twice as many buckets as slots (one
+	// empty bucket before the first id).
+	private int[] buckets = NO_BUCKETS;
 
 	private int count;
 
@@ -44,7 +47,6 @@ final class RememberedIds {
 	 */
 	RememberedIds(int capacity) {
 		this.capacity = capacity;
-		allocate(Math.min(INITIAL_SLOTS, capacity));
 	}
 
 	/**
@@ -144,7 +146,7 @@ final class RememberedIds {
 		byte[][] ids = this.ids;
 		int[] lengths = this.lengths;
 		int[] hashes = this.hashes;
-		allocate(Math.min(2 * ids.length, this.capacity));
+		allocate(Math.min(Math.max(INITIAL_SLOTS, 2 * ids.length), this.capacity));
 		System.arraycopy(ids, 0, this.ids, 0, used);
 		System.arraycopy(lengths, 0, this.lengths, 0, used);
 		System.arraycopy(hashes, 0, this.hashes, 0, used);
