@@ -223,19 +223,26 @@ final class ResponseBody extends Flux<DataBuffer> implements Subscription {
 				add(OPEN);
 			}
 		}
+		// The demand is read once and taken back once for what was handed over, rather
+		// than with an atomic update per buffer.
+		long demand = this.requested;
+		long emitted = 0;
 		while (!this.cancelled) {
-			long demand = this.requested;
-			if (demand == 0) {
-				return;
+			if (emitted == demand) {
+				demand = this.requested;
+				if (emitted == demand) {
+					break;
+				}
 			}
 			DataBuffer next = this.outbox.next();
 			if (next == null) {
-				return;
+				break;
 			}
-			if (demand != Long.MAX_VALUE) {
-				REQUESTED.decrementAndGet(this);
-			}
+			emitted++;
 			actual.onNext(next);
+		}
+		if (emitted > 0 && demand != Long.MAX_VALUE) {
+			REQUESTED.addAndGet(this, -emitted);
 		}
 	}
 
