@@ -46,6 +46,15 @@ public interface DeadlineTimer {
 	}
 
 	/**
+	 * How late a timer may fire: a deadline that must not be missed is set this much
+	 * earlier.
+	 * @return the precision in nanoseconds, {@code 0} when timers fire on time
+	 */
+	default long precisionNanos() {
+		return 0;
+	}
+
+	/**
 	 * The shared wheel timer (one daemon thread for the whole JVM, 10ms ticks).
 	 * @return the timer
 	 */
@@ -79,6 +88,9 @@ public interface DeadlineTimer {
 	 */
 	final class Wheel implements DeadlineTimer {
 
+		// Before INSTANCE: the constructor reads it.
+		private static final long TICK_NANOS = 10_000_000;
+
 		static final Wheel INSTANCE = new Wheel();
 
 		private final HashedWheelTimer timer;
@@ -89,7 +101,7 @@ public interface DeadlineTimer {
 				thread.setDaemon(true);
 				return thread;
 			};
-			this.timer = new HashedWheelTimer(threads, 10, TimeUnit.MILLISECONDS, 512);
+			this.timer = new HashedWheelTimer(threads, TICK_NANOS, TimeUnit.NANOSECONDS, 512);
 		}
 
 		@Override
@@ -101,6 +113,11 @@ public interface DeadlineTimer {
 		public Disposable schedule(Runnable task, long delayNanos) {
 			Timeout timeout = this.timer.newTimeout((fired) -> task.run(), delayNanos, TimeUnit.NANOSECONDS);
 			return timeout::cancel;
+		}
+
+		@Override
+		public long precisionNanos() {
+			return TICK_NANOS;
 		}
 
 	}

@@ -12,6 +12,8 @@ import reactor.core.scheduler.Scheduler;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.ResponseEntity;
 
+import io.httpsentinel.resilience.DeadlineTimer;
+
 /**
  * One forwarded stream, as the proxy and the stream's own parts see it: every signal
  * (upstream heads, chunks and ends, downstream demand and cancellation, buffer releases,
@@ -49,14 +51,16 @@ final class ProxyStream {
 	 * @param options what the stream needs to know
 	 * @param report told what happens to the stream
 	 * @param streams told when the stream ends
-	 * @param scheduler where timers run and the time is read
+	 * @param scheduler where resume delays run and the time is read
+	 * @param timers where the stream's timer runs
 	 * @param clock the wall clock, to turn a host pause's end into a {@code Retry-After}
 	 * @param head completed with the response once the upstream answered
 	 * @param lastEventId the {@code Last-Event-ID} to send upstream, {@code ""} for none
 	 */
-	ProxyStream(StreamOptions options, StreamReport report, OpenStreams streams, Scheduler scheduler, Clock clock,
-			MonoSink<ResponseEntity<Flux<DataBuffer>>> head, String lastEventId) {
-		this.machine = new StreamStateMachine(this, options, report, streams, scheduler, clock, head, lastEventId);
+	ProxyStream(StreamOptions options, StreamReport report, OpenStreams streams, Scheduler scheduler,
+			DeadlineTimer timers, Clock clock, MonoSink<ResponseEntity<Flux<DataBuffer>>> head, String lastEventId) {
+		this.machine = new StreamStateMachine(this, options, report, streams, scheduler, timers, clock, head,
+				lastEventId);
 		this.head = head;
 	}
 

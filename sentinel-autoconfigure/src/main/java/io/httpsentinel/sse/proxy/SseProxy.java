@@ -21,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.SentinelClient;
+import io.httpsentinel.resilience.DeadlineTimer;
 import io.httpsentinel.sse.SseEvent;
 
 /**
@@ -83,6 +84,8 @@ public final class SseProxy {
 
 	private final Supplier<Scheduler> scheduler;
 
+	private final DeadlineTimer timers;
+
 	private final Clock clock;
 
 	private final SseProxyListener listener;
@@ -99,6 +102,12 @@ public final class SseProxy {
 
 	private SseProxy(Builder builder) {
 		this.scheduler = builder.scheduler;
+		// The wheel's thread fires the timers of all streams on its ticks, where the
+		// parallel scheduler would wake a thread for each (a heartbeat check per stream
+		// every sse.heartbeat, even while events flow). A scheduler that was set (virtual
+		// time in tests) runs them itself.
+		this.timers = (builder.scheduler != Builder.DEFAULT_SCHEDULER) ? DeadlineTimer.on(builder.scheduler)
+				: DeadlineTimer.wheel();
 		this.clock = builder.clock;
 		this.listener = builder.listener;
 		this.errorEvent = builder.errorEvent;
@@ -107,8 +116,9 @@ public final class SseProxy {
 	}
 
 	/**
-	 * A proxy with the default settings: at most 10,000 streams, timers on
-	 * {@link Schedulers#parallel()}, no listener.
+	 * A proxy with the default settings: at most 10,000 streams, stream timers on a
+	 * shared timer wheel (10ms ticks) and resume delays on {@link Schedulers#parallel()},
+	 * no listener.
 	 */
 	public SseProxy() {
 		this(builder());
@@ -175,7 +185,7 @@ public final class SseProxy {
 			}
 			ProxyStream stream;
 			try {
-				stream = new ProxyStream(options, report, this.streams, timer, this.clock, sink,
+				stream = new ProxyStream(options, report, this.streams, timer, this.timers, this.clock, sink,
 						(lastEventId != null) ? lastEventId : "");
 			}
 			catch (RuntimeException ex) {
@@ -243,7 +253,9 @@ public final class SseProxy {
 
 		private int maxStreams = 10_000;
 
-		private Supplier<Scheduler> scheduler = Schedulers::parallel;
+		private static final Supplier<Scheduler> DEFAULT_SCHEDULER = Schedulers::parallel;
+
+		private Supplier<Scheduler> scheduler = DEFAULT_SCHEDULER;
 
 		private Clock clock = Clock.systemUTC();
 
@@ -285,7 +297,11 @@ public final class SseProxy {
 
 		/**
 		 * Where heartbeats, slow-client timeouts and resume delays run, and the time is
-		 * read; looked up per stream, so that tests can use virtual time.
+		 * read; looked up per stream, so that tests can use virtual time. By default the
+		 * time is read from, and resume delays run on, {@link Schedulers#parallel()}, and
+		 * the other timers on a shared timer wheel, which fires them up to 10ms late
+		 * (heartbeats are sent up to 10ms early instead, so that one always comes within
+		 * the interval).
 		 * @param scheduler supplies the scheduler
 		 * @return this builder
 		 */

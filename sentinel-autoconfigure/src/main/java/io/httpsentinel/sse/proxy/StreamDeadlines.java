@@ -40,6 +40,8 @@ final class StreamDeadlines {
 
 	private final long slowClientTimeoutNanos;
 
+	private final long heartbeatEarlyNanos;
+
 	private long committedAt = -1;
 
 	private long lastWriteAt;
@@ -52,8 +54,21 @@ final class StreamDeadlines {
 	 * @param slowClientTimeoutNanos how long a full client may read nothing
 	 */
 	StreamDeadlines(long heartbeatNanos, long slowClientTimeoutNanos) {
+		this(heartbeatNanos, slowClientTimeoutNanos, 0);
+	}
+
+	/**
+	 * Deadlines for a stream's settings, on a timer that may fire late.
+	 * @param heartbeatNanos silence before a heartbeat, {@code 0} for none
+	 * @param slowClientTimeoutNanos how long a full client may read nothing
+	 * @param heartbeatEarlyNanos how much earlier a heartbeat may go out: the timer's
+	 * precision, so that a heartbeat never comes after more than {@code heartbeatNanos}
+	 * of silence
+	 */
+	StreamDeadlines(long heartbeatNanos, long slowClientTimeoutNanos, long heartbeatEarlyNanos) {
 		this.heartbeatNanos = heartbeatNanos;
 		this.slowClientTimeoutNanos = slowClientTimeoutNanos;
+		this.heartbeatEarlyNanos = Math.min(heartbeatEarlyNanos, heartbeatNanos / 2);
 	}
 
 	/**
@@ -144,7 +159,8 @@ final class StreamDeadlines {
 			return Due.ABANDON_BODY;
 		}
 		// Silence for the heartbeat interval, between events.
-		if (this.heartbeatNanos > 0 && idle && bodyStarted && now - this.lastWriteAt >= this.heartbeatNanos) {
+		if (this.heartbeatNanos > 0 && idle && bodyStarted
+				&& now - this.lastWriteAt >= this.heartbeatNanos - this.heartbeatEarlyNanos) {
 			return Due.HEARTBEAT;
 		}
 		return Due.NOTHING;
@@ -160,8 +176,9 @@ final class StreamDeadlines {
 	long next(long now, boolean bodyStarted, boolean ending) {
 		long next = NONE;
 		if (this.heartbeatNanos > 0 && !ending) {
-			long due = this.lastWriteAt + this.heartbeatNanos;
-			next = (due > now) ? due : now + this.heartbeatNanos;
+			long silence = this.heartbeatNanos - this.heartbeatEarlyNanos;
+			long due = this.lastWriteAt + silence;
+			next = (due > now) ? due : now + silence;
 		}
 		if (this.fullSince >= 0) {
 			next = Math.min(next, slowClientDeadline());

@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
+import io.httpsentinel.resilience.DeadlineTimer;
 import io.httpsentinel.sse.EventRelay;
 import io.httpsentinel.sse.SlowClientPolicy;
 import io.httpsentinel.sse.SseEvent;
@@ -72,25 +73,28 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 	 * @param options what the stream needs to know
 	 * @param report told what happens to the stream
 	 * @param streams told when the stream ends
-	 * @param scheduler where timers run and the time is read
+	 * @param scheduler where resume delays run and the time is read
+	 * @param timers where the stream's timer runs
 	 * @param clock the wall clock, to turn a host pause's end into a {@code Retry-After}
 	 * @param head completed with the response once the upstream answered
 	 * @param lastEventId the {@code Last-Event-ID} to send upstream, {@code ""} for none
 	 */
 	StreamStateMachine(ProxyStream stream, StreamOptions options, StreamReport report, OpenStreams streams,
-			Scheduler scheduler, Clock clock, MonoSink<ResponseEntity<Flux<DataBuffer>>> head, String lastEventId) {
+			Scheduler scheduler, DeadlineTimer timers, Clock clock, MonoSink<ResponseEntity<Flux<DataBuffer>>> head,
+			String lastEventId) {
 		this.stream = stream;
 		this.options = options;
 		this.report = report;
 		this.streams = streams;
 		this.scheduler = scheduler;
 		this.response = new ResponseHead(head, options, clock);
-		this.deadlines = new StreamDeadlines(options.heartbeatNanos(), options.slowClientTimeoutNanos());
+		this.deadlines = new StreamDeadlines(options.heartbeatNanos(), options.slowClientTimeoutNanos(),
+				timers.precisionNanos());
 		this.body = new ResponseBody(stream::drain, report, this.deadlines, this::now);
 		this.relay = EventRelay.create(options.limits(), options.hooks(), options.resume(), lastEventId,
 				this.body::newBuffer);
 		this.upstream = new Upstream(options, Context.of(head.contextView()), stream::drain);
-		this.timer = new StreamTimer(scheduler, this.deadlines, stream::tickDue);
+		this.timer = new StreamTimer(timers, this.deadlines, stream::tickDue);
 	}
 
 	/**

@@ -1,11 +1,10 @@
 package io.httpsentinel.sse.proxy;
 
-import java.util.concurrent.TimeUnit;
-
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
+import io.httpsentinel.resilience.DeadlineTimer;
 import io.httpsentinel.sse.proxy.StreamDeadlines.Due;
 
 /**
@@ -16,7 +15,7 @@ import io.httpsentinel.sse.proxy.StreamDeadlines.Due;
  */
 final class StreamTimer {
 
-	private final Scheduler scheduler;
+	private final DeadlineTimer timers;
 
 	private final StreamDeadlines deadlines;
 
@@ -33,7 +32,17 @@ final class StreamTimer {
 	 * @param fire wakes the stream up to look at its deadlines
 	 */
 	StreamTimer(Scheduler scheduler, StreamDeadlines deadlines, Runnable fire) {
-		this.scheduler = scheduler;
+		this(DeadlineTimer.on(() -> scheduler), deadlines, fire);
+	}
+
+	/**
+	 * A timer that is not set.
+	 * @param timers where it runs
+	 * @param deadlines the deadlines it is set for
+	 * @param fire wakes the stream up to look at its deadlines
+	 */
+	StreamTimer(DeadlineTimer timers, StreamDeadlines deadlines, Runnable fire) {
+		this.timers = timers;
 		this.deadlines = deadlines;
 		this.fire = fire;
 	}
@@ -66,7 +75,7 @@ final class StreamTimer {
 	private void set(long at, long now) {
 		cancel();
 		this.at = at;
-		this.task = this.scheduler.schedule(this.fire, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+		this.task = this.timers.schedule(this.fire, Math.max(0, at - now));
 	}
 
 	/**

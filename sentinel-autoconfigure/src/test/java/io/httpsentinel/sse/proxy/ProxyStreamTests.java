@@ -21,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.resilience.DeadlineTimer;
 import io.httpsentinel.sse.EventHooks;
 import io.httpsentinel.sse.SlowClientPolicy;
 import io.httpsentinel.sse.SseLimits;
@@ -52,8 +53,8 @@ class ProxyStreamTests {
 		// the pass that refuses it must not connect it afterwards.
 		Mono<ResponseEntity<Flux<DataBuffer>>> response = Mono.create((sink) -> {
 			assertThat(this.streams.admit(this.statistics, -1)).isNull();
-			ProxyStream stream = new ProxyStream(options(), report(), this.streams, this.time, Clock.systemUTC(), sink,
-					"");
+			ProxyStream stream = new ProxyStream(options(), report(), this.streams, this.time,
+					DeadlineTimer.on(() -> this.time), Clock.systemUTC(), sink, "");
 			stream.shutdown(Duration.ZERO);
 			stream.start();
 		});
@@ -71,8 +72,8 @@ class ProxyStreamTests {
 		AtomicReference<MonoSink<ResponseEntity<Flux<DataBuffer>>>> sink = new AtomicReference<>();
 		Mono.<ResponseEntity<Flux<DataBuffer>>>create(sink::set).subscribe().dispose();
 		assertThat(this.streams.admit(this.statistics, -1)).isNull();
-		ProxyStream stream = new ProxyStream(options(), report(), this.streams, this.time, Clock.systemUTC(),
-				sink.get(), "");
+		ProxyStream stream = new ProxyStream(options(), report(), this.streams, this.time,
+				DeadlineTimer.on(() -> this.time), Clock.systemUTC(), sink.get(), "");
 		this.streams.opened(stream);
 		assertThat(this.streams.count()).isZero();
 		this.streams.shutdown();

@@ -19,6 +19,8 @@ class StreamDeadlinesTests {
 
 	private static final long SLOW_CLIENT_TIMEOUT = 30 * SECOND;
 
+	private static final long TICK = TimeUnit.MILLISECONDS.toNanos(10);
+
 	private final StreamDeadlines deadlines = new StreamDeadlines(HEARTBEAT, SLOW_CLIENT_TIMEOUT);
 
 	@Test
@@ -27,6 +29,27 @@ class StreamDeadlinesTests {
 		this.deadlines.wrote(SECOND);
 		assertThat(this.deadlines.due(SECOND + HEARTBEAT - 1, true, false, true)).isEqualTo(Due.NOTHING);
 		assertThat(this.deadlines.due(SECOND + HEARTBEAT, true, false, true)).isEqualTo(Due.HEARTBEAT);
+	}
+
+	@Test
+	void onATimerThatFiresLateTheHeartbeatIsLookedForAndDueThatMuchEarlier() {
+		StreamDeadlines wheel = onATimerThatFiresLate();
+		wheel.wrote(SECOND);
+		assertThat(wheel.next(2 * SECOND, true, false)).isEqualTo(SECOND + HEARTBEAT - TICK);
+		assertThat(wheel.due(SECOND + HEARTBEAT - TICK - 1, true, false, true)).isEqualTo(Due.NOTHING);
+		assertThat(wheel.due(SECOND + HEARTBEAT - TICK, true, false, true)).isEqualTo(Due.HEARTBEAT);
+		// Fired up to a tick late, the heartbeat still ends at most HEARTBEAT of silence.
+		assertThat(wheel.due(SECOND + HEARTBEAT, true, false, true)).isEqualTo(Due.HEARTBEAT);
+	}
+
+	@Test
+	void onATimerThatFiresLateTheSlowClientAndBodyDeadlinesAreNotEarlier() {
+		StreamDeadlines wheel = onATimerThatFiresLate();
+		wheel.full(SECOND);
+		assertThat(wheel.due(SECOND + SLOW_CLIENT_TIMEOUT - 1, true, true, false)).isEqualTo(Due.NOTHING);
+		assertThat(wheel.due(SECOND + SLOW_CLIENT_TIMEOUT, true, true, false)).isEqualTo(Due.DROP_SLOW_CLIENT);
+		assertThat(wheel.due(StreamDeadlines.BODY_SUBSCRIBE_TIMEOUT_NANOS - 1, false, false, false))
+			.isEqualTo(Due.NOTHING);
 	}
 
 	@Test
@@ -124,6 +147,12 @@ class StreamDeadlinesTests {
 		StreamDeadlines quiet = new StreamDeadlines(0, SLOW_CLIENT_TIMEOUT);
 		quiet.committed(0);
 		assertThat(quiet.next(0, true, true)).isEqualTo(StreamDeadlines.NONE);
+	}
+
+	private static StreamDeadlines onATimerThatFiresLate() {
+		StreamDeadlines deadlines = new StreamDeadlines(HEARTBEAT, SLOW_CLIENT_TIMEOUT, TICK);
+		deadlines.committed(0);
+		return deadlines;
 	}
 
 }
