@@ -233,6 +233,24 @@ class ExchangeIntegrationTests {
 
 	@ParameterizedTest
 	@EnumSource(ClientKind.class)
+	void responseHeadersTimeoutStillFiresOnAReusedConnectionWhoseReadIdleTimeoutIsLonger(ClientKind kind) {
+		SentinelClient client = this.clients.create(this.server.baseUrl(), (settings) -> settings
+			.withTimeouts(
+					settings.timeouts().withReadIdle(Duration.ofMinutes(5)).withResponseHeaders(Duration.ofMillis(300)))
+			.withRetry(RetrySettings.INHERIT.withMaxRetries(0)));
+		assertThat(kind.get(client, "/headers")).isNotNull();
+		await().atMost(TIMEOUT).until(() -> client.pool().idle() == 1);
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ResponseHeadersTimeoutException.class).isThrownBy(() -> kind.get(client, "/silent"))
+			.withMessageContaining("response-headers");
+		// On the same connection as the first exchange, whose read-idle timer was set for
+		// minutes.
+		assertThat(this.server.acceptedConnections()).isEqualTo(1);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ClientKind.class)
 	void http2CleartextIsUsedWhenEnabled(ClientKind kind) {
 		try (LoopbackServer h2c = LoopbackServer.start(HttpServer.create()
 			.protocol(HttpProtocol.H2C, HttpProtocol.HTTP11)
