@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.reactivestreams.Publisher;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -59,6 +60,12 @@ public final class BenchUpstream implements AutoCloseable {
 	private final DisposableServer server;
 
 	public BenchUpstream() {
+		// The drops of /drop are asked for: Reactor Netty's ERROR line with a stack trace
+		// for each would bury the results.
+		if (LoggerFactory.getLogger(
+				"reactor.netty.http.server.HttpServerOperations") instanceof ch.qos.logback.classic.Logger logger) {
+			logger.setLevel(ch.qos.logback.classic.Level.OFF);
+		}
 		this.loops = LoopResources.create("bench-upstream", 1, true);
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
@@ -99,7 +106,9 @@ public final class BenchUpstream implements AutoCloseable {
 		Duration offset = Duration.ofNanos(ThreadLocalRandom.current().nextLong(periodNanos));
 		ByteBufAllocator alloc = response.alloc();
 		return stream(response,
-				counted(Flux.interval(offset, Duration.ofNanos(periodNanos)).map((n) -> event(alloc, n + 1, size))));
+				counted(Flux.interval(offset, Duration.ofNanos(periodNanos))
+					.onBackpressureBuffer()
+					.map((n) -> event(alloc, n + 1, size))));
 	}
 
 	private Publisher<Void> idle(HttpServerRequest request, HttpServerResponse response) {
@@ -117,10 +126,12 @@ public final class BenchUpstream implements AutoCloseable {
 		long last = Math.min(total, first + every - 1);
 		ByteBufAllocator alloc = response.alloc();
 		Flux<ByteBuf> events = Flux.interval(Duration.ofNanos(periodNanos))
+			.onBackpressureBuffer()
 			.map((n) -> event(alloc, first + n, size))
 			.take(Math.max(0, last - first + 1));
-		// An error after the headers makes Reactor Netty close the connection without
-		// the body's last chunk: the client sees the connection drop.
+		// An error after the headers makes Reactor Netty flush what was written and close
+		// the connection without the body's last chunk: the client sees the connection
+		// drop.
 		return stream(response,
 				(last < total) ? events.concatWith(Mono.error(new IOException("dropped, as asked"))) : events);
 	}

@@ -79,7 +79,13 @@ final class TargetProcess implements AutoCloseable {
 		try (BufferedReader lines = new BufferedReader(
 				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
 			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-				System.out.println("[" + this.name + "] " + line);
+				// Stack traces (of the peers' relays when the upstream drops a
+				// connection)
+				// would bury the results: their first line tells enough.
+				if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("Caused by")
+						&& !line.startsWith("Error has been observed") && !line.startsWith("Original Stack Trace")) {
+					System.out.println("[" + this.name + "] " + line);
+				}
 			}
 		}
 		catch (IOException ex) {
