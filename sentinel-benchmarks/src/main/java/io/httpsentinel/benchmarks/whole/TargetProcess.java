@@ -79,11 +79,12 @@ final class TargetProcess implements AutoCloseable {
 		try (BufferedReader lines = new BufferedReader(
 				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
 			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-				// Stack traces (of the peers' relays when the upstream drops a
-				// connection)
-				// would bury the results: their first line tells enough.
+				// Stack traces would bury the results (their first line tells enough),
+				// and so would the relays' errors for the connections the fault load
+				// drops.
 				if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("Caused by")
-						&& !line.startsWith("Error has been observed") && !line.startsWith("Original Stack Trace")) {
+						&& !line.startsWith("Error has been observed") && !line.startsWith("Original Stack Trace")
+						&& !line.contains("PrematureCloseException") && !line.contains("Error finishing response")) {
 					System.out.println("[" + this.name + "] " + line);
 				}
 			}
