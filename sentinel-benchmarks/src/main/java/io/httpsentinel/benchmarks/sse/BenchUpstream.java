@@ -59,6 +59,9 @@ public final class BenchUpstream implements AutoCloseable {
 
 	private final DisposableServer server;
 
+	/**
+	 * Start the server on a free port of 127.0.0.1, with an event loop of its own.
+	 */
 	public BenchUpstream() {
 		// The drops of /drop are asked for: Reactor Netty's ERROR line with a stack trace
 		// for each would bury the results.
@@ -79,6 +82,9 @@ public final class BenchUpstream implements AutoCloseable {
 			.bindNow(Duration.ofSeconds(10));
 	}
 
+	/**
+	 * @return the port the server listens on
+	 */
 	public int port() {
 		return this.server.port();
 	}

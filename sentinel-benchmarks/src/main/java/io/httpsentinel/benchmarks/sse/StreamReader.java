@@ -46,6 +46,9 @@ public final class StreamReader implements ByteProcessor {
 
 	private int latencyCount;
 
+	/**
+	 * Read a chunk of the stream (on the thread that receives it).
+	 */
 	public void feed(ByteBuf chunk) {
 		this.now = System.nanoTime();
 		chunk.forEachByte(this);
@@ -131,6 +134,9 @@ public final class StreamReader implements ByteProcessor {
 		this.latencies[this.latencyCount++] = latency;
 	}
 
+	/**
+	 * The stream ended (completed, failed or was cancelled).
+	 */
 	public void ended() {
 		this.ended = true;
 	}
@@ -142,14 +148,23 @@ public final class StreamReader implements ByteProcessor {
 		this.recording = recording;
 	}
 
+	/**
+	 * @return the events received so far, duplicates included
+	 */
 	public long events() {
 		return this.events;
 	}
 
+	/**
+	 * @return the events skipped so far (gaps in the sequence numbers)
+	 */
 	public long lost() {
 		return this.lost;
 	}
 
+	/**
+	 * @return the events received again so far (a sequence number not above the last)
+	 */
 	public long duplicated() {
 		return this.duplicated;
 	}
@@ -161,6 +176,9 @@ public final class StreamReader implements ByteProcessor {
 		return this.first;
 	}
 
+	/**
+	 * @return whether the stream ended
+	 */
 	public boolean hasEnded() {
 		return this.ended;
 	}

@@ -10,7 +10,7 @@ import static io.httpsentinel.benchmarks.whole.Report.ratio;
 
 /**
  * The load (3), many idle streams (one event every 5 s each) against each target in turn:
- * the time from each stream's request to its response headers while they all open at
+ * the time from each stream's connection to its response headers while they all open at
  * once, the target's CPU while they are open, and what each holds in memory: for a JVM
  * the live heap after a full GC with the streams open minus after closing them, for nginx
  * (no heap) its resident memory with the streams open minus before.
@@ -124,6 +124,8 @@ final class IdleLoad {
 				System.out.println(process.histogram());
 			}
 		}
+		// Let timers of the closed streams (cancelled, removed on their next tick) go.
+		Thread.sleep(2000);
 		long after = target.isJvm() ? process.liveHeapBytes() : rssBefore;
 		result[0] = (open - after) / (double) count;
 		System.out.printf(

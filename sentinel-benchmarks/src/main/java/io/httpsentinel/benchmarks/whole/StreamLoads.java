@@ -3,10 +3,13 @@ package io.httpsentinel.benchmarks.whole;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 import io.httpsentinel.benchmarks.sse.StreamReader;
 
@@ -61,7 +64,7 @@ final class StreamLoads {
 			// Forwards on even rounds, backwards on odd ones: drift hits all alike.
 			List<Target> thisRound = new ArrayList<>(order);
 			if (round % 2 == 1) {
-				java.util.Collections.reverse(thisRound);
+				Collections.reverse(thisRound);
 			}
 			for (Target target : thisRound) {
 				double[] result = throughputPhase(target, this.settings.seconds());
@@ -91,7 +94,7 @@ final class StreamLoads {
 	 * as a target.
 	 */
 	private void ratioTarget(String peer, double bound, double[] sentinel, Map<String, double[]> cpu,
-			List<String> ratios, String targetName) {
+			List<String> ratios, @Nullable String targetName) {
 		double[] peerValues = cpu.get(peer);
 		if (peerValues == null) {
 			if (targetName != null) {
@@ -154,7 +157,7 @@ final class StreamLoads {
 		for (int pass = 0; pass < 2; pass++) {
 			List<Target> thisPass = new ArrayList<>(order);
 			if (pass == 1) {
-				java.util.Collections.reverse(thisPass);
+				Collections.reverse(thisPass);
 			}
 			for (Target target : thisPass) {
 				long[] totals = cpuAndEvents.get(target.column());
@@ -215,7 +218,7 @@ final class StreamLoads {
 	 * recording, {@code null} for a warm-up
 	 * @return the latencies in ns
 	 */
-	private long[] streamsPhase(Target target, int count, int seconds, long[] totals) throws Exception {
+	private long[] streamsPhase(Target target, int count, int seconds, long @Nullable [] totals) throws Exception {
 		try (StreamClient.Streams streams = this.client.streams(count)) {
 			for (int i = 0; i < count; i++) {
 				streams.open(target.streamUrl("/paced?size=256&rate=10"));

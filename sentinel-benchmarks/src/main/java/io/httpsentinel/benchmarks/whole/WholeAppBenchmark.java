@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import io.httpsentinel.benchmarks.sse.BenchUpstream;
 
 /**
@@ -49,9 +51,11 @@ import io.httpsentinel.benchmarks.sse.BenchUpstream;
  * received) p50 / p99 and the p99 each hop adds over a direct connection, in two phases
  * per target (forwards, then backwards);</li>
  * <li>5,000 idle streams (one event every 5 s each), all opened at once: time from each
- * request to its response headers (p50, max), CPU while they are open (share of a core
- * over 20 s), live heap per stream (with the streams open minus after closing them;
- * nginx: resident memory with them open minus before);</li>
+ * stream's connection (established) to its response headers (p50, max; the upstream sends
+ * its headers at once; the in-app relay, like any WebFlux body, holds them until its
+ * first event), CPU while they are open (share of a core over 20 s), live heap per stream
+ * (with the streams open minus after closing them; nginx: resident memory with them open
+ * minus before);</li>
  * <li>request/response, 256 B JSON with 64 keep-alive connections ({@code wrk -t1 -c64},
  * or an in-JVM Reactor Netty client without wrk): after a warm-up (60 s per JVM
  * endpoint), 10 rounds of 5 s, Sentinel's {@code /json} and {@code /plain-json} back to
@@ -163,7 +167,7 @@ public final class WholeAppBenchmark {
 		return targets;
 	}
 
-	private static Path jar(String property, String module) {
+	private static @Nullable Path jar(String property, String module) {
 		Path jar = Paths.get(System.getProperty(property, module + "/target/" + module + ".jar"));
 		if (Files.isRegularFile(jar)) {
 			return jar;
