@@ -12,7 +12,7 @@ import io.netty.util.ByteProcessor;
  * recording is on. Comment lines (the proxy's opening {@code :} and heartbeats) are
  * skipped. Each stream is fed by one event-loop thread; counters are read by others.
  */
-final class StreamReader implements ByteProcessor {
+public final class StreamReader implements ByteProcessor {
 
 	private static final byte[] DATA = { 'd', 'a', 't', 'a', ':', ' ' };
 
@@ -27,6 +27,8 @@ final class StreamReader implements ByteProcessor {
 	private long stamp;
 
 	private long expected = -1;
+
+	private volatile long first = -1;
 
 	private long now;
 
@@ -44,7 +46,10 @@ final class StreamReader implements ByteProcessor {
 
 	private int latencyCount;
 
-	void feed(ByteBuf chunk) {
+	/**
+	 * Read a chunk of the stream (on the thread that receives it).
+	 */
+	public void feed(ByteBuf chunk) {
 		this.now = System.nanoTime();
 		chunk.forEachByte(this);
 	}
@@ -112,6 +117,9 @@ final class StreamReader implements ByteProcessor {
 				return;
 			}
 		}
+		if (this.expected < 0) {
+			this.first = this.seq;
+		}
 		this.expected = this.seq + 1;
 		if (this.recording) {
 			record(this.now - this.stamp);
@@ -126,37 +134,59 @@ final class StreamReader implements ByteProcessor {
 		this.latencies[this.latencyCount++] = latency;
 	}
 
-	void ended() {
+	/**
+	 * The stream ended (completed, failed or was cancelled).
+	 */
+	public void ended() {
 		this.ended = true;
 	}
 
 	/**
 	 * Start or stop recording latencies.
 	 */
-	void recording(boolean recording) {
+	public void recording(boolean recording) {
 		this.recording = recording;
 	}
 
-	long events() {
+	/**
+	 * @return the events received so far, duplicates included
+	 */
+	public long events() {
 		return this.events;
 	}
 
-	long lost() {
+	/**
+	 * @return the events skipped so far (gaps in the sequence numbers)
+	 */
+	public long lost() {
 		return this.lost;
 	}
 
-	long duplicated() {
+	/**
+	 * @return the events received again so far (a sequence number not above the last)
+	 */
+	public long duplicated() {
 		return this.duplicated;
 	}
 
-	boolean hasEnded() {
+	/**
+	 * @return the sequence number of the first event, -1 before it
+	 */
+	public long first() {
+		return this.first;
+	}
+
+	/**
+	 * @return whether the stream ended
+	 */
+	public boolean hasEnded() {
 		return this.ended;
 	}
 
 	/**
 	 * The latencies recorded so far.
 	 */
-	synchronized long[] latencies() {
+	public synchronized long[] latencies() {
 		return Arrays.copyOf(this.latencies, this.latencyCount);
 	}
 

@@ -1,0 +1,181 @@
+package io.httpsentinel.benchmarks.whole;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.httpsentinel.benchmarks.whole.Report.format;
+import static io.httpsentinel.benchmarks.whole.Report.percentile;
+import static io.httpsentinel.benchmarks.whole.Report.ratio;
+
+/**
+ * The load (3), many idle streams (one event every 5 s each) against each target in turn:
+ * the time from each stream's connection to its response headers while they all open at
+ * once, the target's CPU while they are open, and what each holds in memory: for a JVM
+ * the live heap after a full GC with the streams open minus after closing them, for nginx
+ * (no heap) its resident memory with the streams open minus before.
+ */
+final class IdleLoad {
+
+	private static final String STREAM = "/paced?size=256&rate=0.2";
+
+	private final Settings settings;
+
+	private final Map<String, Target> targets;
+
+	private final StreamClient client;
+
+	private final Report report;
+
+	IdleLoad(Settings settings, Map<String, Target> targets, StreamClient client, Report report) {
+		this.settings = settings;
+		this.targets = targets;
+		this.client = client;
+		this.report = report;
+	}
+
+	void run() throws Exception {
+		int count = this.settings.idle();
+		System.out.printf("%n(3) %,d idle streams (0.2 events/s each), opened all at once; CPU over %d s%n", count,
+				this.settings.idleSeconds());
+		Map<String, double[]> results = new HashMap<>();
+		for (Target target : this.targets.values()) {
+			if (target.process() != null) {
+				results.put(target.column(), measure(target, count));
+			}
+		}
+		String heapRow = format("%,d idle streams: live heap per stream (after full GC)", count);
+		String cpuRow = format("%,d idle streams (0.2 events/s each): CPU while idle", count);
+		String headersRow = format("%,d streams opening: time to response headers p50 / max", count);
+		results.forEach((column, result) -> {
+			String heap = format("%.1f KiB%s", result[0] / 1024, column.equals("nginx") ? " RSS" : "");
+			String cpu = format("%.1f%%", result[1] * 100);
+			String headers = format("%.2f s / %.2f s", result[2] / 1e9, result[3] / 1e9);
+			if (column.equals("sentinel")) {
+				heap = "**" + heap + "** " + ratio(result[0], value(results, "gateway", 0), "gateway") + ", "
+						+ ratio(result[0], value(results, "relay", 0), "relay");
+				cpu = "**" + cpu + "** " + ratio(result[1], value(results, "relay", 1), "relay") + ", "
+						+ ratio(result[1], value(results, "nginx", 1), "nginx");
+				headers = "**" + headers + "** " + ratio(result[2], value(results, "nginx", 2), "nginx") + " (p50)";
+			}
+			this.report.cell(heapRow, column, heap);
+			this.report.cell(cpuRow, column, cpu);
+			this.report.cell(headersRow, column, headers);
+		});
+		double[] sentinel = results.get("sentinel");
+		if (sentinel == null) {
+			return;
+		}
+		double kib = sentinel[0] / 1024;
+		this.report.target("(3) live heap per idle stream, Sentinel",
+				format("%.1f KiB (the design promises < 16 KB = 15.6 KiB: %+.1f KiB)", kib, kib - 15.625), "<= 20 KiB",
+				kib <= 20);
+		if (results.containsKey("relay")) {
+			double relay = results.get("relay")[1];
+			this.report.target("(3) CPU while idle, Sentinel / in-app relay",
+					format("%.2f (%.1f%% vs %.1f%% of a core)", sentinel[1] / relay, sentinel[1] * 100, relay * 100),
+					"<= 1.10", sentinel[1] <= relay * 1.10);
+		}
+		if (results.containsKey("nginx")) {
+			double nginx = results.get("nginx")[2];
+			this.report.target("(3) time to headers p50 while opening, Sentinel / nginx",
+					format("%.2f (%.2f s vs %.2f s)", sentinel[2] / nginx, sentinel[2] / 1e9, nginx / 1e9), "<= 1.5",
+					sentinel[2] <= nginx * 1.5);
+		}
+		else {
+			this.report.notMeasured("(3) time to headers p50 while opening, Sentinel / nginx", "nginx not in this run");
+		}
+	}
+
+	private static double value(Map<String, double[]> results, String column, int index) {
+		double[] result = results.get(column);
+		return (result != null) ? result[index] : Double.NaN;
+	}
+
+	/**
+	 * @return bytes per stream, share of a core while idle, time to headers p50 and max
+	 * in ns
+	 */
+	private double[] measure(Target target, int count) throws Exception {
+		TargetProcess process = target.requireProcess();
+		// A warm-up: class loading and caches that are not per stream do not count.
+		try (StreamClient.Streams streams = this.client.streams(count / 5)) {
+			openAll(streams, target, count / 5);
+		}
+		long before = target.isJvm() ? settledHeap(process) : process.rssBytes();
+		long rssBefore = process.rssBytes();
+		double[] result = new double[4];
+		long open;
+		long rssOpen;
+		try (StreamClient.Streams streams = this.client.streams(count)) {
+			openAll(streams, target, count);
+			long[] headers = streams.headerTimes();
+			result[2] = percentile(headers, 0.5);
+			result[3] = headers[headers.length - 1];
+			long[] sinceCall = streams.headerTimesSinceCall();
+			System.out.printf(
+					"%-10s headers p50 / max from the connection %.2f s / %.2f s, from the call %.2f s / %.2f s%n",
+					target.column(), result[2] / 1e9, result[3] / 1e9, percentile(sinceCall, 0.5) / 1e9,
+					sinceCall[sinceCall.length - 1] / 1e9);
+			// Every stream has had its first event when its upstream stream is open.
+			streams.awaitEvents(1, Duration.ofSeconds(60));
+			long cpu = process.cpuNanos();
+			long start = System.nanoTime();
+			Thread.sleep(this.settings.idleSeconds() * 1000L);
+			result[1] = (process.cpuNanos() - cpu) / (double) (System.nanoTime() - start);
+			open = target.isJvm() ? process.liveHeapBytes() : process.rssBytes();
+			rssOpen = process.rssBytes();
+			if (this.settings.histogram() && target.isJvm()) {
+				System.out.println(process.histogram());
+			}
+		}
+		long after = target.isJvm() ? settledHeap(process) : rssBefore;
+		result[0] = (open - after) / (double) count;
+		System.out.printf(
+				"%-10s headers p50 %.2f s, max %.2f s; idle CPU %.1f%%; %s before %,d KiB, open %,d KiB, after %,d KiB:"
+						+ " %.1f KiB per stream (RSS %+.1f KiB per stream)%n",
+				target.column(), result[2] / 1e9, result[3] / 1e9, result[1] * 100,
+				target.isJvm() ? "live heap" : "RSS", before / 1024, open / 1024, after / 1024, result[0] / 1024,
+				(rssOpen - rssBefore) / 1024.0 / count);
+		return result;
+	}
+
+	/**
+	 * The live heap once what closed streams leave behind is gone: some of it goes only
+	 * after a while (timers of cancelled streams, connections closed lazily), and would
+	 * otherwise count against the next measurement in the same JVM.
+	 * @return the live heap after a full GC, once it no longer drops by more than 1%
+	 * between two GCs 2 s apart (at most 5 of them)
+	 */
+	private static long settledHeap(TargetProcess process) throws Exception {
+		long heap = process.liveHeapBytes();
+		for (int i = 0; i < 4; i++) {
+			Thread.sleep(2000);
+			long next = process.liveHeapBytes();
+			boolean settled = next > heap * 0.99;
+			heap = Math.min(heap, next);
+			if (settled) {
+				break;
+			}
+		}
+		return heap;
+	}
+
+	/**
+	 * Open the streams as fast as the client can and wait for all their headers.
+	 */
+	private static void openAll(StreamClient.Streams streams, Target target, int count) throws InterruptedException {
+		for (int i = 0; i < count; i++) {
+			streams.open(target.streamUrl(STREAM));
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+		while (streams.withHeaders() < count) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(target.column() + ": " + streams.withHeaders() + " of " + count
+						+ " streams had their headers after 120 s");
+			}
+			Thread.sleep(20);
+		}
+	}
+
+}
