@@ -1,21 +1,18 @@
 package io.httpsentinel.benchmarks.sse;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
+
+import io.httpsentinel.benchmarks.LoadMachine;
 
 /**
  * Load test of {@code SseProxy}, each figure compared in the same run with a baseline
@@ -88,7 +85,7 @@ public final class SseProxyLoadBenchmark {
 		boolean pin = Boolean.parseBoolean(System.getProperty("pin", "true"))
 				&& Runtime.getRuntime().availableProcessors() >= 2 && new File("/usr/bin/taskset").canExecute();
 		if (pin) {
-			run("/usr/bin/taskset", "-a", "-p", "-c", "1", Long.toString(ProcessHandle.current().pid()));
+			LoadMachine.pinThisProcessTo(1);
 		}
 		Stack stack = Stack.of(System.getProperty("stack", "webflux"));
 		List<String> phases = List.of(System.getProperty("phases", stack.defaultPhases()).split(","));
@@ -96,7 +93,7 @@ public final class SseProxyLoadBenchmark {
 		System.out.printf(Locale.ROOT,
 				"SseProxy load test on %s (raw relay /%s): %s; app %s; load average before: %s%n", stack.name(),
 				stack.rawPath(), phases, pin ? "pinned to CPU 0, load generator to CPU 1" : "not pinned",
-				loadAverage());
+				LoadMachine.loadAverage());
 		try (BenchUpstream upstream = new BenchUpstream()) {
 			SseProxyLoadBenchmark test = new SseProxyLoadBenchmark(upstream, pin, stack);
 			try {
@@ -139,7 +136,7 @@ public final class SseProxyLoadBenchmark {
 			}
 			System.out.printf(Locale.ROOT,
 					"%nevents received in all: %,d; lost: %d; duplicated: %d; load average: %s%n", test.totalEvents,
-					test.totalLost, test.totalDuplicated, loadAverage());
+					test.totalLost, test.totalDuplicated, LoadMachine.loadAverage());
 		}
 	}
 
@@ -464,21 +461,6 @@ public final class SseProxyLoadBenchmark {
 		Arrays.sort(sorted);
 		int middle = sorted.length / 2;
 		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-	}
-
-	private static String loadAverage() {
-		try {
-			return new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII).trim();
-		}
-		catch (IOException ex) {
-			return "unknown";
-		}
-	}
-
-	private static void run(String... command) throws Exception {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		process.getInputStream().readAllBytes();
-		process.waitFor(10, TimeUnit.SECONDS);
 	}
 
 }

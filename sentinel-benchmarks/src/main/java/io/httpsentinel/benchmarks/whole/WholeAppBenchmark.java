@@ -2,7 +2,6 @@ package io.httpsentinel.benchmarks.whole;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -12,10 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
+import io.httpsentinel.benchmarks.LoadMachine;
 import io.httpsentinel.benchmarks.sse.BenchUpstream;
 
 /**
@@ -95,10 +94,10 @@ public final class WholeAppBenchmark {
 		boolean canPin = cores >= 2 && new File("/usr/bin/taskset").canExecute();
 		Settings settings = Settings.fromSystemProperties(canPin);
 		if (settings.pin()) {
-			run("/usr/bin/taskset", "-a", "-p", "-c", "1", Long.toString(ProcessHandle.current().pid()));
+			LoadMachine.pinThisProcessTo(1);
 		}
 		long start = System.nanoTime();
-		String loadBefore = loadAverage();
+		String loadBefore = LoadMachine.loadAverage();
 		System.out.printf(Locale.ROOT, "Whole-application benchmark: loads %s, targets %s; %s; load average: %s%n",
 				settings.loads(), settings.targets(), settings.pin()
 						? "targets pinned to CPU 0, driver, upstream and load generators to CPU 1" : "not pinned",
@@ -116,7 +115,7 @@ public final class WholeAppBenchmark {
 				load(settings, "requests", () -> new RequestLoad(settings, targets, report).run());
 				load(settings, "faults", streams::faults);
 				report.print(String.format(Locale.ROOT, "same run, %d cores, load average %s", cores,
-						loadAverage().replaceFirst(" \\S+ \\S+$", "")));
+						LoadMachine.loadAverage().replaceFirst(" \\S+ \\S+$", "")));
 			}
 			finally {
 				Collections.reverse(started);
@@ -126,7 +125,7 @@ public final class WholeAppBenchmark {
 			}
 		}
 		System.out.printf(Locale.ROOT, "took %.1f min; load average before: %s, after: %s%n",
-				(System.nanoTime() - start) / 60e9, loadBefore, loadAverage());
+				(System.nanoTime() - start) / 60e9, loadBefore, LoadMachine.loadAverage());
 		System.exit(0);
 	}
 
@@ -200,7 +199,7 @@ public final class WholeAppBenchmark {
 			ex.printStackTrace(System.out);
 		}
 		System.out.printf(Locale.ROOT, "[%s took %.0f s; load average %s]%n", name, (System.nanoTime() - start) / 1e9,
-				loadAverage());
+				LoadMachine.loadAverage());
 	}
 
 	private static void checkOpenFiles(Settings settings) {
@@ -222,21 +221,6 @@ public final class WholeAppBenchmark {
 		catch (IOException | RuntimeException ex) {
 			// Not Linux.
 		}
-	}
-
-	static String loadAverage() {
-		try {
-			return Files.readString(Paths.get("/proc/loadavg"), StandardCharsets.US_ASCII).trim();
-		}
-		catch (IOException ex) {
-			return "unknown";
-		}
-	}
-
-	private static void run(String... command) throws Exception {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		process.getInputStream().readAllBytes();
-		process.waitFor(10, TimeUnit.SECONDS);
 	}
 
 }
