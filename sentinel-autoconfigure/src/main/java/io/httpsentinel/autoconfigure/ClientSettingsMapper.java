@@ -17,9 +17,11 @@ import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.client.pool.TimeoutSettings;
+import io.httpsentinel.resilience.AdaptivePacingSettings;
 import io.httpsentinel.resilience.CircuitBreakerSettings;
 import io.httpsentinel.resilience.RateLimitSettings;
 import io.httpsentinel.resilience.RetrySettings;
+import io.httpsentinel.resilience.SharedRateLimitSettings;
 import io.httpsentinel.sse.ReconnectPolicySettings;
 import io.httpsentinel.sse.SseProxySettings;
 import io.httpsentinel.sse.SseReconnectSettings;
@@ -132,6 +134,13 @@ final class ClientSettingsMapper {
 		map.from(properties::getRequestsPerMinute).to(rateLimit::requestsPerMinute);
 		map.from(properties::getBurst).to(rateLimit::burst);
 		map.from(properties::getMaxWait).to(rateLimit::maxWait);
+		map.from(properties::getStore).to(rateLimit::store);
+		RateLimitProperties.Headers headers = properties.getHeaders();
+		rateLimit.adaptive(new AdaptivePacingSettings(properties.getAdaptive(), properties.getAdaptiveThreshold(),
+				headers.getRemaining(), headers.getReset(), headers.getLimit()));
+		RateLimitProperties.Redis redis = properties.getRedis();
+		rateLimit.redis(new SharedRateLimitSettings(redis.getTimeout(), redis.getOnFailure(), redis.getReplicas(),
+				redis.getKey()));
 		return rateLimit.build();
 	}
 

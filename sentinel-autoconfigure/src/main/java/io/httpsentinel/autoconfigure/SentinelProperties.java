@@ -35,6 +35,12 @@ public class SentinelProperties implements EnvironmentAware, InitializingBean {
 	@NestedConfigurationProperty
 	private final SseProxyProperties sse = new SseProxyProperties();
 
+	/**
+	 * The Redis shared by clients with 'rate-limit.store: redis'.
+	 */
+	@NestedConfigurationProperty
+	private final SentinelRedisProperties redis = new SentinelRedisProperties();
+
 	private @Nullable Environment environment;
 
 	public ClientProperties getDefaults() {
@@ -49,15 +55,20 @@ public class SentinelProperties implements EnvironmentAware, InitializingBean {
 		return this.sse;
 	}
 
+	public SentinelRedisProperties getRedis() {
+		return this.redis;
+	}
+
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
 	}
 
 	/**
-	 * Fail on keys under {@code sentinel.defaults}, {@code sentinel.clients.<name>} and
-	 * {@code sentinel.sse} that match no property, which binding alone would ignore. Runs
-	 * once the properties are bound, before any client is built from them.
+	 * Fail on keys under {@code sentinel.defaults}, {@code sentinel.clients.<name>},
+	 * {@code sentinel.sse} and {@code sentinel.redis} that match no property, which
+	 * binding alone would ignore. Runs once the properties are bound, before any client
+	 * is built from them.
 	 */
 	@Override
 	public void afterPropertiesSet() {

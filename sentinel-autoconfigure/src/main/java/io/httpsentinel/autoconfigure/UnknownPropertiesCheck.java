@@ -17,11 +17,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * Finds the keys under {@code sentinel.defaults}, {@code sentinel.clients.<name>} and
- * {@code sentinel.sse} that no property binds, which Spring Boot would ignore: a typo
- * there would leave the client on a default without a word. Other {@code sentinel.*}
- * groups are left alone: they are bound by other classes ({@code sentinel.web}) or are no
- * properties of Sentinel at all.
+ * Finds the keys under {@code sentinel.defaults}, {@code sentinel.clients.<name>},
+ * {@code sentinel.sse} and {@code sentinel.redis} that no property binds, which Spring
+ * Boot would ignore: a typo there would leave the client on a default without a word.
+ * Other {@code sentinel.*} groups are left alone: they are bound by other classes
+ * ({@code sentinel.web}) or are no properties of Sentinel at all.
  */
 final class UnknownPropertiesCheck {
 
@@ -29,7 +29,8 @@ final class UnknownPropertiesCheck {
 
 	private static final List<Group> GROUPS = List.of(new Group("sentinel.defaults", false, CLIENT_KEYS),
 			new Group("sentinel.clients", true, CLIENT_KEYS),
-			new Group("sentinel.sse", false, PropertyKeys.of(SseProxyProperties.class)));
+			new Group("sentinel.sse", false, PropertyKeys.of(SseProxyProperties.class)),
+			new Group("sentinel.redis", false, PropertyKeys.of(SentinelRedisProperties.class)));
 
 	private UnknownPropertiesCheck() {
 	}

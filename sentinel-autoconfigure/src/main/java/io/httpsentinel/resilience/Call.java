@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 
+import reactor.core.publisher.Mono;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
@@ -23,6 +25,7 @@ import org.springframework.http.HttpMethod;
  * call = new MyCall(pipeline, method, uri, listeners, now)    // counts the call
  * loop:
  *   wait = call.beforeAttempt()                   // or throws: paused, rate-limited
+ *                                                 // (beforeAttemptAsync() for a shared limiter)
  *   sleep(wait); breaker permission; send, bounded by call.attemptTimeoutNanos(wait)
  *   decision = call.afterResponse(..) or call.afterError(..)
  *   if (decision.retry()) { sleep(decision.delay()); ...; call.retryAttemptEnded() }
@@ -89,20 +92,60 @@ abstract class Call {
 	 * Clear an attempt to start: refused while the host is paused, and when the rate
 	 * limiter would make it wait longer than {@code rate-limit.max-wait} or than the time
 	 * left. The circuit breaker's permission is the adapter's to ask, around the
-	 * exchange.
+	 * exchange. Only for a limiter that is not {@link RateLimiter#isAsync() async}; the
+	 * adapter asks {@link #beforeAttemptAsync()} for the others.
 	 * @return nanoseconds the attempt must wait before it is sent (0 to send now)
 	 * @throws HostPausedException while the host is paused
 	 * @throws RateLimitExceededException when the wait would be too long
 	 */
 	final long beforeAttempt() {
+		checkHostPause();
+		long maxWait = maxRateLimitWait();
+		return reserved(this.pipeline.resilience.rateLimiter().reserve(maxWait), maxWait);
+	}
+
+	/**
+	 * {@link #beforeAttempt()} for a limiter that needs I/O to decide.
+	 * @return the wait, or the error {@link #beforeAttempt()} would throw
+	 */
+	final Mono<Long> beforeAttemptAsync() {
+		try {
+			checkHostPause();
+		}
+		catch (HostPausedException ex) {
+			return Mono.error(ex);
+		}
+		long maxWait = maxRateLimitWait();
+		return this.pipeline.resilience.rateLimiter()
+			.reserveAsync(maxWait)
+			.doOnError(RateLimitExceededException.class,
+					(ex) -> this.pipeline.resilience.statistics().rateLimitRejected())
+			.map((wait) -> reserved(wait, maxWait));
+	}
+
+	/**
+	 * Whether the client's rate limiter needs I/O to decide.
+	 * @return {@code true} when the adapter must ask {@link #beforeAttemptAsync()}
+	 */
+	final boolean rateLimiterIsAsync() {
+		return this.pipeline.resilience.rateLimiter().isAsync();
+	}
+
+	private void checkHostPause() {
 		ClientResilience resilience = this.pipeline.resilience;
-		Optional<Instant> pausedUntil = resilience.hostPauseGate().pausedUntil();
+		Optional<Instant> pausedUntil = resilience.hostPause().pausedUntil();
 		if (pausedUntil.isPresent()) {
 			resilience.statistics().hostPauseRejected();
 			throw new HostPausedException(this.pipeline.clientName, pausedUntil.get());
 		}
-		long maxWait = Math.min(this.pipeline.rateLimitMaxWaitNanos, remainingNanos());
-		long wait = resilience.rateLimiter().reserve(Math.max(0, maxWait));
+	}
+
+	private long maxRateLimitWait() {
+		return Math.max(0, Math.min(this.pipeline.rateLimitMaxWaitNanos, remainingNanos()));
+	}
+
+	private long reserved(long wait, long maxWait) {
+		ClientResilience resilience = this.pipeline.resilience;
 		if (wait == RateLimiter.REFUSED) {
 			resilience.statistics().rateLimitRejected();
 			throw new RateLimitExceededException(this.pipeline.clientName,
@@ -140,10 +183,11 @@ abstract class Call {
 	final RetryDecision afterResponse(int status, HttpHeaders headers, boolean bodyReplayable) {
 		int attempt = ++this.attempts;
 		ClientResilience resilience = this.pipeline.resilience;
+		resilience.rateLimiter().onResponse(status, headers);
 		RetryDecision decision = resilience.retryPolicy()
 			.afterResponse(attempt, this.method, status, headers, bodyReplayable);
 		if (decision.pauseHostUntil() != null) {
-			resilience.hostPauseGate().pauseUntil(decision.pauseHostUntil());
+			resilience.hostPause().pauseUntil(decision.pauseHostUntil());
 			resilience.statistics().hostPaused();
 		}
 		decision = withinBudgetAndTime(decision);

@@ -20,12 +20,12 @@ public final class ClientResilience {
 
 	private final RateLimiter rateLimiter;
 
-	private final HostPauseGate hostPause;
+	private final HostPauseView hostPause;
 
 	private final PipelineStatistics statistics;
 
 	ClientResilience(RetryPolicy retryPolicy, RetryBudget retryBudget, ClientCircuitBreaker circuitBreaker,
-			RateLimiter rateLimiter, HostPauseGate hostPause, PipelineStatistics statistics) {
+			RateLimiter rateLimiter, HostPauseView hostPause, PipelineStatistics statistics) {
 		this.retryPolicy = retryPolicy;
 		this.retryBudget = retryBudget;
 		this.circuitBreaker = circuitBreaker;
@@ -78,12 +78,12 @@ public final class ClientResilience {
 		return this.circuitBreaker;
 	}
 
-	RateLimiter rateLimiter() {
+	/**
+	 * The rate limiter, for monitoring (a shared limiter tells whether it fell back).
+	 * @return the limiter ({@link RateLimiter#UNLIMITED} when the client has none)
+	 */
+	public RateLimiter rateLimiter() {
 		return this.rateLimiter;
-	}
-
-	HostPauseGate hostPauseGate() {
-		return this.hostPause;
 	}
 
 }

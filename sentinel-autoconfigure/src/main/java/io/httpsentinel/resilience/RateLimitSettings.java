@@ -19,19 +19,30 @@ import io.httpsentinel.SettingChecks;
  * rate's own number (e.g. 50 for 50 per minute)
  * @param maxWait longest a request waits for a token before failing with
  * {@link RateLimitExceededException}; also bounded by the time left of the call
+ * @param store where the tokens are kept: in this process, or in Redis for all replicas
+ * together (then the host pause is shared too)
+ * @param adaptive pacing from the provider's rate-limit headers
+ * @param redis how the limit is shared through Redis
  */
 public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable Integer requestsPerMinute,
-		@Nullable Integer burst, @Nullable Duration maxWait) {
+		@Nullable Integer burst, @Nullable Duration maxWait, @Nullable RateLimitStore store,
+		AdaptivePacingSettings adaptive, SharedRateLimitSettings redis) {
 
 	/**
 	 * Settings that inherit everything.
 	 */
-	public static final RateLimitSettings INHERIT = new RateLimitSettings(null, null, null, null);
+	public static final RateLimitSettings INHERIT = new RateLimitSettings(null, null, null, null, null,
+			AdaptivePacingSettings.INHERIT, SharedRateLimitSettings.INHERIT);
 
 	/**
-	 * Built-in defaults: no limit; a limited request waits up to 30s.
+	 * Built-in defaults: no limit, kept locally; a limited request waits up to 30s; no
+	 * adaptive pacing.
 	 */
-	public static final RateLimitSettings DEFAULTS = builder().maxWait(Duration.ofSeconds(30)).build();
+	public static final RateLimitSettings DEFAULTS = builder().maxWait(Duration.ofSeconds(30))
+		.store(RateLimitStore.LOCAL)
+		.adaptive(AdaptivePacingSettings.DEFAULTS)
+		.redis(SharedRateLimitSettings.DEFAULTS)
+		.build();
 
 	public RateLimitSettings {
 		SettingChecks.positive("rate-limit.requests-per-second", requestsPerSecond);
@@ -45,10 +56,25 @@ public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable I
 		SettingChecks.notNegative("rate-limit.max-wait", maxWait);
 	}
 
+	/**
+	 * Settings of a local limit, inheriting the store, the pacing and the sharing.
+	 * @param requestsPerSecond sustained rate, in requests per second
+	 * @param requestsPerMinute sustained rate, in requests per minute
+	 * @param burst requests that may go out at once when the bucket is full
+	 * @param maxWait longest a request waits for a token
+	 */
+	public RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable Integer requestsPerMinute,
+			@Nullable Integer burst, @Nullable Duration maxWait) {
+		this(requestsPerSecond, requestsPerMinute, burst, maxWait, null, AdaptivePacingSettings.INHERIT,
+				SharedRateLimitSettings.INHERIT);
+	}
+
 	public RateLimitSettings orElse(RateLimitSettings other) {
 		return new RateLimitSettings(SettingChecks.pick(this.requestsPerSecond, other.requestsPerSecond),
 				SettingChecks.pick(this.requestsPerMinute, other.requestsPerMinute),
-				SettingChecks.pick(this.burst, other.burst), SettingChecks.pick(this.maxWait, other.maxWait));
+				SettingChecks.pick(this.burst, other.burst), SettingChecks.pick(this.maxWait, other.maxWait),
+				SettingChecks.pick(this.store, other.store), this.adaptive.orElse(other.adaptive),
+				this.redis.orElse(other.redis));
 	}
 
 	/**
@@ -59,10 +85,23 @@ public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable I
 		return this.requestsPerSecond != null || this.requestsPerMinute != null;
 	}
 
+	/**
+	 * Whether the limit or the pacing is shared through Redis.
+	 * @return {@code true} for {@link RateLimitStore#REDIS}
+	 */
+	public boolean isShared() {
+		return this.store == RateLimitStore.REDIS;
+	}
+
 	public void checkConsistent() {
 		if (this.requestsPerSecond != null && this.requestsPerMinute != null) {
 			throw new InvalidSettingException("rate-limit.requests-per-minute", this.requestsPerMinute,
 					"cannot be combined with rate-limit.requests-per-second: choose one");
+		}
+		if (isShared() && !isLimited() && !this.adaptive.isEnabled()) {
+			throw new InvalidSettingException("rate-limit.store", "redis",
+					"shares nothing without a rate (rate-limit.requests-per-second or requests-per-minute) "
+							+ "or rate-limit.adaptive: set one, or leave the store local");
 		}
 	}
 
@@ -88,11 +127,20 @@ public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable I
 
 		private @Nullable Duration maxWait;
 
+		private @Nullable RateLimitStore store;
+
+		private AdaptivePacingSettings adaptive;
+
+		private SharedRateLimitSettings redis;
+
 		private Builder(RateLimitSettings from) {
 			this.requestsPerSecond = from.requestsPerSecond;
 			this.requestsPerMinute = from.requestsPerMinute;
 			this.burst = from.burst;
 			this.maxWait = from.maxWait;
+			this.store = from.store;
+			this.adaptive = from.adaptive;
+			this.redis = from.redis;
 		}
 
 		public Builder requestsPerSecond(@Nullable Integer requestsPerSecond) {
@@ -115,8 +163,24 @@ public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable I
 			return this;
 		}
 
+		public Builder store(@Nullable RateLimitStore store) {
+			this.store = store;
+			return this;
+		}
+
+		public Builder adaptive(AdaptivePacingSettings adaptive) {
+			this.adaptive = adaptive;
+			return this;
+		}
+
+		public Builder redis(SharedRateLimitSettings redis) {
+			this.redis = redis;
+			return this;
+		}
+
 		public RateLimitSettings build() {
-			return new RateLimitSettings(this.requestsPerSecond, this.requestsPerMinute, this.burst, this.maxWait);
+			return new RateLimitSettings(this.requestsPerSecond, this.requestsPerMinute, this.burst, this.maxWait,
+					this.store, this.adaptive, this.redis);
 		}
 
 	}

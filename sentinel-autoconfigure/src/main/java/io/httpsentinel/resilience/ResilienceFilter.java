@@ -115,6 +115,9 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 
 		private Mono<ClientResponse> send() {
 			return Mono.defer(() -> {
+				if (rateLimiterIsAsync()) {
+					return beforeAttemptAsync().flatMap(this::exchangeAfter);
+				}
 				long wait;
 				try {
 					wait = beforeAttempt();
@@ -122,17 +125,21 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 				catch (HostPausedException | RateLimitExceededException ex) {
 					return Mono.error(ex);
 				}
-				Mono<ClientResponse> exchange = ResilienceFilter.this.breaker.protect(this.next.exchange(this.request));
-				if (wait > 0) {
-					exchange = Mono.delay(Duration.ofNanos(wait), this.timer).then(exchange);
-				}
-				long timeout = attemptTimeoutNanos(wait);
-				if (timeout >= 0) {
-					exchange = exchange.timeout(ResilienceFilter.this.deadlines.after(Duration.ofNanos(timeout)),
-							Mono.error(ResilienceFilter.this.pipeline::totalTimeout));
-				}
-				return exchange;
+				return exchangeAfter(wait);
 			});
+		}
+
+		private Mono<ClientResponse> exchangeAfter(long wait) {
+			Mono<ClientResponse> exchange = ResilienceFilter.this.breaker.protect(this.next.exchange(this.request));
+			if (wait > 0) {
+				exchange = Mono.delay(Duration.ofNanos(wait), this.timer).then(exchange);
+			}
+			long timeout = attemptTimeoutNanos(wait);
+			if (timeout >= 0) {
+				exchange = exchange.timeout(ResilienceFilter.this.deadlines.after(Duration.ofNanos(timeout)),
+						Mono.error(ResilienceFilter.this.pipeline::totalTimeout));
+			}
+			return exchange;
 		}
 
 		@Override

@@ -33,11 +33,32 @@ import io.httpsentinel.Internal;
  * @param scheduler where backoff and rate-limit waits run
  * @param deadlines timers for the total timeout
  * @param listeners told about every attempt of every client
+ * @param stateStore where the state replicas may share is kept
  */
 @Internal
 public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circuitBreakerFactory,
 		boolean circuitBreakersPreconfigured, @Nullable Resilience4JConfigurationProperties circuitBreakerProperties,
-		Clock clock, Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {
+		Clock clock, Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners,
+		ClientStateStore stateStore) {
+
+	/**
+	 * Support keeping every client's state in this process.
+	 * @param circuitBreakerFactory Spring Cloud's factory
+	 * @param circuitBreakersPreconfigured whether Sentinel's breaker configurations were
+	 * already registered with the factory
+	 * @param circuitBreakerProperties Spring Cloud's properties, or {@code null}
+	 * @param clock wall clock
+	 * @param scheduler where backoff and rate-limit waits run
+	 * @param deadlines timers for the total timeout
+	 * @param listeners told about every attempt of every client
+	 */
+	public ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circuitBreakerFactory,
+			boolean circuitBreakersPreconfigured,
+			@Nullable Resilience4JConfigurationProperties circuitBreakerProperties, Clock clock,
+			Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners) {
+		this(circuitBreakerFactory, circuitBreakersPreconfigured, circuitBreakerProperties, clock, scheduler, deadlines,
+				listeners, ClientStateStore.LOCAL);
+	}
 
 	/**
 	 * Support with a private circuit breaker factory, the system clock, Reactor's
@@ -81,8 +102,10 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 			}
 			breaker = CircuitBreakers.create(this.circuitBreakerFactory, clientName);
 		}
-		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker,
-				rateLimiter(settings.rateLimit()), new HostPauseGate(this.clock),
+		RateLimitSettings rateLimit = settings.rateLimit();
+		RateLimiter rateLimiter = this.stateStore.rateLimiter(clientName, rateLimit, localRateLimiter(rateLimit, 1));
+		HostPauseView hostPause = this.stateStore.hostPause(clientName, rateLimit, new HostPauseGate(this.clock));
+		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker, rateLimiter, hostPause,
 				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget));
 	}
 
@@ -100,7 +123,14 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 				this.scheduler, this.deadlines);
 	}
 
-	static RateLimiter rateLimiter(RateLimitSettings settings) {
+	/**
+	 * The in-process limiter of the given settings, or a share of it.
+	 * @param settings the client's resolved rate-limit settings
+	 * @param share divides the rate and the burst (at least one permit each): 1 for the
+	 * whole limit, the number of replicas for one replica's share
+	 * @return the limiter, {@link RateLimiter#UNLIMITED} when no rate is set
+	 */
+	public static RateLimiter localRateLimiter(RateLimitSettings settings, int share) {
 		if (!settings.isLimited()) {
 			return RateLimiter.UNLIMITED;
 		}
@@ -108,7 +138,8 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 				: settings.requestsPerMinute();
 		Duration period = (settings.requestsPerSecond() != null) ? Duration.ofSeconds(1) : Duration.ofMinutes(1);
 		long burst = (settings.burst() != null) ? settings.burst() : permits;
-		return new TokenBucketRateLimiter(permits, period, burst, TimeMeter.SYSTEM_NANOTIME);
+		return new TokenBucketRateLimiter(Math.max(1, permits / share), period, Math.max(1, burst / share),
+				TimeMeter.SYSTEM_NANOTIME);
 	}
 
 }

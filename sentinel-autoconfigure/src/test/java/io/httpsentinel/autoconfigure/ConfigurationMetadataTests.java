@@ -38,7 +38,12 @@ class ConfigurationMetadataTests {
 			// Names added to the built-in rules; none by default.
 			"sentinel.defaults.redact-headers", "sentinel.defaults.redact-query-parameters",
 			// Derived from timeouts.response-headers when not set.
-			"sentinel.defaults.circuit-breaker.sliding-window");
+			"sentinel.defaults.circuit-breaker.sliding-window",
+			// Derived: the replicas last seen in Redis, the client's name.
+			"sentinel.defaults.rate-limit.redis.replicas", "sentinel.defaults.rate-limit.redis.key",
+			// Sentinel's own Redis connection is optional: the application's is used
+			// without it.
+			"sentinel.redis.url");
 
 	private final Map<String, JsonNode> properties = new LinkedHashMap<>();
 

@@ -16,12 +16,12 @@ class ResilienceSupportTests {
 
 	@Test
 	void noRateMeansNoLimit() {
-		assertThat(ResilienceSupport.rateLimiter(RateLimitSettings.DEFAULTS)).isSameAs(RateLimiter.UNLIMITED);
+		assertThat(ResilienceSupport.localRateLimiter(RateLimitSettings.DEFAULTS, 1)).isSameAs(RateLimiter.UNLIMITED);
 	}
 
 	@Test
 	void requestsPerMinuteLetTheWholeMinuteThroughAtOnceByDefault() {
-		RateLimiter limiter = ResilienceSupport.rateLimiter(new RateLimitSettings(null, 60, null, null));
+		RateLimiter limiter = ResilienceSupport.localRateLimiter(new RateLimitSettings(null, 60, null, null), 1);
 		for (int i = 0; i < 60; i++) {
 			assertThat(limiter.reserve(TEN_MS)).isZero();
 		}
@@ -29,7 +29,7 @@ class ResilienceSupportTests {
 
 	@Test
 	void requestsPerMinuteLimitOnceTheBurstIsSpent() {
-		RateLimiter limiter = ResilienceSupport.rateLimiter(new RateLimitSettings(null, 60, null, null));
+		RateLimiter limiter = ResilienceSupport.localRateLimiter(new RateLimitSettings(null, 60, null, null), 1);
 		for (int i = 0; i < 60; i++) {
 			limiter.reserve(TEN_MS);
 		}
@@ -41,7 +41,7 @@ class ResilienceSupportTests {
 
 	@Test
 	void requestsPerSecondRefillEverySecond() {
-		RateLimiter limiter = ResilienceSupport.rateLimiter(new RateLimitSettings(5, null, 1, null));
+		RateLimiter limiter = ResilienceSupport.localRateLimiter(new RateLimitSettings(5, null, 1, null), 1);
 		limiter.reserve(TEN_MS);
 		assertThat(limiter.estimateWaitNanos()).isBetween(Duration.ofMillis(100).toNanos(),
 				Duration.ofMillis(200).toNanos());
@@ -49,7 +49,7 @@ class ResilienceSupportTests {
 
 	@Test
 	void explicitBurstBoundsWhatGoesOutAtOnce() {
-		RateLimiter limiter = ResilienceSupport.rateLimiter(new RateLimitSettings(null, 60, 2, null));
+		RateLimiter limiter = ResilienceSupport.localRateLimiter(new RateLimitSettings(null, 60, 2, null), 1);
 		assertThat(limiter.availablePermits()).isEqualTo(2);
 	}
 
