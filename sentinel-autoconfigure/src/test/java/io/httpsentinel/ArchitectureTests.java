@@ -22,10 +22,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The package arrows of the library, checked on its compiled classes (tests excluded).
  * The layers, lowest first: the shared vocabulary ({@code io.httpsentinel}), the
- * connection pool, the resilience decisions, SSE reading, the client facade, then the
- * users of the facade (SSE forwarding, metrics, health, the actuator endpoint), and the
- * auto-configuration that wires them. A layer may use the layers below it, never one
- * above it.
+ * connection pool, the resilience decisions, their Redis store, SSE reading, the client
+ * facade, then the users of the facade (SSE forwarding, metrics, health, the actuator
+ * endpoint), and the auto-configuration that wires them. A layer may use the layers below
+ * it, never one above it.
  */
 class ArchitectureTests {
 
@@ -60,6 +60,8 @@ class ArchitectureTests {
 			.definedBy("io.httpsentinel.client.pool")
 			.layer("resilience")
 			.definedBy("io.httpsentinel.resilience")
+			.layer("redis")
+			.definedBy("io.httpsentinel.redis")
 			.layer("sse")
 			.definedBy("io.httpsentinel.sse")
 			.layer("client")
@@ -86,10 +88,13 @@ class ArchitectureTests {
 			.mayOnlyBeAccessedByLayers("metrics", "autoconfigure")
 			.whereLayer("client")
 			.mayOnlyBeAccessedByLayers("sse.proxy", "metrics", "health", "actuate", "autoconfigure")
+			.whereLayer("redis")
+			.mayOnlyBeAccessedByLayers("autoconfigure")
 			.whereLayer("sse")
 			.mayOnlyBeAccessedByLayers("client", "sse.proxy", "metrics", "health", "actuate", "autoconfigure")
 			.whereLayer("resilience")
-			.mayOnlyBeAccessedByLayers("sse", "client", "sse.proxy", "metrics", "health", "actuate", "autoconfigure")
+			.mayOnlyBeAccessedByLayers("redis", "sse", "client", "sse.proxy", "metrics", "health", "actuate",
+					"autoconfigure")
 			.whereLayer("pool")
 			.mayOnlyBeAccessedByLayers("resilience", "sse", "client", "sse.proxy", "metrics", "health", "actuate",
 					"autoconfigure");
@@ -102,8 +107,8 @@ class ArchitectureTests {
 		ArchRule rule = classes().that()
 			.arePublic()
 			.and()
-			.resideInAnyPackage("io.httpsentinel.client.pool", "io.httpsentinel.resilience", "io.httpsentinel.sse",
-					"io.httpsentinel.sse.proxy")
+			.resideInAnyPackage("io.httpsentinel.client.pool", "io.httpsentinel.resilience", "io.httpsentinel.redis",
+					"io.httpsentinel.sse", "io.httpsentinel.sse.proxy")
 			.should(beListedIn(listed))
 			.because("engine classes stay package-private unless another package needs them; "
 					+ "a public one is a deliberate API change (see PublicApiTests)");

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -190,6 +192,20 @@ final class ClientSettingsMapper {
 		properties.getClients()
 			.forEach((name, client) -> configured.put(name, map(client, clientPrefix(name)).orElse(defaults)));
 		return configured;
+	}
+
+	/**
+	 * The first client whose rate limit is shared through Redis.
+	 * @param clients the clients' settings
+	 * @return its name, or {@code null} when every client keeps its limit locally
+	 */
+	static @Nullable String firstSharingClient(Map<String, ClientSettings> clients) {
+		return clients.entrySet()
+			.stream()
+			.filter((client) -> client.getValue().rateLimit().isShared())
+			.map(Map.Entry::getKey)
+			.findFirst()
+			.orElse(null);
 	}
 
 	static String clientPrefix(String clientName) {

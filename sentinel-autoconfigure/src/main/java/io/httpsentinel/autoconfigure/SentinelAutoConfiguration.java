@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
@@ -34,6 +35,7 @@ import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.resilience.CircuitBreakers;
+import io.httpsentinel.resilience.ClientStateStore;
 import io.httpsentinel.resilience.DeadlineTimer;
 import io.httpsentinel.resilience.ResilienceSupport;
 import io.httpsentinel.resilience.RetryListener;
@@ -62,15 +64,34 @@ public final class SentinelAutoConfiguration {
 	ResilienceSupport sentinelResilienceSupport(
 			ObjectProvider<ReactiveResilience4JCircuitBreakerFactory> circuitBreakerFactory,
 			ObjectProvider<Resilience4JConfigurationProperties> circuitBreakerProperties,
-			SentinelCircuitBreakerCustomizer circuitBreakerCustomizer, ObjectProvider<RetryListener> listeners) {
+			SentinelCircuitBreakerCustomizer circuitBreakerCustomizer, ObjectProvider<RetryListener> listeners,
+			SentinelProperties properties, ObjectProvider<ClientStateStore> stateStore) {
 		ReactiveResilience4JCircuitBreakerFactory factory = circuitBreakerFactory.getIfAvailable();
 		List<RetryListener> allListeners = listeners.orderedStream().toList();
+		ClientStateStore store = stateStore.getIfAvailable(() -> ClientStateStore.LOCAL);
+		checkStoreAvailable(properties, store);
 		if (factory == null) {
-			return ResilienceSupport.standalone(Clock.systemUTC(), Schedulers::parallel, allListeners);
+			return ResilienceSupport.standalone(Clock.systemUTC(), Schedulers::parallel, allListeners)
+				.withStateStore(store);
 		}
 		return new ResilienceSupport(factory, circuitBreakerCustomizer.hasConfigured(factory),
 				circuitBreakerProperties.getIfAvailable(), Clock.systemUTC(), Schedulers::parallel,
-				DeadlineTimer.wheel(), allListeners);
+				DeadlineTimer.wheel(), allListeners, store);
+	}
+
+	/**
+	 * A client asking for the Redis store gets it, or startup fails naming it: the Redis
+	 * store is only configured when Lettuce and Bucket4j's Lettuce integration are on the
+	 * class path.
+	 */
+	private static void checkStoreAvailable(SentinelProperties properties, ClientStateStore store) {
+		String sharing = ClientSettingsMapper.firstSharingClient(ClientSettingsMapper.mapAll(properties));
+		if (sharing != null && store == ClientStateStore.LOCAL) {
+			throw new InvalidConfigurationPropertyValueException(
+					ClientSettingsMapper.clientPrefix(sharing) + ".rate-limit.store", "redis",
+					"needs io.lettuce:lettuce-core and com.bucket4j:bucket4j_jdk17-lettuce on the class path "
+							+ "(or spring-boot-starter-data-redis and com.bucket4j:bucket4j_jdk17-lettuce)");
+		}
 	}
 
 	@Bean

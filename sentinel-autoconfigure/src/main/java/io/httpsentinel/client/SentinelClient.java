@@ -2,6 +2,7 @@ package io.httpsentinel.client;
 
 import java.time.Duration;
 
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -20,6 +21,7 @@ import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
 import io.httpsentinel.resilience.CircuitBreakerView;
 import io.httpsentinel.resilience.ClientResilience;
 import io.httpsentinel.resilience.HostPauseView;
+import io.httpsentinel.resilience.SharedRateLimitView;
 import io.httpsentinel.resilience.PipelineStatistics;
 import io.httpsentinel.sse.ReconnectingEventSource;
 import io.httpsentinel.sse.SseEvent;
@@ -243,6 +245,16 @@ public final class SentinelClient implements AutoCloseable {
 	 */
 	public HostPauseView hostPause() {
 		return this.resilience.hostPause();
+	}
+
+	/**
+	 * The client's rate limit when it is shared through Redis
+	 * ({@code rate-limit.store: redis}): whether Redis answers or the failure mode
+	 * decides.
+	 * @return the shared limit, or empty when the client keeps its limit in this process
+	 */
+	public Optional<SharedRateLimitView> sharedRateLimit() {
+		return this.resilience.sharedRateLimit();
 	}
 
 	/**

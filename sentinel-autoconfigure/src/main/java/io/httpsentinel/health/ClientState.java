@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
 import io.httpsentinel.resilience.CircuitBreakerView;
+import io.httpsentinel.resilience.RedisFailureMode;
+import io.httpsentinel.resilience.SharedRateLimitView;
 
 /**
  * What a client is doing right now, read from memory only (never from the upstream): its
@@ -16,8 +18,11 @@ import io.httpsentinel.resilience.CircuitBreakerView;
  * @param pool the connection pool
  * @param circuitBreaker the circuit breaker
  * @param pausedUntil end of the host pause, or {@code null} when the host is not paused
+ * @param sharedRateLimit the rate limit shared through Redis, or {@code null} when the
+ * client keeps its limit in this process
  */
-public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable Instant pausedUntil) {
+public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable Instant pausedUntil,
+		@Nullable SharedRateLimitState sharedRateLimit) {
 
 	/**
 	 * Read the state of a client.
@@ -30,7 +35,8 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 		PoolState poolState = new PoolState(pool.active(), pool.idle(), pool.pending(), pool.total(),
 				(max != null) ? max : 0);
 		return new ClientState(poolState, BreakerState.of(client.circuitBreaker()),
-				client.hostPause().pausedUntil().orElse(null));
+				client.hostPause().pausedUntil().orElse(null),
+				client.sharedRateLimit().map(SharedRateLimitState::of).orElse(null));
 	}
 
 	/**
@@ -73,6 +79,30 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 			float rate = breaker.failureRate();
 			// -1 while there are too few calls to judge, or without a breaker.
 			return new BreakerState(breaker.state(), (rate >= 0) ? rate : null);
+		}
+
+	}
+
+	/**
+	 * State of a rate limit shared through Redis.
+	 *
+	 * @param key the name of the quota in Redis
+	 * @param redis where Redis is
+	 * @param state {@code SHARED} while Redis answers, {@code FALLBACK} while
+	 * {@code onFailure} decides
+	 * @param fallingBackSince start of the current fallback, or {@code null}
+	 * @param onFailure what the limiter does while Redis cannot be reached
+	 * @param fallbacks times the limiter fell back so far
+	 * @param fallbackRequests requests decided without Redis so far
+	 * @param replicas replicas the local share is computed for
+	 */
+	public record SharedRateLimitState(String key, String redis, String state, @Nullable Instant fallingBackSince,
+			RedisFailureMode onFailure, long fallbacks, long fallbackRequests, int replicas) {
+
+		static SharedRateLimitState of(SharedRateLimitView view) {
+			Instant since = view.fallingBackSince().orElse(null);
+			return new SharedRateLimitState(view.key(), view.redis(), (since != null) ? "FALLBACK" : "SHARED", since,
+					view.onFailure(), view.fallbacks(), view.fallbackRequests(), view.replicas());
 		}
 
 	}

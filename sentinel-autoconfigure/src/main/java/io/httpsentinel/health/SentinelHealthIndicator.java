@@ -72,6 +72,11 @@ public final class SentinelHealthIndicator implements HealthIndicator {
 		if (state.pausedUntil() != null) {
 			health.withDetail("pausedUntil", state.pausedUntil().toString());
 		}
+		if (state.sharedRateLimit() != null) {
+			// Redis failing does not change the status: the failure mode keeps the client
+			// working. The details tell whether it does.
+			health.withDetail("sharedRateLimit", state.sharedRateLimit());
+		}
 		return health.build();
 	}
 

@@ -13,6 +13,7 @@ import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.resilience.HostPauseView;
 import io.httpsentinel.resilience.PipelineStatistics;
 import io.httpsentinel.resilience.RetryReason;
+import io.httpsentinel.resilience.SharedRateLimitView;
 
 /**
  * {@code sentinel.client.*} meters: what only Sentinel knows about each client (retries
@@ -46,6 +47,7 @@ public final class SentinelClientMetrics implements MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		for (SentinelClient client : this.clients) {
 			bind(registry, client.name(), client.pipelineStatistics(), client.hostPause());
+			client.sharedRateLimit().ifPresent((shared) -> bindShared(registry, client.name(), shared));
 		}
 	}
 
@@ -88,6 +90,28 @@ public final class SentinelClientMetrics implements MeterBinder {
 		Gauge.builder(PREFIX + "host.paused.until", hostPause, SentinelClientMetrics::pausedUntil)
 			.description("End of the host pause, in seconds since the epoch; 0 when not paused")
 			.baseUnit("seconds")
+			.tags(tags)
+			.register(registry);
+	}
+
+	private void bindShared(MeterRegistry registry, String name, SharedRateLimitView shared) {
+		Tags tags = Tags.of(CLIENT_TAG, name);
+		FunctionCounter.builder(PREFIX + "rate.limit.redis.fallbacks", shared, SharedRateLimitView::fallbacks)
+			.description("Times the shared rate limit fell back to rate-limit.redis.on-failure because Redis "
+					+ "did not answer")
+			.baseUnit("fallbacks")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter
+			.builder(PREFIX + "rate.limit.redis.fallback.requests", shared, SharedRateLimitView::fallbackRequests)
+			.description("Requests decided by rate-limit.redis.on-failure instead of the shared rate limit")
+			.baseUnit("requests")
+			.tags(tags)
+			.register(registry);
+		Gauge
+			.builder(PREFIX + "rate.limit.redis.falling.back", shared,
+					(view) -> view.fallingBackSince().isPresent() ? 1 : 0)
+			.description("1 while the shared rate limit falls back because Redis does not answer, else 0")
 			.tags(tags)
 			.register(registry);
 	}

@@ -1,5 +1,9 @@
 package io.httpsentinel.resilience;
 
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
 import io.httpsentinel.Internal;
 
 /**
@@ -24,14 +28,26 @@ public final class ClientResilience {
 
 	private final PipelineStatistics statistics;
 
+	private final @Nullable SharedRateLimitView sharedRateLimit;
+
 	ClientResilience(RetryPolicy retryPolicy, RetryBudget retryBudget, ClientCircuitBreaker circuitBreaker,
-			RateLimiter rateLimiter, HostPauseView hostPause, PipelineStatistics statistics) {
+			RateLimiter rateLimiter, HostPauseView hostPause, PipelineStatistics statistics,
+			@Nullable SharedRateLimitView sharedRateLimit) {
 		this.retryPolicy = retryPolicy;
 		this.retryBudget = retryBudget;
 		this.circuitBreaker = circuitBreaker;
 		this.rateLimiter = rateLimiter;
 		this.hostPause = hostPause;
 		this.statistics = statistics;
+		this.sharedRateLimit = sharedRateLimit;
+	}
+
+	/**
+	 * The rate limit shared through Redis, for monitoring.
+	 * @return the shared limit, or empty when the client's limit is kept in this process
+	 */
+	public Optional<SharedRateLimitView> sharedRateLimit() {
+		return Optional.ofNullable(this.sharedRateLimit);
 	}
 
 	/**

@@ -3,6 +3,8 @@ package io.httpsentinel.resilience;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import io.httpsentinel.SentinelException;
 import io.httpsentinel.SettingText;
 
@@ -20,6 +22,21 @@ public class RateLimitExceededException extends SentinelException {
 						+ SettingText.duration(wouldWait.truncatedTo(ChronoUnit.MILLIS)) + ", longer than the "
 						+ SettingText.duration(maxWait) + " it may wait",
 				null);
+		this.wouldWait = wouldWait;
+	}
+
+	/**
+	 * Create an exception with a message of its own, for limits refused for another
+	 * reason than the wait.
+	 * @param clientName the client name
+	 * @param message the message
+	 * @param wouldWait how long the request would have had to wait, when known (zero
+	 * otherwise)
+	 * @param cause the cause, or {@code null}
+	 */
+	protected RateLimitExceededException(String clientName, String message, Duration wouldWait,
+			@Nullable Throwable cause) {
+		super(clientName, message, cause);
 		this.wouldWait = wouldWait;
 	}
 

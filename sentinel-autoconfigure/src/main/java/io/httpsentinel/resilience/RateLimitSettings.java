@@ -86,6 +86,34 @@ public record RateLimitSettings(@Nullable Integer requestsPerSecond, @Nullable I
 	}
 
 	/**
+	 * Requests per {@link #period()}: the rate that is set.
+	 * @return the permits, 0 when no rate is set
+	 */
+	public long permitsPerPeriod() {
+		if (this.requestsPerSecond != null) {
+			return this.requestsPerSecond;
+		}
+		return (this.requestsPerMinute != null) ? this.requestsPerMinute : 0;
+	}
+
+	/**
+	 * The period of the rate that is set.
+	 * @return a second or a minute
+	 */
+	public Duration period() {
+		return (this.requestsPerSecond != null || this.requestsPerMinute == null) ? Duration.ofSeconds(1)
+				: Duration.ofMinutes(1);
+	}
+
+	/**
+	 * Requests that may go out at once when the bucket is full.
+	 * @return {@code burst}, or the rate's own number when it is not set
+	 */
+	public long effectiveBurst() {
+		return (this.burst != null) ? this.burst : permitsPerPeriod();
+	}
+
+	/**
 	 * Whether the limit or the pacing is shared through Redis.
 	 * @return {@code true} for {@link RateLimitStore#REDIS}
 	 */

@@ -85,6 +85,16 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	}
 
 	/**
+	 * This support with another store of the clients' shared state.
+	 * @param store the store
+	 * @return the support
+	 */
+	public ResilienceSupport withStateStore(ClientStateStore store) {
+		return new ResilienceSupport(this.circuitBreakerFactory, this.circuitBreakersPreconfigured,
+				this.circuitBreakerProperties, this.clock, this.scheduler, this.deadlines, this.listeners, store);
+	}
+
+	/**
 	 * Create the resilience state of a client.
 	 * @param clientName the client name
 	 * @param settings what the pipeline reads of the client's resolved settings
@@ -104,9 +114,10 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		}
 		RateLimitSettings rateLimit = settings.rateLimit();
 		RateLimiter rateLimiter = this.stateStore.rateLimiter(clientName, rateLimit, localRateLimiter(rateLimit, 1));
+		SharedRateLimitView shared = (rateLimiter instanceof SharedRateLimitView view) ? view : null;
 		HostPauseView hostPause = this.stateStore.hostPause(clientName, rateLimit, new HostPauseGate(this.clock));
 		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker, rateLimiter, hostPause,
-				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget));
+				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget), shared);
 	}
 
 	/**
@@ -134,12 +145,8 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		if (!settings.isLimited()) {
 			return RateLimiter.UNLIMITED;
 		}
-		long permits = (settings.requestsPerSecond() != null) ? settings.requestsPerSecond()
-				: settings.requestsPerMinute();
-		Duration period = (settings.requestsPerSecond() != null) ? Duration.ofSeconds(1) : Duration.ofMinutes(1);
-		long burst = (settings.burst() != null) ? settings.burst() : permits;
-		return new TokenBucketRateLimiter(Math.max(1, permits / share), period, Math.max(1, burst / share),
-				TimeMeter.SYSTEM_NANOTIME);
+		return new TokenBucketRateLimiter(Math.max(1, settings.permitsPerPeriod() / share), settings.period(),
+				Math.max(1, settings.effectiveBurst() / share), TimeMeter.SYSTEM_NANOTIME);
 	}
 
 }

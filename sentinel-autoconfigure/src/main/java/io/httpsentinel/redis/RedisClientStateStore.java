@@ -1,0 +1,66 @@
+package io.httpsentinel.redis;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import reactor.core.scheduler.Scheduler;
+
+import io.httpsentinel.Internal;
+import io.httpsentinel.resilience.ClientStateStore;
+import io.httpsentinel.resilience.HostPauseView;
+import io.httpsentinel.resilience.RateLimitSettings;
+import io.httpsentinel.resilience.RateLimiter;
+
+/**
+ * Keeps the rate limit and the host pause of the clients with
+ * {@code rate-limit.store: redis} in Redis, shared by every replica; the other clients
+ * keep theirs in this process.
+ */
+@Internal
+public final class RedisClientStateStore implements ClientStateStore, AutoCloseable {
+
+	private final RedisConnection redis;
+
+	private final Clock clock;
+
+	private final Scheduler scheduler;
+
+	private final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Create a store.
+	 * @param redis the connection, closed with the store
+	 * @param clock the wall clock
+	 * @param scheduler where timeouts and heartbeats run
+	 */
+	public RedisClientStateStore(RedisConnection redis, Clock clock, Scheduler scheduler) {
+		this.redis = redis;
+		this.clock = clock;
+		this.scheduler = scheduler;
+	}
+
+	@Override
+	public RateLimiter rateLimiter(String clientName, RateLimitSettings settings, RateLimiter local) {
+		if (!settings.isShared() || !settings.isLimited()) {
+			return local;
+		}
+		RedisRateLimiter limiter = new RedisRateLimiter(clientName, settings, this.redis, this.clock, this.scheduler);
+		this.opened.add(limiter);
+		return limiter;
+	}
+
+	@Override
+	public HostPauseView hostPause(String clientName, RateLimitSettings settings, HostPauseView local) {
+		return local;
+	}
+
+	@Override
+	public void close() throws Exception {
+		for (AutoCloseable closeable : this.opened) {
+			closeable.close();
+		}
+		this.redis.close();
+	}
+
+}
