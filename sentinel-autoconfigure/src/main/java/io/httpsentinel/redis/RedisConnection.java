@@ -66,7 +66,7 @@ public final class RedisConnection implements AutoCloseable {
 		if (ssl != null) {
 			options.sslOptions(ssl);
 		}
-		this.client.setOptions(options.autoReconnect(true)
+		this.client.setOptions(options.autoReconnect(false)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			// Callers bound each command themselves; this only frees Lettuce's queue.
 			.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)))
@@ -96,15 +96,23 @@ public final class RedisConnection implements AutoCloseable {
 	 */
 	public @Nullable RedisAsyncCommands<String, byte[]> commands() {
 		CompletableFuture<StatefulRedisConnection<String, byte[]>> current = this.connection.get();
-		if (current == null || (current.isDone() && current.isCompletedExceptionally())) {
-			CompletableFuture<StatefulRedisConnection<String, byte[]>> next = new CompletableFuture<>();
-			if (this.connection.compareAndSet(current, next)) {
-				connect(next);
-			}
+		if (current != null && !current.isDone()) {
 			return null;
 		}
-		StatefulRedisConnection<String, byte[]> open = current.getNow(null);
-		return (open != null && open.isOpen()) ? open.async() : null;
+		StatefulRedisConnection<String, byte[]> open = (current != null && !current.isCompletedExceptionally())
+				? current.join() : null;
+		if (open != null && open.isOpen()) {
+			return open.async();
+		}
+		// Never connected, the last attempt failed, or the connection closed: try again.
+		CompletableFuture<StatefulRedisConnection<String, byte[]>> next = new CompletableFuture<>();
+		if (this.connection.compareAndSet(current, next)) {
+			if (open != null) {
+				open.closeAsync();
+			}
+			connect(next);
+		}
+		return null;
 	}
 
 	/**
