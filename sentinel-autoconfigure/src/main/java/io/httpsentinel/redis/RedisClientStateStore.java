@@ -1,9 +1,11 @@
 package io.httpsentinel.redis;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 
 import io.httpsentinel.Internal;
@@ -20,6 +22,11 @@ import io.httpsentinel.resilience.RateLimiter;
 @Internal
 public final class RedisClientStateStore implements ClientStateStore, AutoCloseable {
 
+	/**
+	 * How often a shared host pause is read again from Redis, in case a message was lost.
+	 */
+	private static final Duration PAUSE_REFRESH = Duration.ofSeconds(1);
+
 	private final RedisConnection redis;
 
 	private final Clock clock;
@@ -27,6 +34,8 @@ public final class RedisClientStateStore implements ClientStateStore, AutoClosea
 	private final Scheduler scheduler;
 
 	private final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
+
+	private @Nullable RedisPauseChannel pauseChannel;
 
 	/**
 	 * Create a store.
@@ -52,7 +61,19 @@ public final class RedisClientStateStore implements ClientStateStore, AutoClosea
 
 	@Override
 	public HostPauseView hostPause(String clientName, RateLimitSettings settings, HostPauseView local) {
-		return local;
+		if (!settings.isShared()) {
+			return local;
+		}
+		String key = (settings.redis().key() != null) ? settings.redis().key() : clientName;
+		return pauseChannel().register(key, local, settings.redis().timeout());
+	}
+
+	private synchronized RedisPauseChannel pauseChannel() {
+		if (this.pauseChannel == null) {
+			this.pauseChannel = new RedisPauseChannel(this.redis, PAUSE_REFRESH, this.clock, this.scheduler);
+			this.opened.add(this.pauseChannel);
+		}
+		return this.pauseChannel;
 	}
 
 	@Override

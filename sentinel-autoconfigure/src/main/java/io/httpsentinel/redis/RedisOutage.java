@@ -17,30 +17,34 @@ final class RedisOutage {
 
 	private final AtomicBoolean down = new AtomicBoolean();
 
+	private final String redis;
+
 	private final String feature;
 
 	private final String consequence;
 
 	/**
+	 * @param redis which Redis, for the log ("Redis at host:port")
 	 * @param feature what Redis serves, for the log ("the shared host pause")
 	 * @param consequence what happens meanwhile, for the log
 	 */
-	RedisOutage(String feature, String consequence) {
+	RedisOutage(String redis, String feature, String consequence) {
+		this.redis = redis;
 		this.feature = feature;
 		this.consequence = consequence;
 	}
 
 	void failed(Throwable failure) {
 		if (this.down.compareAndSet(false, true)) {
-			logger.warn(
-					"Redis does not answer for " + this.feature + " (" + describe(failure) + "): " + this.consequence);
+			logger.warn(this.redis + " does not answer for " + this.feature + " (" + describe(failure) + "): "
+					+ this.consequence);
 		}
 	}
 
 	void answered() {
 		// A read first: the common case (Redis up) costs no write to a shared cache line.
 		if (this.down.get() && this.down.compareAndSet(true, false)) {
-			logger.info("Redis answers again for " + this.feature);
+			logger.info(this.redis + " answers again for " + this.feature);
 		}
 	}
 

@@ -9,16 +9,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
 
 import io.httpsentinel.Internal;
 import io.httpsentinel.resilience.HostPauseView;
@@ -69,9 +68,7 @@ public final class RedisPauseChannel implements AutoCloseable {
 			return 1
 			""";
 
-	private final StatefulRedisConnection<String, byte[]> commands;
-
-	private final StatefulRedisPubSubConnection<String, String> subscription;
+	private final RedisConnection redis;
 
 	private final String keyPrefix;
 
@@ -81,44 +78,37 @@ public final class RedisPauseChannel implements AutoCloseable {
 
 	private final Map<String, List<RedisHostPause>> views = new ConcurrentHashMap<>();
 
-	private final Subscriber subscriber = new Subscriber();
+	private final RedisOutage outage;
 
-	private final RedisOutage outage = new RedisOutage("the shared host pause",
-			"host pauses stay local to this replica until it answers");
+	private final RedisSubscription subscription;
 
-	private final @Nullable ScheduledFuture<?> refreshes;
+	private final @Nullable Disposable refreshes;
 
 	private volatile boolean closed;
 
 	/**
-	 * Subscribe to the pause channel.
-	 * @param commands connection for the commands (shared with other Redis users)
-	 * @param subscription connection for the subscription, used by this channel alone
-	 * @param keyPrefix prefix of every key and channel
-	 * ({@code sentinel.redis.key-prefix})
+	 * Open the subscription (asynchronously: Redis down at startup delays it to a later
+	 * refresh, it never fails the caller).
+	 * @param redis Sentinel's connection: its commands, and its client for the
+	 * subscription connection this channel opens and closes
 	 * @param refreshInterval how often every view reads its stored pause again, against
-	 * messages lost without a reconnection; zero for never
+	 * messages lost without a reconnection; zero for never (then a subscription that
+	 * could not be opened is not tried again either)
 	 * @param clock the clock pauses are measured against
+	 * @param scheduler where the refreshes run
 	 */
-	public RedisPauseChannel(StatefulRedisConnection<String, byte[]> commands,
-			StatefulRedisPubSubConnection<String, String> subscription, String keyPrefix, Duration refreshInterval,
-			Clock clock) {
-		this.commands = commands;
-		this.subscription = subscription;
-		this.keyPrefix = keyPrefix;
-		this.channel = keyPrefix + "pause";
+	public RedisPauseChannel(RedisConnection redis, Duration refreshInterval, Clock clock, Scheduler scheduler) {
+		this.redis = redis;
+		this.keyPrefix = redis.keyPrefix();
+		this.channel = this.keyPrefix + "pause";
 		this.clock = clock;
-		subscription.addListener(this.subscriber);
-		subscription.async().subscribe(this.channel).whenComplete((count, failure) -> {
-			if (failure != null) {
-				this.outage.failed(failure);
-			}
-		});
+		this.outage = new RedisOutage("Redis at " + redis.address(), "the shared host pause",
+				"host pauses stay local to this replica until it answers");
+		this.subscription = new RedisSubscription(redis, this.channel, this::dispatch, this::refreshAll, this::failed);
+		this.subscription.open();
 		this.refreshes = (refreshInterval.isZero() || refreshInterval.isNegative()) ? null
-				: commands.getResources()
-					.eventExecutorGroup()
-					.scheduleWithFixedDelay(this::refreshAll, refreshInterval.toNanos(), refreshInterval.toNanos(),
-							TimeUnit.NANOSECONDS);
+				: scheduler.schedulePeriodically(this::refreshAll, refreshInterval.toNanos(), refreshInterval.toNanos(),
+						TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -137,24 +127,17 @@ public final class RedisPauseChannel implements AutoCloseable {
 	}
 
 	/**
-	 * Stop listening; the connections stay open (their owner closes them).
+	 * Stop listening and close the subscription connection; the commands connection stays
+	 * open (its owner closes it).
 	 */
 	@Override
 	public void close() {
-		if (this.refreshes != null) {
-			this.refreshes.cancel(false);
-		}
-		this.subscription.removeListener(this.subscriber);
-		this.views.clear();
 		this.closed = true;
-		try {
-			// Not awaited: the owner may close the connection right after, failing it
-			// harmlessly.
-			this.subscription.async().unsubscribe(this.channel);
+		if (this.refreshes != null) {
+			this.refreshes.dispose();
 		}
-		catch (RuntimeException ex) {
-			// Already closed: nothing to unsubscribe from.
-		}
+		this.views.clear();
+		this.subscription.close();
 	}
 
 	void unregister(RedisHostPause view) {
@@ -171,23 +154,21 @@ public final class RedisPauseChannel implements AutoCloseable {
 			return;
 		}
 		String[] keys = { view.key() };
-		bounded(() -> this.commands.async()
-			.<Long>eval(PAUSE_SCRIPT, ScriptOutputType.INTEGER, keys, ascii(Long.toString(end)),
-					ascii(Long.toString(ttl)), ascii(this.channel), ascii(view.quotaKey() + " " + end)),
-				view.timeout());
+		bounded((commands) -> commands.<Long>eval(PAUSE_SCRIPT, ScriptOutputType.INTEGER, keys,
+				ascii(Long.toString(end)), ascii(Long.toString(ttl)), ascii(this.channel),
+				ascii(view.quotaKey() + " " + end)), view.timeout());
 	}
 
 	void remove(RedisHostPause view) {
 		String[] keys = { view.key() };
-		bounded(() -> this.commands.async()
-			.<Long>eval(RESUME_SCRIPT, ScriptOutputType.INTEGER, keys, ascii(Long.toString(this.clock.millis())),
-					ascii(this.channel), ascii(view.quotaKey() + " " + RESUMED)),
+		bounded((commands) -> commands.<Long>eval(RESUME_SCRIPT, ScriptOutputType.INTEGER, keys,
+				ascii(Long.toString(this.clock.millis())), ascii(this.channel), ascii(view.quotaKey() + " " + RESUMED)),
 				view.timeout())
 			.thenRun(view::removed);
 	}
 
 	void read(RedisHostPause view) {
-		bounded(() -> this.commands.async().get(view.key()), view.timeout()).thenAccept((value) -> {
+		bounded((commands) -> commands.get(view.key()), view.timeout()).thenAccept((value) -> {
 			String stored = (value != null) ? new String(value, StandardCharsets.US_ASCII) : null;
 			if (RESUMED.equals(stored)) {
 				view.read(null, true);
@@ -199,18 +180,24 @@ public final class RedisPauseChannel implements AutoCloseable {
 	}
 
 	private void refreshAll() {
+		this.subscription.open();
 		this.views.values().forEach((list) -> list.forEach(RedisHostPause::refresh));
 	}
 
 	/**
-	 * Send a command and bound it by the timeout: a command Lettuce still holds back
-	 * (disconnected) is dropped when the timeout completes it; a failure is recorded once
-	 * per outage and the returned stage completes only on success.
+	 * Send a command when connected and bound it by the timeout: a command Lettuce still
+	 * holds back is dropped when the timeout completes it; a failure is recorded once per
+	 * outage and the returned stage completes only on success.
 	 */
-	private <T> CompletableFuture<T> bounded(Supplier<RedisFuture<T>> command, Duration timeout) {
+	private <T> CompletableFuture<T> bounded(Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command,
+			Duration timeout) {
 		CompletableFuture<T> result;
 		try {
-			result = command.get().toCompletableFuture().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			RedisAsyncCommands<String, byte[]> commands = this.redis.commands();
+			if (commands == null) {
+				throw new RedisUnavailableException("not connected");
+			}
+			result = command.apply(commands).toCompletableFuture().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (RuntimeException ex) {
 			result = CompletableFuture.failedFuture(ex);
@@ -218,9 +205,7 @@ public final class RedisPauseChannel implements AutoCloseable {
 		CompletableFuture<T> succeeded = new CompletableFuture<>();
 		result.whenComplete((value, failure) -> {
 			if (failure != null) {
-				if (!this.closed) {
-					this.outage.failed(failure);
-				}
+				failed(failure);
 			}
 			else {
 				this.outage.answered();
@@ -228,6 +213,12 @@ public final class RedisPauseChannel implements AutoCloseable {
 			}
 		});
 		return succeeded;
+	}
+
+	private void failed(Throwable failure) {
+		if (!this.closed) {
+			this.outage.failed(failure);
+		}
 	}
 
 	private @Nullable Instant endOf(@Nullable String stored) {
@@ -265,28 +256,6 @@ public final class RedisPauseChannel implements AutoCloseable {
 
 	private static byte[] ascii(String value) {
 		return value.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	/**
-	 * Applies messages of the pause channel, and reads the stored pauses again whenever
-	 * the subscription is (re)established: messages published meanwhile are lost.
-	 */
-	private final class Subscriber extends RedisPubSubAdapter<String, String> {
-
-		@Override
-		public void message(String channel, String message) {
-			if (RedisPauseChannel.this.channel.equals(channel)) {
-				dispatch(message);
-			}
-		}
-
-		@Override
-		public void subscribed(String channel, long count) {
-			if (RedisPauseChannel.this.channel.equals(channel)) {
-				refreshAll();
-			}
-		}
-
 	}
 
 }

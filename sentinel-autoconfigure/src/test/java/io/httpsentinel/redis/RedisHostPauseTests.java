@@ -158,7 +158,7 @@ class RedisHostPauseTests {
 		redis.kill();
 		redis.restart();
 		// Lettuce reconnects with a growing delay; both subscriptions come back.
-		await().atMost(Duration.ofSeconds(30)).until(() -> subscribers(redis) == 2 && a.commands.isOpen());
+		await().atMost(Duration.ofSeconds(30)).until(() -> subscribers(redis) == 2 && a.isConnected());
 		Instant until = inMillis(Duration.ofMinutes(1));
 		long start = System.nanoTime();
 		a.pause.pauseUntil(until);
