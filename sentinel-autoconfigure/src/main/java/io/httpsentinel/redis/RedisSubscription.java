@@ -10,11 +10,11 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A subscription to one Redis channel on a connection of its own, opened without blocking
- * and tried again by {@link #open()} until it succeeds; once open, Lettuce reconnects it
- * and subscribes again by itself after an outage. It hands each message to a consumer and
- * tells when the subscription is (re)established, since messages published meanwhile are
- * lost.
+ * A subscription to one Redis channel on a connection of its own, opened without
+ * blocking; {@link #open()}, called periodically, opens it again after a failed attempt
+ * or a lost connection (Sentinel's Lettuce client does not reconnect by itself). It hands
+ * each message to a consumer and tells when the subscription is (re)established, since
+ * messages published meanwhile are lost.
  */
 final class RedisSubscription implements AutoCloseable {
 
@@ -52,12 +52,23 @@ final class RedisSubscription implements AutoCloseable {
 	 */
 	void open() {
 		CompletableFuture<StatefulRedisPubSubConnection<String, String>> current = this.connection.get();
-		if (this.closed || (current != null && !current.isCompletedExceptionally())) {
+		if (this.closed || (current != null && !current.isDone())) {
 			return;
 		}
+		StatefulRedisPubSubConnection<String, String> previous = (current != null
+				&& !current.isCompletedExceptionally()) ? current.join() : null;
+		if (previous != null && previous.isOpen()) {
+			return;
+		}
+		// Never opened, the last attempt failed, or the connection closed (Sentinel's
+		// client
+		// does not reconnect by itself): open a new one.
 		CompletableFuture<StatefulRedisPubSubConnection<String, String>> next = new CompletableFuture<>();
 		if (!this.connection.compareAndSet(current, next)) {
 			return;
+		}
+		if (previous != null) {
+			previous.closeAsync();
 		}
 		try {
 			this.redis.client().connectPubSubAsync(StringCodec.UTF8, this.redis.uri()).thenCompose((opened) -> {

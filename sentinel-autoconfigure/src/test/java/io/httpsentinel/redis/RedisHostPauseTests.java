@@ -150,21 +150,37 @@ class RedisHostPauseTests {
 
 	@RedisTest
 	void subscriptionRecoversAfterRedisRestarted(RedisTarget redis) {
-		// No periodic refresh: what B learns after the restart comes through the
-		// subscription.
-		PauseReplica a = replica(redis, Duration.ZERO);
-		PauseReplica b = replica(redis, Duration.ZERO);
+		PauseReplica a = replica(redis, REFRESH);
+		PauseReplica b = replica(redis, REFRESH);
 		awaitSubscribers(redis, 2);
 		redis.kill();
 		redis.restart();
-		// Lettuce reconnects with a growing delay; both subscriptions come back.
-		await().atMost(Duration.ofSeconds(30)).until(() -> subscribers(redis) == 2 && a.isConnected());
+		// Each replica opens its subscription again at its next refresh.
+		await().atMost(DEADLINE).until(() -> subscribers(redis) == 2 && a.isConnected());
 		Instant until = inMillis(Duration.ofMinutes(1));
 		long start = System.nanoTime();
 		a.pause.pauseUntil(until);
 		await().atMost(DEADLINE).pollInterval(Duration.ofMillis(1)).until(() -> b.pause.pausedUntil().isPresent());
 		assertThat(b.pause.pausedUntil()).hasValue(until);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(PROPAGATION);
+	}
+
+	@RedisTest
+	void replicaStartedWhileRedisIsDownJoinsWhenItComesBack(RedisTarget redis) {
+		PauseReplica a = replica(redis, REFRESH);
+		Instant until = inMillis(Duration.ofMinutes(1));
+		a.pause.pauseUntil(until);
+		await().atMost(DEADLINE).until(() -> observer(redis).exists(KEY) == 1);
+		redis.kill();
+		// Starts without Redis: its subscription and reads fail, its startup does not.
+		PauseReplica late = replica(redis, REFRESH);
+		assertThat(late.pause.pausedUntil()).isEmpty();
+		redis.restart();
+		// The restarted Redis lost the pause; A stores it again and the late replica
+		// learns it.
+		await().atMost(DEADLINE).until(() -> late.pause.pausedUntil().isPresent());
+		assertThat(late.pause.pausedUntil()).hasValue(until);
+		await().atMost(DEADLINE).until(() -> subscribers(redis) == 2);
 	}
 
 	@RedisTest
