@@ -38,6 +38,12 @@ public final class RedisPauseChannel implements AutoCloseable {
 	private static final String RESUMED = "resume";
 
 	/**
+	 * Longest pause shared through Redis; a longer one holds that long on the other
+	 * replicas and its whole length on this one.
+	 */
+	private static final Duration LONGEST_SHARED_PAUSE = Duration.ofDays(365);
+
+	/**
 	 * Store the pause's end only when it extends the stored one, expiring when the pause
 	 * ends, and tell the other replicas. KEYS: the pause key; ARGV: end (epoch millis),
 	 * TTL (millis), channel, message.
@@ -148,8 +154,12 @@ public final class RedisPauseChannel implements AutoCloseable {
 	}
 
 	void store(RedisHostPause view, Instant until) {
-		long end = until.toEpochMilli();
-		long ttl = end - this.clock.millis();
+		long now = this.clock.millis();
+		// An operator's "forever" (Instant.MAX) fits neither epoch millis nor a Redis
+		// TTL.
+		long end = until.isAfter(Instant.ofEpochMilli(now).plus(LONGEST_SHARED_PAUSE))
+				? now + LONGEST_SHARED_PAUSE.toMillis() : until.toEpochMilli();
+		long ttl = end - now;
 		if (ttl <= 0) {
 			return;
 		}

@@ -95,6 +95,18 @@ class RedisHostPauseTests {
 	}
 
 	@RedisTest
+	void pauseWithoutEndIsSharedForAYear(RedisTarget redis) {
+		PauseReplica a = replica(redis, REFRESH);
+		PauseReplica b = replica(redis, REFRESH);
+		awaitSubscribers(redis, 2);
+		a.pause.pauseUntil(Instant.MAX);
+		assertThat(a.pause.pausedUntil()).hasValue(Instant.MAX);
+		await().atMost(DEADLINE).until(() -> b.pause.pausedUntil().isPresent());
+		assertThat(b.pause.pausedUntil().orElseThrow()).isBetween(inMillis(Duration.ofDays(365).minusMinutes(1)),
+				inMillis(Duration.ofDays(365)));
+	}
+
+	@RedisTest
 	void resumeReachesTheOtherReplica(RedisTarget redis) {
 		PauseReplica a = replica(redis, REFRESH);
 		PauseReplica b = replica(redis, REFRESH);
