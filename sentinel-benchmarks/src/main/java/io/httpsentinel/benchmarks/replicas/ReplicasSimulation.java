@@ -29,9 +29,11 @@ import io.httpsentinel.benchmarks.RedisProcess;
  * Options: {@code -Dscenarios=none,local,...} (all by default), {@code -Dheaders=openai}
  * ({@code ietf}: {@code RateLimit}/{@code RateLimit-Policy}; {@code none}),
  * {@code -DmaxWait=5s} (the limiter waits up to this long, instead of refusing),
- * {@code -DreplicaJvmOptions=...}, {@code -DreplicaArguments=--key=value ...} (more
- * properties for every replica). A {@code redis-server} is started only for the scenarios
- * that need it, and stopped by its PID at the end, also on failure.
+ * {@code -Dlimit=50} (the limit configured in the clients of {@code local} and
+ * {@code redis}; the quota by default), {@code -DreplicaJvmOptions=...},
+ * {@code -DreplicaArguments=--key=value ...} (more properties for every replica). A
+ * {@code redis-server} is started only for the scenarios that need it, and stopped by its
+ * PID at the end, also on failure.
  */
 public final class ReplicasSimulation {
 
@@ -46,6 +48,9 @@ public final class ReplicasSimulation {
 	private final double rate = Double.parseDouble(System.getProperty("rate", "40"));
 
 	private final int quota = Integer.getInteger("quota", 50);
+
+	/** The limit configured in the clients ({@code local} and {@code redis}). */
+	private final int limit = Integer.getInteger("limit", this.quota);
 
 	private final int warmup = Integer.getInteger("warmup", 5);
 
@@ -76,9 +81,9 @@ public final class ReplicasSimulation {
 	private void run(List<Scenario> scenarios, QuotaUpstream.HeaderStyle headers) throws Exception {
 		System.out.printf(Locale.ROOT,
 				"%d replicas x %.0f requests/s against a quota of %d requests in any sliding second "
-						+ "(headers: %s); warm-up %d s, measured %d s; retry.max-retries 0, rate-limit.max-wait %s%n"
-						+ "replica JVMs: %s%nload average at start: %s%n%n",
-				this.replicas, this.rate, this.quota, headers.name().toLowerCase(Locale.ROOT), this.warmup,
+						+ "(headers: %s); configured limit %d/s; warm-up %d s, measured %d s; retry.max-retries 0, "
+						+ "rate-limit.max-wait %s%nreplica JVMs: %s%nload average at start: %s%n%n",
+				this.replicas, this.rate, this.quota, headers.name().toLowerCase(Locale.ROOT), this.limit, this.warmup,
 				this.seconds, this.maxWait, String.join(" ", this.jvmOptions), LoadMachine.loadAverage());
 		boolean redisNeeded = scenarios.stream().anyMatch(Scenario::needsRedis);
 		List<ScenarioResult> results = new ArrayList<>();
@@ -106,7 +111,7 @@ public final class ReplicasSimulation {
 			redis.flushAll();
 		}
 		List<String> arguments = new ArrayList<>();
-		Map<String, String> properties = scenario.properties("http://127.0.0.1:" + upstream.port(), this.quota,
+		Map<String, String> properties = scenario.properties("http://127.0.0.1:" + upstream.port(), this.limit,
 				this.maxWait, (redis != null) ? redis.url() : null);
 		properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
 		arguments.add("--replica.rate=" + this.rate);

@@ -15,23 +15,20 @@ enum Scenario {
 	/** No limit, no pacing: the baseline. */
 	NONE("none", false),
 
-	/**
-	 * The quota configured on each replica, each with its own bucket
-	 * ({@code store: local}, the default, so that this scenario runs on versions without
-	 * the key): 4 × the quota.
-	 */
+	/** The quota configured on each replica, each with its own bucket: 4 × the quota. */
 	LOCAL("local", false) {
 		@Override
-		void configure(Map<String, String> client, int quota) {
-			client.put("rate-limit.requests-per-second", Integer.toString(quota));
+		void configure(Map<String, String> client, int limit) {
+			client.put("rate-limit.requests-per-second", Integer.toString(limit));
+			client.put("rate-limit.store", "local");
 		}
 	},
 
 	/** The quota configured once for all replicas, in Redis. */
 	REDIS("redis", true) {
 		@Override
-		void configure(Map<String, String> client, int quota) {
-			client.put("rate-limit.requests-per-second", Integer.toString(quota));
+		void configure(Map<String, String> client, int limit) {
+			client.put("rate-limit.requests-per-second", Integer.toString(limit));
 			client.put("rate-limit.store", "redis");
 		}
 	},
@@ -41,7 +38,7 @@ enum Scenario {
 	 */
 	ADAPTIVE("adaptive", false) {
 		@Override
-		void configure(Map<String, String> client, int quota) {
+		void configure(Map<String, String> client, int limit) {
 			client.put("rate-limit.adaptive", "true");
 		}
 	},
@@ -52,7 +49,7 @@ enum Scenario {
 	 */
 	ADAPTIVE_REDIS("adaptive-redis", true) {
 		@Override
-		void configure(Map<String, String> client, int quota) {
+		void configure(Map<String, String> client, int limit) {
 			client.put("rate-limit.adaptive", "true");
 			client.put("rate-limit.store", "redis");
 		}
@@ -78,20 +75,20 @@ enum Scenario {
 	/**
 	 * Put the scenario's own keys of the client.
 	 * @param client the client's keys, relative to {@code sentinel.clients.api.}
-	 * @param quota the quota, in requests per second
+	 * @param limit the limit to configure, in requests per second
 	 */
-	void configure(Map<String, String> client, int quota) {
+	void configure(Map<String, String> client, int limit) {
 	}
 
 	/**
 	 * @return every property of a replica's command line, {@code --name=value}
 	 */
-	Map<String, String> properties(String baseUrl, int quota, String maxWait, @Nullable String redisUrl) {
+	Map<String, String> properties(String baseUrl, int limit, String maxWait, @Nullable String redisUrl) {
 		Map<String, String> client = new LinkedHashMap<>();
 		client.put("base-url", baseUrl);
 		client.put("retry.max-retries", "0");
 		client.put("rate-limit.max-wait", maxWait);
-		configure(client, quota);
+		configure(client, limit);
 		Map<String, String> properties = new LinkedHashMap<>();
 		client.forEach((key, value) -> properties.put("sentinel.clients.api." + key, value));
 		if (this.redis && redisUrl != null) {
