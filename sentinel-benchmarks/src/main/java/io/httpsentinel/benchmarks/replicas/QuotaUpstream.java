@@ -1,5 +1,9 @@
 package io.httpsentinel.benchmarks.replicas;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Locale;
@@ -54,6 +58,19 @@ final class QuotaUpstream implements AutoCloseable {
 		this.style = style;
 		this.loops = LoopResources.create("quota-upstream", 1, true);
 		this.server = HttpServer.create().host("127.0.0.1").port(0).runOn(this.loops).handle(this::answer).bindNow();
+	}
+
+	/**
+	 * Answer {@code count} requests of this JVM's own, so that the server is compiled
+	 * before the first scenario measures anything.
+	 */
+	void prime(int count) throws Exception {
+		HttpClient client = HttpClient.newHttpClient();
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/prime")).build();
+		for (int i = 0; i < count; i++) {
+			client.send(request, HttpResponse.BodyHandlers.discarding());
+		}
+		reset();
 	}
 
 	int port() {

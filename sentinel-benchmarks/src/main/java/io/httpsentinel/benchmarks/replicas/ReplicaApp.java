@@ -42,7 +42,7 @@ public class ReplicaApp {
 		double rate = context.getEnvironment().getRequiredProperty("replica.rate", Double.class);
 		Duration drain = context.getEnvironment().getProperty("replica.drain", Duration.class, Duration.ofSeconds(10));
 		OpenLoopLoad load = new OpenLoopLoad(context.getBean(SentinelClients.class).get("api").webClient(), rate);
-		load.prime(context.getEnvironment().getProperty("replica.prime", Integer.class, 20));
+		load.prime(context.getEnvironment().getProperty("replica.prime", Integer.class, 100));
 		System.out.println("READY");
 		System.out.flush();
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

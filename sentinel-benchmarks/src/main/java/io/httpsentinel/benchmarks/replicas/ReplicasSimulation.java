@@ -90,6 +90,7 @@ public final class ReplicasSimulation {
 		List<String> failures = new ArrayList<>();
 		try (QuotaUpstream upstream = new QuotaUpstream(this.quota, headers);
 				RedisProcess redis = redisNeeded ? RedisProcess.start() : null) {
+			upstream.prime(3000);
 			for (Scenario scenario : scenarios) {
 				try {
 					results.add(run(scenario, upstream, redis));
