@@ -1,6 +1,7 @@
 package io.httpsentinel.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -11,6 +12,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -26,8 +28,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.scheduler.Schedulers;
 
 import io.httpsentinel.benchmarks.RedisProcess;
+import io.httpsentinel.resilience.AdaptivePacingSettings;
+import io.httpsentinel.resilience.RateLimitSettings;
+import io.httpsentinel.resilience.RateLimitStore;
+import io.httpsentinel.resilience.RateLimiter;
+import io.httpsentinel.resilience.RedisFailureMode;
+import io.httpsentinel.resilience.ResilienceSupport;
+import io.httpsentinel.resilience.SharedRateLimitSettings;
 
 /**
  * Per-call cost of one reservation in a rate limit shared through Redis, on loopback, in
@@ -76,6 +86,12 @@ public class SharedRateLimiterBenchmark {
 
 	private ScheduledExecutorService scheduler;
 
+	private RedisClientStateStore store;
+
+	private RedisRateLimiter sharedLimiter;
+
+	private RateLimiter localLimiter;
+
 	@Setup(Level.Trial)
 	public void startRedis() throws Exception {
 		this.redis = RedisProcess.start();
@@ -92,14 +108,35 @@ public class SharedRateLimiterBenchmark {
 			.build("sentinel:rate-limit:bench".getBytes(StandardCharsets.UTF_8),
 					() -> CompletableFuture.completedFuture(configuration));
 		this.scheduler = Executors.newSingleThreadScheduledExecutor();
+		RateLimitSettings settings = new RateLimitSettings((int) RATE, null, (int) BURST,
+				Duration.ofNanos(MAX_WAIT_NANOS), RateLimitStore.REDIS, AdaptivePacingSettings.DEFAULTS,
+				new SharedRateLimitSettings(Duration.ofSeconds(1), RedisFailureMode.LOCAL, null, null));
+		this.store = new RedisClientStateStore(
+				new RedisConnection(RedisURI.create(this.redis.url()), null, "sentinel:"), Clock.systemUTC(),
+				Schedulers.parallel());
+		this.localLimiter = ResilienceSupport.localRateLimiter(settings, 1);
+		this.sharedLimiter = (RedisRateLimiter) this.store.rateLimiter("bench", settings, this.localLimiter);
 	}
 
 	@TearDown(Level.Trial)
-	public void stopRedis() {
+	public void stopRedis() throws Exception {
+		System.out.printf("%n[shared limiter] fallbacks %d, requests decided by the fallback %d%n",
+				this.sharedLimiter.fallbacks(), this.sharedLimiter.fallbackRequests());
+		this.store.close();
 		this.scheduler.shutdownNow();
 		this.connection.close();
 		this.client.shutdown();
 		this.redis.close();
+	}
+
+	@Benchmark
+	public Long sharedLimiterReserve() {
+		return this.sharedLimiter.reserveAsync(MAX_WAIT_NANOS).block();
+	}
+
+	@Benchmark
+	public long localLimiterReserve() {
+		return this.localLimiter.reserve(MAX_WAIT_NANOS);
 	}
 
 	@Benchmark

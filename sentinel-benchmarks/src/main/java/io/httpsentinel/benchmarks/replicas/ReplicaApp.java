@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
 
 /**
@@ -41,7 +42,8 @@ public class ReplicaApp {
 			.run(args);
 		double rate = context.getEnvironment().getRequiredProperty("replica.rate", Double.class);
 		Duration drain = context.getEnvironment().getProperty("replica.drain", Duration.class, Duration.ofSeconds(10));
-		OpenLoopLoad load = new OpenLoopLoad(context.getBean(SentinelClients.class).get("api").webClient(), rate);
+		SentinelClient client = context.getBean(SentinelClients.class).get("api");
+		OpenLoopLoad load = new OpenLoopLoad(client.webClient(), rate);
 		load.prime(context.getEnvironment().getProperty("replica.prime", Integer.class, 100));
 		System.out.println("READY");
 		System.out.flush();
@@ -50,13 +52,24 @@ public class ReplicaApp {
 			switch (command.trim()) {
 				case "START" -> load.start();
 				case "MARK" -> load.mark();
-				case "STOP" -> System.out.println("RESULT " + load.stop(drain));
+				case "STOP" -> System.out.println("RESULT " + withFallbacks(load.stop(drain), client));
 				default -> System.out.println("unknown command: " + command);
 			}
 			System.out.flush();
 		}
 		context.close();
 		System.exit(0);
+	}
+
+	/**
+	 * Add to the result how often the shared limit fell back because Redis did not answer
+	 * in time, and how many requests the fallback decided (since the replica started).
+	 */
+	private static String withFallbacks(String json, SentinelClient client) {
+		return client.sharedRateLimit()
+			.map((shared) -> json.substring(0, json.length() - 1) + ",\"redisFallbacks\":" + shared.fallbacks()
+					+ ",\"redisFallbackRequests\":" + shared.fallbackRequests() + "}")
+			.orElse(json);
 	}
 
 }

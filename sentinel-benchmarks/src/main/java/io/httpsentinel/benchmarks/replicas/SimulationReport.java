@@ -22,6 +22,14 @@ final class SimulationReport {
 		for (ScenarioResult result : results) {
 			System.out.println(result.line(quota) + "   " + result.load());
 		}
+		for (ScenarioResult result : results) {
+			if (result.sum("redisFallbacks") > 0) {
+				System.out.printf(Locale.ROOT,
+						"%s: Redis did not answer in time %d times; %d requests decided by the "
+								+ "fallback (whole run)%n",
+						result.scenario().label(), result.sum("redisFallbacks"), result.sum("redisFallbackRequests"));
+			}
+		}
 		failures.forEach((failure) -> System.out.println("not run: " + failure));
 		System.out.println();
 		ScenarioResult none = find(results, Scenario.NONE);
