@@ -111,9 +111,13 @@ public class SharedRateLimiterBenchmark {
 		RateLimitSettings settings = new RateLimitSettings((int) RATE, null, (int) BURST,
 				Duration.ofNanos(MAX_WAIT_NANOS), RateLimitStore.REDIS, AdaptivePacingSettings.DEFAULTS,
 				new SharedRateLimitSettings(Duration.ofSeconds(1), RedisFailureMode.LOCAL, null, null));
-		this.store = new RedisClientStateStore(
-				new RedisConnection(RedisURI.create(this.redis.url()), null, "sentinel:"), Clock.systemUTC(),
-				Schedulers.parallel());
+		RedisConnection connection = new RedisConnection(RedisURI.create(this.redis.url()), null, "sentinel:");
+		// As the auto-configuration does: the first reservations find the connection
+		// open.
+		if (!connection.connect(Duration.ofSeconds(10))) {
+			throw new IllegalStateException("Sentinel's connection to " + this.redis.url() + " did not open");
+		}
+		this.store = new RedisClientStateStore(connection, Clock.systemUTC(), Schedulers.parallel());
 		this.localLimiter = ResilienceSupport.localRateLimiter(settings, 1);
 		this.sharedLimiter = (RedisRateLimiter) this.store.rateLimiter("bench", settings, this.localLimiter);
 	}
