@@ -37,6 +37,13 @@ final class QuotaUpstream implements AutoCloseable {
 
 	private final HeaderStyle style;
 
+	/**
+	 * Whether the reset is the time until the whole quota is back (the newest request
+	 * leaves the window, as OpenAI defines its reset: "until the rate limit resets to its
+	 * initial state"), rather than until one more request is allowed (the oldest leaves).
+	 */
+	private final boolean resetToFull;
+
 	private final LoopResources loops;
 
 	private final DisposableServer server;
@@ -53,9 +60,10 @@ final class QuotaUpstream implements AutoCloseable {
 	/** 429s per second since {@link #start}; guarded by this. */
 	private final int[] tooMany = new int[SECONDS_KEPT];
 
-	QuotaUpstream(int limit, HeaderStyle style) {
+	QuotaUpstream(int limit, HeaderStyle style, boolean resetToFull) {
 		this.limit = limit;
 		this.style = style;
+		this.resetToFull = resetToFull;
 		this.loops = LoopResources.create("quota-upstream", 1, true);
 		this.server = HttpServer.create().host("127.0.0.1").port(0).runOn(this.loops).handle(this::answer).bindNow();
 	}
@@ -136,7 +144,8 @@ final class QuotaUpstream implements AutoCloseable {
 				this.window.addLast(now);
 			}
 			remaining = this.limit - this.window.size();
-			resetNanos = this.window.isEmpty() ? 0 : this.window.peekFirst() + SECOND - now;
+			resetNanos = this.window.isEmpty() ? 0
+					: ((this.resetToFull ? this.window.peekLast() : this.window.peekFirst()) + SECOND - now);
 			int second = second(now);
 			if (allowed) {
 				this.ok[second]++;

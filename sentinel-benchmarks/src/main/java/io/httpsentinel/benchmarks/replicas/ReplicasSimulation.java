@@ -28,6 +28,8 @@ import io.httpsentinel.benchmarks.RedisProcess;
  * <p>
  * Options: {@code -Dscenarios=none,local,...} (all by default), {@code -Dheaders=openai}
  * ({@code ietf}: {@code RateLimit}/{@code RateLimit-Policy}; {@code none}),
+ * {@code -Dreset=oldest} (the reset header: until the oldest request leaves the window;
+ * {@code full}: until the newest does, the whole quota back, OpenAI's definition),
  * {@code -DmaxWait=5s} (the limiter waits up to this long, instead of refusing),
  * {@code -Dlimit=50} (the limit configured in the clients of {@code local} and
  * {@code redis}; the quota by default), {@code -DreplicaJvmOptions=...},
@@ -79,16 +81,18 @@ public final class ReplicasSimulation {
 	}
 
 	private void run(List<Scenario> scenarios, QuotaUpstream.HeaderStyle headers) throws Exception {
-		System.out.printf(Locale.ROOT,
-				"%d replicas x %.0f requests/s against a quota of %d requests in any sliding second "
-						+ "(headers: %s); configured limit %d/s; warm-up %d s, measured %d s; retry.max-retries 0, "
-						+ "rate-limit.max-wait %s%nreplica JVMs: %s%nload average at start: %s%n%n",
-				this.replicas, this.rate, this.quota, headers.name().toLowerCase(Locale.ROOT), this.limit, this.warmup,
-				this.seconds, this.maxWait, String.join(" ", this.jvmOptions), LoadMachine.loadAverage());
+		System.out
+			.printf(Locale.ROOT, "%d replicas x %.0f requests/s against a quota of %d requests in any sliding second "
+					+ "(headers: %s, reset: %s); configured limit %d/s; warm-up %d s, measured %d s; retry.max-retries 0, "
+					+ "rate-limit.max-wait %s%nreplica JVMs: %s%nload average at start: %s%n%n", this.replicas,
+					this.rate, this.quota, headers.name().toLowerCase(Locale.ROOT),
+					System.getProperty("reset", "oldest"), this.limit, this.warmup, this.seconds, this.maxWait,
+					String.join(" ", this.jvmOptions), LoadMachine.loadAverage());
 		boolean redisNeeded = scenarios.stream().anyMatch(Scenario::needsRedis);
 		List<ScenarioResult> results = new ArrayList<>();
 		List<String> failures = new ArrayList<>();
-		try (QuotaUpstream upstream = new QuotaUpstream(this.quota, headers);
+		try (QuotaUpstream upstream = new QuotaUpstream(this.quota, headers,
+				"full".equals(System.getProperty("reset", "oldest")));
 				RedisProcess redis = redisNeeded ? RedisProcess.start() : null) {
 			upstream.prime(3000);
 			for (Scenario scenario : scenarios) {
