@@ -9,6 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -39,18 +41,27 @@ import io.httpsentinel.resilience.SharedRateLimitView;
  * together.
  * <p>
  * Redis failing is not the client failing. Each reservation waits for Redis at most
- * {@code rate-limit.redis.timeout}; when Redis errs or is late, the limiter falls back at
- * once (logged once) and every request is decided by {@code rate-limit.redis.on-failure}
- * without asking Redis, until a heartbeat finds it answering again (logged once). The
- * heartbeat, every second, also counts the replicas sharing the quota, for the local
- * fallback's share. A reservation that timed out may still reach Redis later and spend a
- * token there: the shared limit then errs on the side of fewer requests, never more.
+ * {@code rate-limit.redis.timeout}; a late answer decides that request by
+ * {@code rate-limit.redis.on-failure}. When Redis errs, cannot be reached, or answers
+ * late {@value #LATE_ANSWERS_TO_FALL_BACK} times in a row, the limiter falls back (logged
+ * once) and every request is decided by the failure mode without asking Redis, until a
+ * heartbeat finds it answering again (logged once). The heartbeat, every second, also
+ * counts the replicas sharing the quota, for the local fallback's share. A reservation
+ * that timed out may still reach Redis later and spend a token there: the shared limit
+ * then errs on the side of fewer requests, never more.
  */
 final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisRateLimiter.class);
 
 	static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+	/**
+	 * Late answers in a row that start a fallback. One late answer is a hiccup (a
+	 * collection, a busy host): that request alone is decided without Redis. A Redis that
+	 * cannot be reached at all (no connection, an error) starts the fallback at once.
+	 */
+	static final int LATE_ANSWERS_TO_FALL_BACK = 3;
 
 	/** Replicas not heard of for this long no longer count. */
 	private static final Duration REPLICA_EXPIRY = Duration.ofSeconds(5);
@@ -89,6 +100,8 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 	private final AtomicLong fallingBackSince = new AtomicLong();
 
 	private final AtomicLong fallbacks = new AtomicLong();
+
+	private final AtomicInteger lateAnswersInARow = new AtomicInteger();
 
 	private final LongAdder fallbackRequests = new LongAdder();
 
@@ -141,8 +154,12 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 		}
 		return Mono.fromFuture(() -> reserveInRedis(maxWaitNanos), true)
 			.timeout(this.timeout, this.scheduler)
+			.doOnNext((wait) -> this.lateAnswersInARow.set(0))
 			.onErrorResume((error) -> {
-				fallBack(describe(error), error);
+				if (!(error instanceof TimeoutException)
+						|| this.lateAnswersInARow.incrementAndGet() >= LATE_ANSWERS_TO_FALL_BACK) {
+					fallBack(describe(error), error);
+				}
 				return Mono.fromSupplier(() -> decideWithoutRedis(maxWaitNanos));
 			});
 	}
@@ -184,6 +201,7 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 	}
 
 	private void recovered() {
+		this.lateAnswersInARow.set(0);
 		long since = this.fallingBackSince.getAndSet(0);
 		if (since != 0) {
 			logger.info("Sentinel client '" + this.clientName + "': Redis at " + this.redis.address()
@@ -201,7 +219,7 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 	}
 
 	private String describe(Throwable error) {
-		if (error instanceof java.util.concurrent.TimeoutException) {
+		if (error instanceof TimeoutException) {
 			return "no answer within " + this.timeout.toMillis() + "ms";
 		}
 		return error.getClass().getSimpleName() + ": " + error.getMessage();
