@@ -102,7 +102,7 @@ final class RedisSubscription implements AutoCloseable {
 		this.closed = true;
 		CompletableFuture<StatefulRedisPubSubConnection<String, String>> current = this.connection.getAndSet(null);
 		if (current != null) {
-			current.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+			current.thenAccept(StatefulRedisPubSubConnection::close);
 		}
 	}
 
