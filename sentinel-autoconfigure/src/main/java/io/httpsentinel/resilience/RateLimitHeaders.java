@@ -20,18 +20,6 @@ import org.springframework.http.HttpHeaders;
  */
 final class RateLimitHeaders {
 
-	/** Header names of the requests left, every known provider's, most specific first. */
-	static final List<String> DEFAULT_REMAINING = List.of("x-ratelimit-remaining-requests",
-			"anthropic-ratelimit-requests-remaining", "RateLimit", "RateLimit-Remaining", "x-ratelimit-remaining");
-
-	/** Header names of the reset, in the same order. */
-	static final List<String> DEFAULT_RESET = List.of("x-ratelimit-reset-requests",
-			"anthropic-ratelimit-requests-reset", "RateLimit", "RateLimit-Reset", "x-ratelimit-reset");
-
-	/** Header names of the limit, in the same order. */
-	static final List<String> DEFAULT_LIMIT = List.of("x-ratelimit-limit-requests",
-			"anthropic-ratelimit-requests-limit", "RateLimit-Policy", "RateLimit-Limit", "x-ratelimit-limit");
-
 	private static final Log logger = LogFactory.getLog(RateLimitHeaders.class);
 
 	private final String[] remainingNames;
@@ -49,11 +37,13 @@ final class RateLimitHeaders {
 	}
 
 	/**
-	 * A reader of every known provider's headers.
+	 * A reader of the headers the settings name.
+	 * @param settings the client's resolved pacing settings
 	 * @return the reader
 	 */
-	static RateLimitHeaders defaults() {
-		return new RateLimitHeaders(DEFAULT_REMAINING, DEFAULT_RESET, DEFAULT_LIMIT);
+	static RateLimitHeaders of(AdaptivePacingSettings settings) {
+		AdaptivePacingSettings names = settings.orElse(AdaptivePacingSettings.DEFAULTS);
+		return new RateLimitHeaders(names.remainingHeaders(), names.resetHeaders(), names.limitHeaders());
 	}
 
 	/**

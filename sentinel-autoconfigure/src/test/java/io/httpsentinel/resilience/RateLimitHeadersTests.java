@@ -21,7 +21,7 @@ class RateLimitHeadersTests {
 
 	private static final long NOW = RateLimitValues.epochNanos(Instant.parse("2026-12-06T17:30:00Z"));
 
-	private final RateLimitHeaders defaults = RateLimitHeaders.defaults();
+	private final RateLimitHeaders defaults = RateLimitHeaders.of(AdaptivePacingSettings.DEFAULTS);
 
 	@Test
 	void openAi() {
