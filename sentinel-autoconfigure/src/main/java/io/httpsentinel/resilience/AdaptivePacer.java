@@ -23,11 +23,13 @@ import org.springframework.http.HttpHeaders;
  * <li>Below that, successive requests go at least (time to the reset / requests left)
  * apart, on a {@link PacingSchedule} (this process's, or one shared by the replicas
  * through Redis); with nothing left, none goes before the reset.</li>
- * <li>Responses lag the requests: each request sent lowers the count of requests left
- * until a response tells it again. A response of the same window (its reset within
- * {@value #SAME_WINDOW_MILLIS} ms of the one known) only ever lowers the count, so the
- * answer to a request sent before others (or by another replica) never undoes them; a
- * response of a later window replaces it.</li>
+ * <li>Responses lag the requests: each request reserved lowers the count of requests left
+ * until a response tells it again, and a response's count is lowered by the requests
+ * reserved here and not answered yet (at most those reserved since the previous response,
+ * so that requests never answered are forgotten). A response of the same window (its
+ * reset within {@value #SAME_WINDOW_MILLIS} ms of the one known) only ever lowers the
+ * count, so the answer to a request sent before others never undoes them; a response of a
+ * later window replaces it.</li>
  * <li>Once the reset passed with no newer response, the quota is unknown again: no
  * pacing.</li>
  * </ul>
@@ -62,6 +64,12 @@ final class AdaptivePacer implements RateLimiter {
 
 	/** Requests let through since this pacer was made. */
 	private final AtomicLong sent = new AtomicLong();
+
+	/** Responses heard since this pacer was made. */
+	private final AtomicLong answered = new AtomicLong();
+
+	/** {@link #sent} when the latest response was heard. */
+	private final AtomicLong sentAtLastResponse = new AtomicLong();
 
 	private final Consumer<Long> uncountIfRefused = this::uncountIfRefused;
 
@@ -193,6 +201,7 @@ final class AdaptivePacer implements RateLimiter {
 	@Override
 	public void onResponse(int status, HttpHeaders headers) {
 		this.delegate.onResponse(status, headers);
+		long pending = pending();
 		long now = nowNanos();
 		RateLimitQuota stated = this.headers.read(headers, now);
 		if (stated == null || stated.resetNanos() <= now) {
@@ -201,30 +210,43 @@ final class AdaptivePacer implements RateLimiter {
 		}
 		while (true) {
 			Quota current = this.quota.get();
-			Quota next = next(current, stated, now);
+			Quota next = next(current, stated, pending, now);
 			if (this.quota.compareAndSet(current, next)) {
 				return;
 			}
 		}
 	}
 
-	private Quota next(@Nullable Quota current, RateLimitQuota stated, long now) {
+	/**
+	 * Requests counted here that the provider had not seen when it answered: reserved and
+	 * not answered yet (waiting for their slot, or on their way). Bounded by those
+	 * reserved since the previous response, so that requests that never get a response
+	 * (connection errors, cancellations) are forgotten.
+	 */
+	private long pending() {
 		long sent = this.sent.get();
+		long answered = this.answered.incrementAndGet();
+		long sentBefore = this.sentAtLastResponse.getAndSet(sent);
+		return Math.max(0, Math.min(sent - answered, sent - sentBefore));
+	}
+
+	private Quota next(@Nullable Quota current, RateLimitQuota stated, long pending, long now) {
+		long sent = this.sent.get();
+		long remaining = stated.remaining() - pending;
 		long largest = stated.remaining();
 		if (current == null) {
-			return new Quota(stated.remaining(), sent, stated.resetNanos(), largest, bound(stated, largest));
+			return new Quota(remaining, sent, stated.resetNanos(), largest, bound(stated, largest));
 		}
 		largest = Math.max(largest, current.largestRemaining);
 		boolean sameWindow = current.resetNanos > now && stated.resetNanos() <= current.resetNanos + SAME_WINDOW_NANOS;
 		if (!sameWindow) {
-			return new Quota(stated.remaining(), sent, stated.resetNanos(), largest, bound(stated, largest));
+			return new Quota(remaining, sent, stated.resetNanos(), largest, bound(stated, largest));
 		}
 		// Same window: what is left only goes down. Keep the known reset, so that a
 		// provider whose reset slides (OpenAI's "time until full") is read anew within
 		// a window's tolerance.
 		long estimate = current.remaining - (sent - current.sentBefore);
-		return new Quota(Math.min(estimate, stated.remaining()), sent, current.resetNanos, largest,
-				bound(stated, largest));
+		return new Quota(Math.min(estimate, remaining), sent, current.resetNanos, largest, bound(stated, largest));
 	}
 
 	private long bound(RateLimitQuota stated, long largestRemaining) {

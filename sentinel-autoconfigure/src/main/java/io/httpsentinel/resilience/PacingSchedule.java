@@ -1,5 +1,7 @@
 package io.httpsentinel.resilience;
 
+import java.time.Clock;
+
 import reactor.core.publisher.Mono;
 
 import io.httpsentinel.Internal;
@@ -14,6 +16,15 @@ import io.httpsentinel.Internal;
  */
 @Internal
 public interface PacingSchedule {
+
+	/**
+	 * A schedule kept in this process.
+	 * @param clock the wall clock
+	 * @return the schedule
+	 */
+	static PacingSchedule local(Clock clock) {
+		return new LocalPacingSchedule(clock);
+	}
 
 	/**
 	 * Reserve the next slot, without I/O. Only called when {@link #isAsync()} is

@@ -117,7 +117,7 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		SharedRateLimitView shared = (rateLimiter instanceof SharedRateLimitView view) ? view : null;
 		if (rateLimit.adaptive().isEnabled()) {
 			rateLimiter = AdaptivePacer.decorate(rateLimiter, rateLimit.adaptive(),
-					this.stateStore.pacingSchedule(clientName, rateLimit, new LocalPacingSchedule(this.clock)),
+					this.stateStore.pacingSchedule(clientName, rateLimit, PacingSchedule.local(this.clock)),
 					this.clock);
 		}
 		HostPauseView hostPause = this.stateStore.hostPause(clientName, rateLimit, new HostPauseGate(this.clock));

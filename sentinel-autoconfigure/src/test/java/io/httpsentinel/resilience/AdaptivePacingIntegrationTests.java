@@ -7,10 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
-import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.testsupport.QuotaUpstream;
 import io.httpsentinel.testsupport.QuotaUpstream.Style;
@@ -63,23 +60,11 @@ class AdaptivePacingIntegrationTests {
 
 	private SentinelClient client(boolean adaptive) {
 		return this.clients.create(this.upstream.baseUrl(),
-				(settings) -> settings.withRetry(RetrySettings.INHERIT.withMaxRetries(0))
-					.withRateLimit(RateLimitSettings.builder()
-						.adaptive(new AdaptivePacingSettings(adaptive, null, null, null, null))
-						.maxWait(Duration.ofSeconds(5))
-						.build()));
+				(settings) -> QuotaUpstream.withoutRetries(settings, adaptive));
 	}
 
 	private static List<Integer> send(SentinelClient client) {
-		return Flux.range(0, REQUESTS)
-			.flatMap(
-					(i) -> client.webClient()
-						.get()
-						.uri("/")
-						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
-					4)
-			.collectList()
-			.block(Duration.ofSeconds(30));
+		return QuotaUpstream.send(client, REQUESTS, 4).collectList().block(Duration.ofSeconds(30));
 	}
 
 }

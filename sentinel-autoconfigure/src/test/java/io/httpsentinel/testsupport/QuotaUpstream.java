@@ -9,8 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
+
+import io.httpsentinel.client.ClientSettings;
+import io.httpsentinel.client.SentinelClient;
+import io.httpsentinel.resilience.AdaptivePacingSettings;
+import io.httpsentinel.resilience.RateLimitSettings;
+import io.httpsentinel.resilience.RetrySettings;
 
 /**
  * A real upstream on loopback that enforces a request quota the way providers do: a fixed
@@ -61,6 +68,38 @@ public final class QuotaUpstream implements AutoCloseable {
 	 */
 	public int rejected() {
 		return this.rejected.get();
+	}
+
+	/**
+	 * Settings of a client that sees every 429 (no retries), with adaptive pacing on or
+	 * off.
+	 * @param settings the settings to change
+	 * @param adaptive whether the client paces from the headers
+	 * @return the settings
+	 */
+	public static ClientSettings withoutRetries(ClientSettings settings, boolean adaptive) {
+		return settings.withRetry(RetrySettings.INHERIT.withMaxRetries(0))
+			.withRateLimit(RateLimitSettings.builder()
+				.adaptive(new AdaptivePacingSettings(adaptive, null, null, null, null))
+				.maxWait(Duration.ofSeconds(5))
+				.build());
+	}
+
+	/**
+	 * Send requests through a client, some at a time.
+	 * @param client the client
+	 * @param requests how many
+	 * @param concurrency how many at a time
+	 * @return the status of each
+	 */
+	public static Flux<Integer> send(SentinelClient client, int requests, int concurrency) {
+		return Flux.range(0, requests)
+			.flatMap(
+					(i) -> client.webClient()
+						.get()
+						.uri("/")
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+					concurrency);
 	}
 
 	private Publisher<Void> respond(HttpServerResponse response) {
