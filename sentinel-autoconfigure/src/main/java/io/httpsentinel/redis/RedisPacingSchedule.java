@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import io.httpsentinel.resilience.PacingSchedule;
 import io.httpsentinel.resilience.RateLimiter;
@@ -58,6 +59,8 @@ final class RedisPacingSchedule implements PacingSchedule {
 
 	private final Duration timeout;
 
+	private final Scheduler scheduler;
+
 	private final PacingSchedule fallback;
 
 	private final AtomicBoolean fallingBack = new AtomicBoolean();
@@ -70,13 +73,15 @@ final class RedisPacingSchedule implements PacingSchedule {
 	 * is not connected
 	 * @param key the full key ({@link #key})
 	 * @param timeout the bound of every call
+	 * @param scheduler where the timeout runs
 	 * @param fallback this replica's own schedule, used when Redis fails
 	 */
 	RedisPacingSchedule(Supplier<@Nullable RedisAsyncCommands<String, byte[]>> commands, String key, Duration timeout,
-			PacingSchedule fallback) {
+			Scheduler scheduler, PacingSchedule fallback) {
 		this.commands = commands;
 		this.keys = new String[] { key };
 		this.timeout = timeout;
+		this.scheduler = scheduler;
 		this.fallback = fallback;
 	}
 
@@ -109,7 +114,7 @@ final class RedisPacingSchedule implements PacingSchedule {
 		}
 		byte[][] arguments = { number((untilResetNanos + 999) / 1000), number(remaining), number(maxWaitNanos / 1000) };
 		return Mono.defer(() -> Mono.fromCompletionStage(evaluate(redis, arguments)))
-			.timeout(this.timeout)
+			.timeout(this.timeout, this.scheduler)
 			.map(this::recovered)
 			.onErrorResume((ex) -> Mono.fromSupplier(() -> fallBack(ex, untilResetNanos, remaining, maxWaitNanos)));
 	}

@@ -12,6 +12,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import org.junit.jupiter.api.AfterEach;
+import reactor.core.scheduler.Schedulers;
 
 import io.httpsentinel.resilience.PacingSchedule;
 import io.httpsentinel.resilience.RateLimiter;
@@ -114,7 +115,8 @@ class RedisPacingScheduleTests {
 
 	private RedisPacingSchedule schedule(RedisTarget redis) {
 		StatefulRedisConnection<String, byte[]> connection = connect(redis);
-		return new RedisPacingSchedule(connection::async, KEY, TIMEOUT, PacingSchedule.local(Clock.systemUTC()));
+		return new RedisPacingSchedule(connection::async, KEY, TIMEOUT, Schedulers.parallel(),
+				PacingSchedule.local(Clock.systemUTC()));
 	}
 
 	private StatefulRedisConnection<String, byte[]> connect(RedisTarget redis) {

@@ -5,12 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import org.junit.jupiter.api.AfterEach;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -19,9 +14,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientFactory;
-import io.httpsentinel.resilience.ClientStateStore;
-import io.httpsentinel.resilience.PacingSchedule;
-import io.httpsentinel.resilience.RateLimitSettings;
+import io.httpsentinel.resilience.RateLimitStore;
 import io.httpsentinel.resilience.ResilienceSupport;
 import io.httpsentinel.testsupport.QuotaUpstream;
 import io.httpsentinel.testsupport.QuotaUpstream.Style;
@@ -32,28 +25,30 @@ import io.httpsentinel.testsupport.TestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two replicas of an adaptive client (each its own client factory and Redis connection)
- * against one real upstream enforcing a quota of 20 requests a second: both read the same
- * remaining quota in the headers, and pacing on one schedule in Redis keeps them together
- * within it.
+ * Two replicas of an adaptive client with {@code rate-limit.store: redis} (each its own
+ * client factory and {@link RedisClientStateStore}) against one real upstream enforcing a
+ * quota of 20 requests a second: both read the same remaining quota in the headers, and
+ * pacing on one schedule in Redis keeps them together within it.
  */
 class SharedPacingIntegrationTests {
 
 	private static final int REQUESTS_PER_REPLICA = 30;
 
-	private final List<RedisClient> redisClients = new ArrayList<>();
+	private final List<RedisClientStateStore> stores = new ArrayList<>();
 
 	private final TestClients clients = new TestClients();
 
 	private QuotaUpstream upstream;
 
 	@AfterEach
-	void stop() {
+	void stop() throws Exception {
 		this.clients.close();
 		if (this.upstream != null) {
 			this.upstream.close();
 		}
-		this.redisClients.forEach((client) -> client.shutdown(Duration.ZERO, Duration.ofSeconds(5)));
+		for (RedisClientStateStore store : this.stores) {
+			store.close();
+		}
 	}
 
 	@RedisTest
@@ -70,33 +65,21 @@ class SharedPacingIntegrationTests {
 	}
 
 	private SentinelClient replica(RedisTarget redis) {
-		StatefulRedisConnection<String, byte[]> connection = connect(redis);
-		ClientStateStore store = new ClientStateStore() {
-
-			@Override
-			public PacingSchedule pacingSchedule(String clientName, RateLimitSettings settings, PacingSchedule local) {
-				return new RedisPacingSchedule(connection::async, RedisPacingSchedule.key("sentinel:", clientName),
-						Duration.ofMillis(100), local);
-			}
-
-		};
+		RedisConnection connection = new RedisConnection(RedisURI.create(redis.uri()), null, "sentinel:");
+		connection.connect(Duration.ofSeconds(5));
+		RedisClientStateStore store = new RedisClientStateStore(connection, Clock.systemUTC(), Schedulers.parallel());
+		this.stores.add(store);
 		ResilienceSupport standalone = ResilienceSupport.standalone(Clock.systemUTC(), Schedulers::parallel, List.of());
 		ResilienceSupport support = new ResilienceSupport(standalone.circuitBreakerFactory(), false,
 				standalone.circuitBreakerProperties(), standalone.clock(), standalone.scheduler(),
 				standalone.deadlines(), List.of(), store);
 		SentinelClientFactory factory = new SentinelClientFactory(WebClient::builder, null, List.of(), support);
 		return this.clients.create(factory, this.upstream.baseUrl(),
-				(settings) -> QuotaUpstream.withoutRetries(settings, true));
+				(settings) -> QuotaUpstream.withoutRetries(settings, true, RateLimitStore.REDIS));
 	}
 
 	private static Flux<Integer> send(SentinelClient client) {
 		return QuotaUpstream.send(client, REQUESTS_PER_REPLICA, 2);
-	}
-
-	private StatefulRedisConnection<String, byte[]> connect(RedisTarget redis) {
-		RedisClient client = RedisClient.create(RedisURI.create(redis.uri()));
-		this.redisClients.add(client);
-		return client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
 	}
 
 }

@@ -17,6 +17,7 @@ import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.resilience.AdaptivePacingSettings;
 import io.httpsentinel.resilience.RateLimitSettings;
+import io.httpsentinel.resilience.RateLimitStore;
 import io.httpsentinel.resilience.RetrySettings;
 
 /**
@@ -78,8 +79,21 @@ public final class QuotaUpstream implements AutoCloseable {
 	 * @return the settings
 	 */
 	public static ClientSettings withoutRetries(ClientSettings settings, boolean adaptive) {
+		return withoutRetries(settings, adaptive, RateLimitStore.LOCAL);
+	}
+
+	/**
+	 * Settings of a client that sees every 429 (no retries), with adaptive pacing on or
+	 * off, its state kept in the given store.
+	 * @param settings the settings to change
+	 * @param adaptive whether the client paces from the headers
+	 * @param store where the client's limit, pacing and pause are kept
+	 * @return the settings
+	 */
+	public static ClientSettings withoutRetries(ClientSettings settings, boolean adaptive, RateLimitStore store) {
 		return settings.withRetry(RetrySettings.INHERIT.withMaxRetries(0))
 			.withRateLimit(RateLimitSettings.builder()
+				.store(store)
 				.adaptive(new AdaptivePacingSettings(adaptive, null, null, null, null))
 				.maxWait(Duration.ofSeconds(5))
 				.build());
