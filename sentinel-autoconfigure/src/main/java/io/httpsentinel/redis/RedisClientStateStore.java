@@ -11,13 +11,14 @@ import reactor.core.scheduler.Scheduler;
 import io.httpsentinel.Internal;
 import io.httpsentinel.resilience.ClientStateStore;
 import io.httpsentinel.resilience.HostPauseView;
+import io.httpsentinel.resilience.PacingSchedule;
 import io.httpsentinel.resilience.RateLimitSettings;
 import io.httpsentinel.resilience.RateLimiter;
 
 /**
- * Keeps the rate limit and the host pause of the clients with
- * {@code rate-limit.store: redis} in Redis, shared by every replica; the other clients
- * keep theirs in this process.
+ * Keeps the rate limit, the adaptive pacing schedule and the host pause of the clients
+ * with {@code rate-limit.store: redis} in Redis, shared by every replica; the other
+ * clients keep theirs in this process.
  */
 @Internal
 public final class RedisClientStateStore implements ClientStateStore, AutoCloseable {
@@ -57,6 +58,16 @@ public final class RedisClientStateStore implements ClientStateStore, AutoClosea
 		RedisRateLimiter limiter = new RedisRateLimiter(clientName, settings, this.redis, this.clock, this.scheduler);
 		this.opened.add(limiter);
 		return limiter;
+	}
+
+	@Override
+	public PacingSchedule pacingSchedule(String clientName, RateLimitSettings settings, PacingSchedule local) {
+		if (!settings.isShared()) {
+			return local;
+		}
+		String key = (settings.redis().key() != null) ? settings.redis().key() : clientName;
+		return new RedisPacingSchedule(this.redis::commands, RedisPacingSchedule.key(this.redis.keyPrefix(), key),
+				settings.redis().timeout(), this.scheduler, local);
 	}
 
 	@Override

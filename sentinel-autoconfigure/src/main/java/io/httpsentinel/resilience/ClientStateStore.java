@@ -30,6 +30,18 @@ public interface ClientStateStore {
 	}
 
 	/**
+	 * The schedule adaptive pacing spreads a client's requests on (only asked for a
+	 * client with {@code rate-limit.adaptive} on).
+	 * @param clientName the client name
+	 * @param settings the client's resolved rate-limit settings
+	 * @param local the in-process schedule
+	 * @return the schedule the client uses
+	 */
+	default PacingSchedule pacingSchedule(String clientName, RateLimitSettings settings, PacingSchedule local) {
+		return local;
+	}
+
+	/**
 	 * The host pause of a client.
 	 * @param clientName the client name
 	 * @param settings the client's resolved rate-limit settings

@@ -115,6 +115,11 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		RateLimitSettings rateLimit = settings.rateLimit();
 		RateLimiter rateLimiter = this.stateStore.rateLimiter(clientName, rateLimit, localRateLimiter(rateLimit, 1));
 		SharedRateLimitView shared = (rateLimiter instanceof SharedRateLimitView view) ? view : null;
+		if (rateLimit.adaptive().isEnabled()) {
+			rateLimiter = AdaptivePacer.decorate(rateLimiter, rateLimit.adaptive(),
+					this.stateStore.pacingSchedule(clientName, rateLimit, PacingSchedule.local(this.clock)),
+					this.clock);
+		}
 		HostPauseView hostPause = this.stateStore.hostPause(clientName, rateLimit, new HostPauseGate(this.clock));
 		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker, rateLimiter, hostPause,
 				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget), shared);

@@ -1,0 +1,287 @@
+package io.httpsentinel.resilience;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Adaptive pacing ({@code rate-limit.adaptive}): a rate limiter that reads the provider's
+ * remaining quota and its reset from every response and, once the remaining quota runs
+ * low, spreads what is left over the time to the reset instead of spending it and meeting
+ * a 429. It decorates the client's configured limiter (or {@link RateLimiter#UNLIMITED}):
+ * a request waits for both, and is refused when either would make it wait too long.
+ * <ul>
+ * <li>No pacing while the requests left are above {@code threshold} x the limit. When the
+ * provider does not send its limit, the largest number of requests left seen so far
+ * stands for it (the first response of a window shows almost the whole quota).</li>
+ * <li>Below that, successive requests go at least (time to the reset / requests left)
+ * apart, on a {@link PacingSchedule} (this process's, or one shared by the replicas
+ * through Redis); with nothing left, none goes before the reset.</li>
+ * <li>Responses lag the requests: each request reserved lowers the count of requests left
+ * until a response tells it again, and a response's count is lowered by the requests
+ * reserved here and not answered yet (at most those reserved since the previous response,
+ * so that requests never answered are forgotten). A response of the same window (its
+ * reset within {@value #SAME_WINDOW_MILLIS} ms of the one known) only ever lowers the
+ * count, so the answer to a request sent before others never undoes them; a response of a
+ * later window replaces it.</li>
+ * <li>Once the reset passed with no newer response, the quota is unknown again: no
+ * pacing.</li>
+ * </ul>
+ * Lock-free: a compare-and-set on the latest quota per response, one atomic increment per
+ * request; nothing allocated for a request that is not paced.
+ */
+final class AdaptivePacer implements RateLimiter {
+
+	/**
+	 * Resets closer than this belong to one window (delay headers jitter by rounding).
+	 */
+	static final long SAME_WINDOW_MILLIS = 1000;
+
+	private static final long SAME_WINDOW_NANOS = SAME_WINDOW_MILLIS * 1_000_000;
+
+	/** Returned by {@link #pacedRemaining} when the request is not paced. */
+	private static final long NOT_PACED = Long.MIN_VALUE;
+
+	private static final Mono<Long> NO_WAIT = Mono.just(0L);
+
+	private final RateLimiter delegate;
+
+	private final PacingSchedule schedule;
+
+	private final RateLimitHeaders headers;
+
+	private final double threshold;
+
+	private final Clock clock;
+
+	private final AtomicReference<@Nullable Quota> quota = new AtomicReference<>();
+
+	/** Requests let through since this pacer was made. */
+	private final AtomicLong sent = new AtomicLong();
+
+	/** Responses heard since this pacer was made. */
+	private final AtomicLong answered = new AtomicLong();
+
+	/** {@link #sent} when the latest response was heard. */
+	private final AtomicLong sentAtLastResponse = new AtomicLong();
+
+	private final Consumer<Long> uncountIfRefused = this::uncountIfRefused;
+
+	/**
+	 * Create a pacer.
+	 * @param delegate the client's configured limiter
+	 * @param schedule where the slots are kept
+	 * @param headers reads the quota from the responses
+	 * @param threshold fraction of the limit at or below which pacing starts
+	 * @param clock the wall clock (resets may be dates)
+	 */
+	AdaptivePacer(RateLimiter delegate, PacingSchedule schedule, RateLimitHeaders headers, double threshold,
+			Clock clock) {
+		this.delegate = delegate;
+		this.schedule = schedule;
+		this.headers = headers;
+		this.threshold = threshold;
+		this.clock = clock;
+	}
+
+	/**
+	 * Pace a client's limiter by its settings.
+	 * @param limiter the client's configured limiter
+	 * @param settings the client's resolved pacing settings
+	 * @param schedule where the slots are kept
+	 * @param clock the wall clock
+	 * @return the pacer
+	 */
+	static AdaptivePacer decorate(RateLimiter limiter, AdaptivePacingSettings settings, PacingSchedule schedule,
+			Clock clock) {
+		Double threshold = settings.orElse(AdaptivePacingSettings.DEFAULTS).threshold();
+		return new AdaptivePacer(limiter, schedule, RateLimitHeaders.of(settings),
+				(threshold != null) ? threshold : 0.5, clock);
+	}
+
+	@Override
+	public long reserve(long maxWaitNanos) {
+		// Count the request first: concurrent reservations each see one fewer left.
+		long sentBefore = this.sent.getAndIncrement();
+		Quota current = this.quota.get();
+		long remaining = pacedRemaining(current, sentBefore);
+		long paced = 0;
+		if (remaining != NOT_PACED) {
+			long untilReset = untilReset(current);
+			if (untilReset > 0) {
+				paced = this.schedule.reserve(untilReset, remaining, maxWaitNanos);
+			}
+		}
+		long wait = (paced != REFUSED) ? max(paced, this.delegate.reserve(maxWaitNanos)) : REFUSED;
+		uncountIfRefused(wait);
+		return wait;
+	}
+
+	@Override
+	public boolean isAsync() {
+		return this.delegate.isAsync() || this.schedule.isAsync();
+	}
+
+	@Override
+	public Mono<Long> reserveAsync(long maxWaitNanos) {
+		long sentBefore = this.sent.getAndIncrement();
+		Quota current = this.quota.get();
+		long remaining = pacedRemaining(current, sentBefore);
+		long untilReset = (remaining != NOT_PACED) ? untilReset(current) : 0;
+		if (untilReset <= 0) {
+			return reserveDelegate(0, maxWaitNanos);
+		}
+		if (!this.schedule.isAsync()) {
+			long paced = this.schedule.reserve(untilReset, remaining, maxWaitNanos);
+			return (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : refused();
+		}
+		return this.schedule.reserveAsync(untilReset, remaining, maxWaitNanos)
+			.flatMap((paced) -> (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : refused());
+	}
+
+	/**
+	 * Reserve from the configured limiter once pacing granted its slot.
+	 */
+	private Mono<Long> reserveDelegate(long paced, long maxWaitNanos) {
+		if (this.delegate.isAsync()) {
+			Mono<Long> wait = this.delegate.reserveAsync(maxWaitNanos)
+				.doOnNext(this.uncountIfRefused)
+				.doOnError((ex) -> this.sent.decrementAndGet());
+			return (paced == 0) ? wait : wait.map((delegated) -> max(paced, delegated));
+		}
+		long wait = max(paced, this.delegate.reserve(maxWaitNanos));
+		uncountIfRefused(wait);
+		return (wait == 0) ? NO_WAIT : Mono.just(wait);
+	}
+
+	private Mono<Long> refused() {
+		this.sent.decrementAndGet();
+		return Mono.just(REFUSED);
+	}
+
+	private void uncountIfRefused(long wait) {
+		if (wait == REFUSED) {
+			this.sent.decrementAndGet();
+		}
+	}
+
+	private static long max(long paced, long wait) {
+		return (wait == REFUSED) ? REFUSED : Math.max(paced, wait);
+	}
+
+	/**
+	 * The requests left when they are few enough to pace by; reads no clock.
+	 * @param current the latest quota
+	 * @param sentBefore requests this pacer let through before this one
+	 * @return the requests left, this one included (0 or less: none), or
+	 * {@link #NOT_PACED}
+	 */
+	private static long pacedRemaining(@Nullable Quota current, long sentBefore) {
+		if (current == null) {
+			return NOT_PACED;
+		}
+		long remaining = current.remaining - Math.max(0, sentBefore - current.sentBefore);
+		return (remaining <= current.pacingBound) ? remaining : NOT_PACED;
+	}
+
+	/**
+	 * Time left until the quota is back; 0 or less once it is (or the headers are stale):
+	 * then there is nothing known to pace by.
+	 */
+	private long untilReset(Quota current) {
+		return current.resetNanos - nowNanos();
+	}
+
+	@Override
+	public void onResponse(int status, HttpHeaders headers) {
+		this.delegate.onResponse(status, headers);
+		long pending = pending();
+		long now = nowNanos();
+		RateLimitQuota stated = this.headers.read(headers, now);
+		if (stated == null || stated.resetNanos() <= now) {
+			// Nothing stated, or only about a window already over (a late response).
+			return;
+		}
+		while (true) {
+			Quota current = this.quota.get();
+			Quota next = next(current, stated, pending, now);
+			if (this.quota.compareAndSet(current, next)) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Requests counted here that the provider had not seen when it answered: reserved and
+	 * not answered yet (waiting for their slot, or on their way). Bounded by those
+	 * reserved since the previous response, so that requests that never get a response
+	 * (connection errors, cancellations) are forgotten.
+	 */
+	private long pending() {
+		long sent = this.sent.get();
+		long answered = this.answered.incrementAndGet();
+		long sentBefore = this.sentAtLastResponse.getAndSet(sent);
+		return Math.max(0, Math.min(sent - answered, sent - sentBefore));
+	}
+
+	private Quota next(@Nullable Quota current, RateLimitQuota stated, long pending, long now) {
+		long sent = this.sent.get();
+		long remaining = stated.remaining() - pending;
+		long largest = stated.remaining();
+		if (current == null) {
+			return new Quota(remaining, sent, stated.resetNanos(), largest, bound(stated, largest));
+		}
+		largest = Math.max(largest, current.largestRemaining);
+		boolean sameWindow = current.resetNanos > now && stated.resetNanos() <= current.resetNanos + SAME_WINDOW_NANOS;
+		if (!sameWindow) {
+			return new Quota(remaining, sent, stated.resetNanos(), largest, bound(stated, largest));
+		}
+		// Same window: what is left only goes down. Keep the known reset, so that a
+		// provider whose reset slides (OpenAI's "time until full") is read anew within
+		// a window's tolerance.
+		long estimate = current.remaining - (sent - current.sentBefore);
+		return new Quota(Math.min(estimate, remaining), sent, current.resetNanos, largest, bound(stated, largest));
+	}
+
+	private long bound(RateLimitQuota stated, long largestRemaining) {
+		long limit = stated.limitKnown() ? stated.limit() : largestRemaining;
+		return (long) Math.floor(this.threshold * limit);
+	}
+
+	@Override
+	public long estimateWaitNanos() {
+		Quota current = this.quota.get();
+		long remaining = pacedRemaining(current, this.sent.get());
+		long paced = (remaining != NOT_PACED && remaining <= 0) ? Math.max(0, untilReset(current)) : 0;
+		return Math.max(paced, this.delegate.estimateWaitNanos());
+	}
+
+	@Override
+	public long availablePermits() {
+		return this.delegate.availablePermits();
+	}
+
+	private long nowNanos() {
+		return RateLimitValues.epochNanos(this.clock.instant());
+	}
+
+	/**
+	 * The quota as the latest response stated it.
+	 *
+	 * @param remaining requests left when stated
+	 * @param sentBefore requests sent by this pacer until then; those sent since count
+	 * against {@code remaining}
+	 * @param resetNanos when the quota is back, in nanoseconds since the Unix epoch
+	 * @param largestRemaining most requests left ever stated (the limit when not given)
+	 * @param pacingBound requests left at or below which pacing starts
+	 */
+	private record Quota(long remaining, long sentBefore, long resetNanos, long largestRemaining, long pacingBound) {
+	}
+
+}
