@@ -35,8 +35,12 @@ class SharedHostPauseTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	/** The bound of the issue, and slack for a shared 2-core machine. */
-	private static final Duration PROPAGATION = Duration.ofMillis(200);
+	/**
+	 * End to end: the 429's exchange, then the pause reaching the other replica. The
+	 * issue's bound (~100 ms) for the pause alone is asserted in RedisHostPauseTests; this
+	 * one leaves room for the exchange on a busy 2-core machine.
+	 */
+	private static final Duration PROPAGATION = Duration.ofSeconds(1);
 
 	private final ApplicationContextRunner replica = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SentinelRedisAutoConfiguration.class, SentinelAutoConfiguration.class,
@@ -74,6 +78,8 @@ class SharedHostPauseTests {
 				"sentinel.redis.key-prefix=test-" + System.nanoTime() + ":");
 		replicas.run((first) -> replicas.run((second) -> {
 			assertThat(call(client(second), "/hit")).isEqualTo("ok");
+			// Open the first replica's connection, so that the 429 below is one quick exchange.
+			assertThat(call(client(first), "/hit")).isEqualTo("ok");
 			long start = System.nanoTime();
 			assertThatExceptionOfType(WebClientResponseException.class).isThrownBy(() -> call(client(first), "/busy"))
 				.satisfies((ex) -> assertThat(ex.getStatusCode().value()).isEqualTo(429));
@@ -85,7 +91,7 @@ class SharedHostPauseTests {
 			// Redis keeps epoch milliseconds.
 			assertThat(client(second).hostPause().pausedUntil()).hasValue(until.truncatedTo(ChronoUnit.MILLIS));
 			assertThatExceptionOfType(HostPausedException.class).isThrownBy(() -> call(client(second), "/hit"));
-			assertThat(this.served).hasValue(1);
+			assertThat(this.served).hasValue(2);
 			client(second).hostPause().resume();
 			await().atMost(TIMEOUT).until(() -> client(first).hostPause().pausedUntil().isEmpty());
 			assertThat(call(client(first), "/hit")).isEqualTo("ok");
