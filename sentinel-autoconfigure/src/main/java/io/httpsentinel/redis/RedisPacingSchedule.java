@@ -48,7 +48,8 @@ final class RedisPacingSchedule implements PacingSchedule {
 			local wait = slot - now
 			if wait > tonumber(ARGV[3]) then return -1 end
 			local after = slot
-			if remaining > 0 and slot < reset then after = slot + math.floor((reset - slot) / remaining) end
+			if remaining <= 0 then after = slot + tonumber(ARGV[1])
+			elseif slot < reset then after = slot + math.floor((reset - slot) / remaining) end
 			redis.call('SET', KEYS[1], string.format('%d', after), 'PX', math.floor((after - now) / 1000) + 1000)
 			return math.floor(wait)
 			""";

@@ -18,6 +18,18 @@ final class LocalPacingSchedule implements PacingSchedule {
 		this.clock = clock;
 	}
 
+	/**
+	 * The slot after this one: what is left spread evenly up to the reset; with nothing
+	 * left, one request per time-to-reset (the first at the reset), so that the requests
+	 * held back for the reset do not all leave together when it comes.
+	 */
+	static long next(long slot, long reset, long untilReset, long remaining) {
+		if (remaining <= 0) {
+			return slot + untilReset;
+		}
+		return (slot < reset) ? slot + (reset - slot) / remaining : slot;
+	}
+
 	@Override
 	public long reserve(long untilResetNanos, long remaining, long maxWaitNanos) {
 		long now = RateLimitValues.epochNanos(this.clock.instant());
@@ -29,7 +41,7 @@ final class LocalPacingSchedule implements PacingSchedule {
 			if (wait > maxWaitNanos) {
 				return RateLimiter.REFUSED;
 			}
-			long after = (remaining > 0 && slot < reset) ? slot + (reset - slot) / remaining : slot;
+			long after = next(slot, reset, untilResetNanos, remaining);
 			if (this.nextSlot.compareAndSet(next, after)) {
 				return wait;
 			}

@@ -37,8 +37,8 @@ class SharedHostPauseTests {
 
 	/**
 	 * End to end: the 429's exchange, then the pause reaching the other replica. The
-	 * issue's bound (~100 ms) for the pause alone is asserted in RedisHostPauseTests; this
-	 * one leaves room for the exchange on a busy 2-core machine.
+	 * issue's bound (~100 ms) for the pause alone is asserted in RedisHostPauseTests;
+	 * this one leaves room for the exchange on a busy 2-core machine.
 	 */
 	private static final Duration PROPAGATION = Duration.ofSeconds(1);
 
@@ -78,7 +78,8 @@ class SharedHostPauseTests {
 				"sentinel.redis.key-prefix=test-" + System.nanoTime() + ":");
 		replicas.run((first) -> replicas.run((second) -> {
 			assertThat(call(client(second), "/hit")).isEqualTo("ok");
-			// Open the first replica's connection, so that the 429 below is one quick exchange.
+			// Open the first replica's connection, so that the 429 below is one quick
+			// exchange.
 			assertThat(call(client(first), "/hit")).isEqualTo("ok");
 			long start = System.nanoTime();
 			assertThatExceptionOfType(WebClientResponseException.class).isThrownBy(() -> call(client(first), "/busy"))
