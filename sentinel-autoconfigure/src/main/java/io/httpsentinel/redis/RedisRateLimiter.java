@@ -107,6 +107,9 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 
 	private volatile long availablePermits = -1;
 
+	/** The wait the last refused request would have had, for its exception. */
+	private volatile long refusedWaitNanos;
+
 	RedisRateLimiter(String clientName, RateLimitSettings settings, RedisConnection redis, Clock clock,
 			Scheduler scheduler) {
 		this.clientName = clientName;
@@ -166,13 +169,23 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 
 	private CompletableFuture<Long> reserveInRedis(long maxWaitNanos) {
 		try {
+			CompletableFuture<Long> wait;
 			if (maxWaitNanos <= 0) {
 				// Bucket4j rejects a zero wait instead of treating it as "do not wait".
-				return this.bucket.tryConsume(1).thenApply((consumed) -> consumed ? 0L : REFUSED);
+				wait = this.bucket.tryConsume(1).thenApply((consumed) -> consumed ? 0L : REFUSED);
 			}
-			WaitCapture capture = new WaitCapture();
-			this.bucket.asScheduler().tryConsume(1, maxWaitNanos, capture).whenComplete(capture::completed);
-			return capture.wait;
+			else {
+				WaitCapture capture = new WaitCapture();
+				this.bucket.asScheduler().tryConsume(1, maxWaitNanos, capture).whenComplete(capture::completed);
+				wait = capture.wait;
+			}
+			// A refusal tells the caller how long the wait would have been: one more
+			// round trip, on refusals only.
+			return wait.thenCompose((nanos) -> (nanos != REFUSED) ? CompletableFuture.completedFuture(nanos)
+					: this.bucket.estimateAbilityToConsume(1).thenApply((estimate) -> {
+						this.refusedWaitNanos = estimate.getNanosToWaitForRefill();
+						return REFUSED;
+					}));
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -265,7 +278,7 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 
 	@Override
 	public long estimateWaitNanos() {
-		return (this.fallingBackSince.get() != 0) ? this.localShare.estimateWaitNanos() : 0;
+		return (this.fallingBackSince.get() != 0) ? this.localShare.estimateWaitNanos() : this.refusedWaitNanos;
 	}
 
 	@Override
