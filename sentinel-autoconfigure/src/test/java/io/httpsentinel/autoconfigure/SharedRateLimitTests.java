@@ -91,6 +91,17 @@ class SharedRateLimitTests {
 			}
 			assertThat(client(first).sharedRateLimit())
 				.hasValueSatisfying((shared) -> assertThat(shared.fallingBackSince()).as("Redis answered").isEmpty());
+			// The refusal says how long the shared bucket would have made it wait.
+			Throwable refused = client(first).webClient()
+				.get()
+				.uri("/hit")
+				.retrieve()
+				.toBodilessEntity()
+				.map((entity) -> (Throwable) null)
+				.onErrorResume(Mono::just)
+				.block(TIMEOUT);
+			assertThat(refused).isInstanceOfSatisfying(RateLimitExceededException.class,
+					(ex) -> assertThat(ex.wouldWait()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(6)));
 		}));
 		// 10 per minute with a burst of 10: at most one more token refills while the test
 		// runs.
