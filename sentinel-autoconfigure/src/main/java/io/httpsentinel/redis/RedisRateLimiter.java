@@ -158,6 +158,7 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 		return Mono.fromFuture(() -> reserveInRedis(maxWaitNanos), true)
 			.timeout(this.timeout, this.scheduler)
 			.doOnNext((wait) -> this.lateAnswersInARow.set(0))
+			.flatMap((wait) -> (wait != REFUSED) ? Mono.just(wait) : refused())
 			.onErrorResume((error) -> {
 				if (!(error instanceof TimeoutException)
 						|| this.lateAnswersInARow.incrementAndGet() >= LATE_ANSWERS_TO_FALL_BACK) {
@@ -165,6 +166,19 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 				}
 				return Mono.fromSupplier(() -> decideWithoutRedis(maxWaitNanos));
 			});
+	}
+
+	/**
+	 * Redis refused the token: ask it how long the wait would have been, for the caller's
+	 * exception (one more round trip, on refusals only, bounded by the same timeout). The
+	 * refusal stands whatever that answer.
+	 */
+	private Mono<Long> refused() {
+		return Mono.fromFuture(() -> this.bucket.estimateAbilityToConsume(1), true)
+			.timeout(this.timeout, this.scheduler)
+			.doOnNext((estimate) -> this.refusedWaitNanos = estimate.getNanosToWaitForRefill())
+			.onErrorResume((error) -> Mono.empty())
+			.thenReturn(REFUSED);
 	}
 
 	private CompletableFuture<Long> reserveInRedis(long maxWaitNanos) {
@@ -179,13 +193,7 @@ final class RedisRateLimiter implements RateLimiter, SharedRateLimitView, AutoCl
 				this.bucket.asScheduler().tryConsume(1, maxWaitNanos, capture).whenComplete(capture::completed);
 				wait = capture.wait;
 			}
-			// A refusal tells the caller how long the wait would have been: one more
-			// round trip, on refusals only.
-			return wait.thenCompose((nanos) -> (nanos != REFUSED) ? CompletableFuture.completedFuture(nanos)
-					: this.bucket.estimateAbilityToConsume(1).thenApply((estimate) -> {
-						this.refusedWaitNanos = estimate.getNanosToWaitForRefill();
-						return REFUSED;
-					}));
+			return wait;
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
