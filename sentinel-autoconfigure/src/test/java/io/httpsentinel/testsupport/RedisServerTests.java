@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,8 +91,10 @@ class RedisServerTests {
 
 	private StatefulRedisConnection<String, String> connect(RedisTarget redis) {
 		if (this.client == null) {
-			this.client = RedisClient.create(redis.uri().toString());
-			this.client.setDefaultTimeout(TIMEOUT);
+			// The URI's timeout: RedisClient.setDefaultTimeout is gone in Lettuce 7 (Boot
+			// 4.1).
+			this.client = RedisClient
+				.create(RedisURI.builder(RedisURI.create(redis.uri().toString())).withTimeout(TIMEOUT).build());
 		}
 		return this.client.connect();
 	}
