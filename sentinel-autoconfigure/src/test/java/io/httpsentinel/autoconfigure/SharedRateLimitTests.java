@@ -92,14 +92,7 @@ class SharedRateLimitTests {
 			assertThat(client(first).sharedRateLimit())
 				.hasValueSatisfying((shared) -> assertThat(shared.fallingBackSince()).as("Redis answered").isEmpty());
 			// The refusal says how long the shared bucket would have made it wait.
-			Throwable refused = client(first).webClient()
-				.get()
-				.uri("/hit")
-				.retrieve()
-				.toBodilessEntity()
-				.map((entity) -> (Throwable) null)
-				.onErrorResume(Mono::just)
-				.block(TIMEOUT);
+			Throwable refused = errorOf(client(first));
 			assertThat(refused).isInstanceOfSatisfying(RateLimitExceededException.class,
 					(ex) -> assertThat(ex.wouldWait()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(6)));
 		}));
@@ -214,14 +207,7 @@ class SharedRateLimitTests {
 			.run((context) -> {
 				SentinelClient client = client(context);
 				redis.kill();
-				Throwable error = client.webClient()
-					.get()
-					.uri("/hit")
-					.retrieve()
-					.toBodilessEntity()
-					.map((entity) -> (Throwable) null)
-					.onErrorResume(Mono::just)
-					.block(TIMEOUT);
+				Throwable error = errorOf(client);
 				assertThat(error).isInstanceOf(SharedRateLimitUnavailableException.class)
 					.hasMessageContaining("'api'")
 					.hasMessageContaining(redis.host() + ":" + redis.port());
@@ -263,6 +249,17 @@ class SharedRateLimitTests {
 			.toBodilessEntity()
 			.map((entity) -> Outcome.SENT)
 			.onErrorResume(RateLimitExceededException.class, (ex) -> Mono.just(Outcome.LIMITED))
+			.block(TIMEOUT);
+	}
+
+	private static Throwable errorOf(SentinelClient client) {
+		return client.webClient()
+			.get()
+			.uri("/hit")
+			.retrieve()
+			.toBodilessEntity()
+			.map((entity) -> (Throwable) null)
+			.onErrorResume(Mono::just)
 			.block(TIMEOUT);
 	}
 
