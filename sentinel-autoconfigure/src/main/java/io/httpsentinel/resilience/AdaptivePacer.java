@@ -33,8 +33,9 @@ import org.springframework.http.HttpHeaders;
  * <li>Once the reset passed with no newer response, the quota is unknown again: no
  * pacing.</li>
  * </ul>
- * Lock-free: a compare-and-set on the latest quota per response, one atomic increment per
- * request; nothing allocated for a request that is not paced.
+ * A compare-and-set on the latest quota per response, one atomic increment per request
+ * that is not paced (nothing allocated for it); a paced request takes its count and its
+ * slot on this process's schedule under one lock, held for a few arithmetic steps.
  */
 final class AdaptivePacer implements RateLimiter {
 
@@ -70,6 +71,9 @@ final class AdaptivePacer implements RateLimiter {
 
 	/** {@link #sent} when the latest response was heard. */
 	private final AtomicLong sentAtLastResponse = new AtomicLong();
+
+	/** Held to count a paced request and take its slot on a local schedule together. */
+	private final Object pacing = new Object();
 
 	private final Consumer<Long> uncountIfRefused = this::uncountIfRefused;
 
@@ -107,20 +111,45 @@ final class AdaptivePacer implements RateLimiter {
 
 	@Override
 	public long reserve(long maxWaitNanos) {
+		long paced = pace(maxWaitNanos);
+		if (paced == REFUSED) {
+			return REFUSED;
+		}
+		long wait = max(paced, this.delegate.reserve(maxWaitNanos));
+		uncountIfRefused(wait);
+		return wait;
+	}
+
+	/**
+	 * Count the request and take its slot on this process's schedule.
+	 * @return the wait for the slot (0 when not paced), or {@link #REFUSED} (then the
+	 * request is no longer counted)
+	 */
+	private long pace(long maxWaitNanos) {
+		Quota current = this.quota.get();
+		if (current != null && pacedRemaining(current, this.sent.get()) != NOT_PACED) {
+			// Paced: count and slot under one lock, so that the slots go in the order of
+			// the counts. Taken apart, a request counted earlier may take a later slot
+			// than one counted after it, and the spread loses a slot before the reset.
+			synchronized (this.pacing) {
+				return countAndTakeSlot(maxWaitNanos);
+			}
+		}
+		return countAndTakeSlot(maxWaitNanos);
+	}
+
+	private long countAndTakeSlot(long maxWaitNanos) {
 		// Count the request first: concurrent reservations each see one fewer left.
 		long sentBefore = this.sent.getAndIncrement();
 		Quota current = this.quota.get();
 		long remaining = pacedRemaining(current, sentBefore);
-		long paced = 0;
-		if (remaining != NOT_PACED) {
-			long untilReset = untilReset(current);
-			if (untilReset > 0) {
-				paced = this.schedule.reserve(untilReset, remaining, maxWaitNanos);
-			}
+		long untilReset = (remaining != NOT_PACED) ? untilReset(current) : 0;
+		if (untilReset <= 0) {
+			return 0;
 		}
-		long wait = (paced != REFUSED) ? max(paced, this.delegate.reserve(maxWaitNanos)) : REFUSED;
-		uncountIfRefused(wait);
-		return wait;
+		long paced = this.schedule.reserve(untilReset, remaining, maxWaitNanos);
+		uncountIfRefused(paced);
+		return paced;
 	}
 
 	@Override
@@ -130,16 +159,16 @@ final class AdaptivePacer implements RateLimiter {
 
 	@Override
 	public Mono<Long> reserveAsync(long maxWaitNanos) {
+		if (!this.schedule.isAsync()) {
+			long paced = pace(maxWaitNanos);
+			return (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : Mono.just(REFUSED);
+		}
 		long sentBefore = this.sent.getAndIncrement();
 		Quota current = this.quota.get();
 		long remaining = pacedRemaining(current, sentBefore);
 		long untilReset = (remaining != NOT_PACED) ? untilReset(current) : 0;
 		if (untilReset <= 0) {
 			return reserveDelegate(0, maxWaitNanos);
-		}
-		if (!this.schedule.isAsync()) {
-			long paced = this.schedule.reserve(untilReset, remaining, maxWaitNanos);
-			return (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : refused();
 		}
 		return this.schedule.reserveAsync(untilReset, remaining, maxWaitNanos)
 			.flatMap((paced) -> (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : refused());
