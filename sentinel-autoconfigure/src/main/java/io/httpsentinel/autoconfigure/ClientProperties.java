@@ -1,7 +1,9 @@
 package io.httpsentinel.autoconfigure;
 
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,6 +13,7 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.client.ExchangeLogLevel;
+import io.httpsentinel.resilience.PauseScope;
 
 /**
  * Settings of one client, or of every client under {@code sentinel.defaults}. Every
@@ -20,10 +23,29 @@ import io.httpsentinel.client.ExchangeLogLevel;
 public class ClientProperties {
 
 	/**
-	 * Base URL of the upstream host, e.g. 'https://api.anthropic.com'. Relative request
-	 * URIs resolve against it. Required for every client.
+	 * Base URL of the upstream host, e.g. 'https://api.anthropic.com', or 'lb://service'
+	 * for the instances of a service that Spring Cloud LoadBalancer resolves. Relative
+	 * request URIs resolve against it. Required for every client without 'endpoints'.
 	 */
 	private @Nullable String baseUrl;
+
+	/**
+	 * Several backends behind the client instead of one base URL: each attempt goes to
+	 * one of them (weighted round robin, skipping ejected ones), and a retry to another.
+	 * Relative request URIs resolve against the first.
+	 */
+	private @Nullable List<EndpointProperties> endpoints;
+
+	@NestedConfigurationProperty
+	private final OutlierDetectionProperties outlierDetection = new OutlierDetectionProperties();
+
+	/**
+	 * What a Retry-After longer than 'retry.max-retry-after' pauses when the client has
+	 * several backends: 'backend' (the one that sent it; right for replicas of one's own
+	 * servers) or 'client' (all of them; right for one provider behind several
+	 * addresses).
+	 */
+	private @Nullable PauseScope pauseScope;
 
 	/**
 	 * Headers sent with every request, e.g. an API key. Merged per header name with those
@@ -97,6 +119,26 @@ public class ClientProperties {
 
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
+	}
+
+	public @Nullable List<EndpointProperties> getEndpoints() {
+		return this.endpoints;
+	}
+
+	public void setEndpoints(@Nullable List<EndpointProperties> endpoints) {
+		this.endpoints = endpoints;
+	}
+
+	public OutlierDetectionProperties getOutlierDetection() {
+		return this.outlierDetection;
+	}
+
+	public @Nullable PauseScope getPauseScope() {
+		return this.pauseScope;
+	}
+
+	public void setPauseScope(@Nullable PauseScope pauseScope) {
+		this.pauseScope = pauseScope;
 	}
 
 	public void setBaseUrl(@Nullable String baseUrl) {

@@ -1,6 +1,9 @@
 package io.httpsentinel.autoconfigure;
 
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -20,7 +23,10 @@ import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.client.pool.TimeoutSettings;
 import io.httpsentinel.resilience.AdaptivePacingSettings;
+import io.httpsentinel.resilience.BackendEndpoint;
+import io.httpsentinel.resilience.BackendSettings;
 import io.httpsentinel.resilience.CircuitBreakerSettings;
+import io.httpsentinel.resilience.OutlierDetectionSettings;
 import io.httpsentinel.resilience.RateLimitSettings;
 import io.httpsentinel.resilience.RetrySettings;
 import io.httpsentinel.resilience.SharedRateLimitSettings;
@@ -67,8 +73,42 @@ final class ClientSettingsMapper {
 				.redaction(new RedactionSettings(properties.getRedactHeaders(), properties.getRedactQueryParameters()))
 				.health(new HealthSettings(properties.getHealth().getFailOnOpenCircuit()))
 				.sse(sse(properties.getSse()))
+				.backends(backends(properties))
 				.build();
 		});
+	}
+
+	private static BackendSettings backends(ClientProperties properties) {
+		List<BackendEndpoint> endpoints = null;
+		if (properties.getEndpoints() != null) {
+			endpoints = new ArrayList<>();
+			for (int i = 0; i < properties.getEndpoints().size(); i++) {
+				endpoints.add(endpoint(properties.getEndpoints().get(i), i));
+			}
+		}
+		OutlierDetectionProperties outlier = properties.getOutlierDetection();
+		return new BackendSettings(endpoints,
+				new OutlierDetectionSettings(outlier.getEnabled(), outlier.getConsecutive5xx(),
+						outlier.getConsecutiveGatewayFailures(), outlier.getBaseEjectionTime(),
+						outlier.getMaxEjectionTime(), outlier.getMaxEjectionPercent()),
+				properties.getPauseScope());
+	}
+
+	private static BackendEndpoint endpoint(EndpointProperties properties, int index) {
+		String key = "endpoints[" + index + "]";
+		String url = properties.getUrl();
+		if (url == null || url.isBlank()) {
+			throw new InvalidSettingException(key + ".url", url, "must be set");
+		}
+		try {
+			URI parsed = ClientSettings.parseBaseUrl(url);
+			int weight = (properties.getWeight() != null) ? properties.getWeight() : 1;
+			return new BackendEndpoint(parsed, weight);
+		}
+		catch (InvalidSettingException ex) {
+			String suffix = ex.key().endsWith("weight") ? ".weight" : ".url";
+			throw new InvalidSettingException(key + suffix, ex.value(), ex.reason());
+		}
 	}
 
 	private static TimeoutSettings timeouts(TimeoutProperties properties) {

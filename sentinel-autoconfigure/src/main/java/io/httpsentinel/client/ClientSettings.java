@@ -16,6 +16,7 @@ import io.httpsentinel.SettingChecks;
 import io.httpsentinel.client.pool.PoolSettings;
 import io.httpsentinel.client.pool.SslSettings;
 import io.httpsentinel.client.pool.TimeoutSettings;
+import io.httpsentinel.resilience.BackendSettings;
 import io.httpsentinel.resilience.CircuitBreakerSettings;
 import io.httpsentinel.resilience.RateLimitSettings;
 import io.httpsentinel.resilience.ResponseTooLargeException;
@@ -29,7 +30,8 @@ import io.httpsentinel.sse.SseSettings;
  * value set explicitly always wins, even when it equals the inherited one.
  *
  * @param baseUrl base URL of the host (scheme {@code http} or {@code https}, host, and an
- * optional base path); relative request URIs are resolved against it
+ * optional base path), or {@code lb://service} for the instances of a service that Spring
+ * Cloud LoadBalancer resolves; relative request URIs are resolved against it
  * @param defaultHeaders headers sent with every request; inherited per header name
  * (case-insensitive), a client's value replacing the inherited one
  * @param http2 whether to offer HTTP/2 ({@code h2} over TLS, {@code h2c} over plain TCP)
@@ -47,11 +49,13 @@ import io.httpsentinel.sse.SseSettings;
  * @param redaction names whose values are never shown, beyond the built-in ones
  * @param health how the client reports in the health endpoint
  * @param sse SSE streams read with {@link SentinelClient#sse}
+ * @param backends several backends behind the client, and their outlier ejection
  */
 public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String> defaultHeaders,
 		@Nullable Boolean http2, @Nullable DataSize maxResponseSize, TimeoutSettings timeouts, PoolSettings pool,
 		SslSettings ssl, RetrySettings retry, CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit,
-		LogSettings log, RedactionSettings redaction, HealthSettings health, SseSettings sse) {
+		LogSettings log, RedactionSettings redaction, HealthSettings health, SseSettings sse,
+		BackendSettings backends) {
 
 	/**
 	 * Settings that inherit everything.
@@ -59,7 +63,7 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 	public static final ClientSettings INHERIT = new ClientSettings(null, null, null, null, TimeoutSettings.INHERIT,
 			PoolSettings.INHERIT, SslSettings.INHERIT, RetrySettings.INHERIT, CircuitBreakerSettings.INHERIT,
 			RateLimitSettings.INHERIT, LogSettings.INHERIT, RedactionSettings.INHERIT, HealthSettings.INHERIT,
-			SseSettings.INHERIT);
+			SseSettings.INHERIT, BackendSettings.INHERIT);
 
 	/**
 	 * Built-in defaults: no base URL, no default headers, HTTP/1.1 only, 10MB response
@@ -79,6 +83,7 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 		.redaction(RedactionSettings.DEFAULTS)
 		.health(HealthSettings.DEFAULTS)
 		.sse(SseSettings.DEFAULTS)
+		.backends(BackendSettings.DEFAULTS)
 		.build();
 
 	public ClientSettings {
@@ -119,8 +124,13 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 
 	private static void checkBaseUrl(URI uri) {
 		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
-		if (!"http".equals(scheme) && !"https".equals(scheme)) {
-			throw new InvalidSettingException("base-url", uri, "must be an absolute http:// or https:// URL");
+		if (!"http".equals(scheme) && !"https".equals(scheme) && !BackendSettings.isServiceUrl(uri)) {
+			throw new InvalidSettingException("base-url", uri,
+					"must be an absolute http:// or https:// URL, or lb://service for a service's instances");
+		}
+		if (BackendSettings.isServiceUrl(uri) && uri.getPort() != -1) {
+			throw new InvalidSettingException("base-url", uri,
+					"names a service: lb://service takes no port (each instance has its own)");
 		}
 		if (uri.getHost() == null || uri.getHost().isEmpty()) {
 			throw new InvalidSettingException("base-url", uri, "must name a host");
@@ -160,7 +170,7 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 				this.pool.orElse(other.pool), this.ssl.orElse(other.ssl), this.retry.orElse(other.retry),
 				this.circuitBreaker.orElse(other.circuitBreaker), this.rateLimit.orElse(other.rateLimit),
 				this.log.orElse(other.log), this.redaction.orElse(other.redaction), this.health.orElse(other.health),
-				this.sse.orElse(other.sse));
+				this.sse.orElse(other.sse), this.backends.orElse(other.backends));
 	}
 
 	private static @Nullable Map<String, String> mergeHeaders(@Nullable Map<String, String> own,
@@ -186,6 +196,24 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 		this.circuitBreaker.checkConsistent(this.timeouts.responseHeaders());
 		this.rateLimit.checkConsistent();
 		this.sse.checkConsistent();
+		this.backends.outlierDetection().checkConsistent();
+		if (this.backends.hasEndpoints() && this.baseUrl != null) {
+			throw new InvalidSettingException("endpoints", this.backends.endpoints(),
+					"cannot be set together with base-url (" + this.baseUrl
+							+ "): set base-url for one host or a service (lb://), endpoints for several hosts");
+		}
+	}
+
+	/**
+	 * The URL relative request URIs resolve against: the base URL, or the first of the
+	 * fixed backends (a request under it goes to whichever backend is chosen).
+	 * @return the URL, or {@code null} when neither is set
+	 */
+	public @Nullable URI logicalBaseUrl() {
+		if (this.baseUrl != null) {
+			return this.baseUrl;
+		}
+		return this.backends.hasEndpoints() ? this.backends.endpoints().get(0).url() : null;
 	}
 
 	public ClientSettings withBaseUrl(@Nullable URI baseUrl) {
@@ -244,6 +272,10 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 		return toBuilder().sse(sse).build();
 	}
 
+	public ClientSettings withBackends(BackendSettings backends) {
+		return toBuilder().backends(backends).build();
+	}
+
 	/**
 	 * Start building settings by name, from settings that inherit everything.
 	 * @return a builder
@@ -290,6 +322,8 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 
 		private SseSettings sse;
 
+		private BackendSettings backends;
+
 		private Builder(ClientSettings from) {
 			this.baseUrl = from.baseUrl;
 			this.defaultHeaders = from.defaultHeaders;
@@ -305,6 +339,7 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 			this.redaction = from.redaction;
 			this.health = from.health;
 			this.sse = from.sse;
+			this.backends = from.backends;
 		}
 
 		public Builder baseUrl(@Nullable URI baseUrl) {
@@ -377,10 +412,15 @@ public record ClientSettings(@Nullable URI baseUrl, @Nullable Map<String, String
 			return this;
 		}
 
+		public Builder backends(BackendSettings backends) {
+			this.backends = backends;
+			return this;
+		}
+
 		public ClientSettings build() {
 			return new ClientSettings(this.baseUrl, this.defaultHeaders, this.http2, this.maxResponseSize,
 					this.timeouts, this.pool, this.ssl, this.retry, this.circuitBreaker, this.rateLimit, this.log,
-					this.redaction, this.health, this.sse);
+					this.redaction, this.health, this.sse, this.backends);
 		}
 
 	}

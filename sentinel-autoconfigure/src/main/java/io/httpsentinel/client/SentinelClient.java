@@ -18,6 +18,7 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
 import io.httpsentinel.client.pool.PoolStatistics;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+import io.httpsentinel.resilience.BackendsView;
 import io.httpsentinel.resilience.CircuitBreakerView;
 import io.httpsentinel.resilience.ClientResilience;
 import io.httpsentinel.resilience.HostPauseView;
@@ -291,12 +292,22 @@ public final class SentinelClient implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		this.resilience.close();
 		this.connectionProvider.disposeLater().block(DISPOSE_TIMEOUT);
+	}
+
+	/**
+	 * The backends of a client with several ({@code endpoints}, or {@code lb://}), for
+	 * monitoring: each one's address, ejection and counts.
+	 * @return the backends, or empty when the client has one base URL
+	 */
+	public Optional<BackendsView> backends() {
+		return this.resilience.backends();
 	}
 
 	@Override
 	public String toString() {
-		return "SentinelClient[" + this.name + " -> " + this.settings.baseUrl() + "]";
+		return "SentinelClient[" + this.name + " -> " + this.settings.logicalBaseUrl() + "]";
 	}
 
 }

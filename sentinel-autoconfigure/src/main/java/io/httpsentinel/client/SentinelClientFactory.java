@@ -118,7 +118,7 @@ public final class SentinelClientFactory {
 	 */
 	public SentinelClient create(String name, ClientSettings requested) {
 		ClientSettings settings = resolve(requested);
-		URI baseUrl = SettingChecks.required("base-url", settings.baseUrl());
+		URI baseUrl = SettingChecks.required("base-url", settings.logicalBaseUrl());
 		settings.checkConsistent();
 		SslBundle sslBundle = sslBundle(settings.ssl());
 		if (settings.ssl().trustsAll()) {
@@ -135,7 +135,7 @@ public final class SentinelClientFactory {
 			}
 			PipelineSettings pipeline = new PipelineSettings(settings.retry(), settings.circuitBreaker(),
 					settings.rateLimit(), settings.timeouts(), settings.pool().pendingAcquireTimeout(),
-					settings.maxResponseSize());
+					settings.maxResponseSize(), baseUrl, settings.backends());
 			ClientResilience resilience = this.resilience.create(name, pipeline);
 			ClientTransport transport = new ClientTransport(name, baseUrl, settings.defaultHeaders(),
 					new ReactorClientHttpConnector(httpClient), settings.maxResponseSize().toBytes(),

@@ -30,9 +30,11 @@ public final class ClientResilience {
 
 	private final @Nullable SharedRateLimitView sharedRateLimit;
 
+	private final @Nullable Backends backends;
+
 	ClientResilience(RetryPolicy retryPolicy, RetryBudget retryBudget, ClientCircuitBreaker circuitBreaker,
 			RateLimiter rateLimiter, HostPauseView hostPause, PipelineStatistics statistics,
-			@Nullable SharedRateLimitView sharedRateLimit) {
+			@Nullable SharedRateLimitView sharedRateLimit, @Nullable Backends backends) {
 		this.retryPolicy = retryPolicy;
 		this.retryBudget = retryBudget;
 		this.circuitBreaker = circuitBreaker;
@@ -40,6 +42,32 @@ public final class ClientResilience {
 		this.hostPause = hostPause;
 		this.statistics = statistics;
 		this.sharedRateLimit = sharedRateLimit;
+		this.backends = backends;
+	}
+
+	/**
+	 * The backends of a client with several, for monitoring.
+	 * @return the backends, or empty when the client has one base URL
+	 */
+	public Optional<BackendsView> backends() {
+		return Optional.ofNullable(this.backends);
+	}
+
+	/**
+	 * The backends the pipeline chooses from, or {@code null} for one base URL.
+	 */
+	@Nullable Backends backendChoice() {
+		return this.backends;
+	}
+
+	/**
+	 * Stop what the client's resilience state runs in the background (discovery of its
+	 * backends). Called when the client is closed.
+	 */
+	public void close() {
+		if (this.backends != null) {
+			this.backends.close();
+		}
 	}
 
 	/**

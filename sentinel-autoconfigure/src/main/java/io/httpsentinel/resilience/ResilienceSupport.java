@@ -34,12 +34,34 @@ import io.httpsentinel.Internal;
  * @param deadlines timers for the total timeout
  * @param listeners told about every attempt of every client
  * @param stateStore where the state replicas may share is kept
+ * @param discovery finds the backends of a base URL naming a service ({@code lb://})
  */
 @Internal
 public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circuitBreakerFactory,
 		boolean circuitBreakersPreconfigured, @Nullable Resilience4JConfigurationProperties circuitBreakerProperties,
 		Clock clock, Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners,
-		ClientStateStore stateStore) {
+		ClientStateStore stateStore, BackendDiscovery discovery) {
+
+	/**
+	 * Support without discovery of backends.
+	 * @param circuitBreakerFactory Spring Cloud's factory
+	 * @param circuitBreakersPreconfigured whether Sentinel's breaker configurations were
+	 * already registered with the factory
+	 * @param circuitBreakerProperties Spring Cloud's properties, or {@code null}
+	 * @param clock wall clock
+	 * @param scheduler where backoff and rate-limit waits run
+	 * @param deadlines timers for the total timeout
+	 * @param listeners told about every attempt of every client
+	 * @param stateStore where the state replicas may share is kept
+	 */
+	public ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circuitBreakerFactory,
+			boolean circuitBreakersPreconfigured,
+			@Nullable Resilience4JConfigurationProperties circuitBreakerProperties, Clock clock,
+			Supplier<Scheduler> scheduler, DeadlineTimer deadlines, List<RetryListener> listeners,
+			ClientStateStore stateStore) {
+		this(circuitBreakerFactory, circuitBreakersPreconfigured, circuitBreakerProperties, clock, scheduler, deadlines,
+				listeners, stateStore, BackendDiscovery.NONE);
+	}
 
 	/**
 	 * Support keeping every client's state in this process.
@@ -91,7 +113,19 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 	 */
 	public ResilienceSupport withStateStore(ClientStateStore store) {
 		return new ResilienceSupport(this.circuitBreakerFactory, this.circuitBreakersPreconfigured,
-				this.circuitBreakerProperties, this.clock, this.scheduler, this.deadlines, this.listeners, store);
+				this.circuitBreakerProperties, this.clock, this.scheduler, this.deadlines, this.listeners, store,
+				this.discovery);
+	}
+
+	/**
+	 * This support with another discovery of backends.
+	 * @param discovery finds the backends of a base URL naming a service
+	 * @return the support
+	 */
+	public ResilienceSupport withBackendDiscovery(BackendDiscovery discovery) {
+		return new ResilienceSupport(this.circuitBreakerFactory, this.circuitBreakersPreconfigured,
+				this.circuitBreakerProperties, this.clock, this.scheduler, this.deadlines, this.listeners,
+				this.stateStore, discovery);
 	}
 
 	/**
@@ -122,7 +156,7 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		}
 		HostPauseView hostPause = this.stateStore.hostPause(clientName, rateLimit, new HostPauseGate(this.clock));
 		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker, rateLimiter, hostPause,
-				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget), shared);
+				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget), shared, null);
 	}
 
 	/**
