@@ -28,7 +28,7 @@ final class BaseUrls {
 		SentinelClient owner = null;
 		int ownerPathLength = -1;
 		for (SentinelClient client : clients) {
-			URI base = client.settings().baseUrl();
+			URI base = client.settings().logicalBaseUrl();
 			if (base != null && sameOrigin(uri, base) && isAtOrBelow(path(uri), path(base))
 					&& path(base).length() > ownerPathLength) {
 				owner = client;

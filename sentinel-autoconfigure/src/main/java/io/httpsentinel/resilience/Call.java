@@ -3,7 +3,9 @@ package io.httpsentinel.resilience;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -54,6 +56,22 @@ abstract class Call {
 	/** 1 while a retry holds a slot of the retry budget. */
 	private volatile int retrySlot;
 
+	/** The client's backends when it has several and the request goes to them. */
+	private final @Nullable Backends backends;
+
+	/** The request's path and query below the client's base URL, for a backend's URL. */
+	private final @Nullable String rest;
+
+	private @Nullable BackendAffinity affinity;
+
+	/** The backend of the current attempt. */
+	private @Nullable Backend backend;
+
+	/** The backends this call tried, in order. */
+	private Backend @Nullable [] tried;
+
+	private int triedCount;
+
 	/**
 	 * Start a call: it counts as in flight (for the retry budget and the statistics)
 	 * until {@link #ended()}.
@@ -69,6 +87,9 @@ abstract class Call {
 		this.uri = uri;
 		this.listeners = listeners;
 		this.deadlineNanos = startNanos + pipeline.totalNanos;
+		Backends choice = pipeline.resilience.backendChoice();
+		this.rest = (choice != null) ? choice.pathUnderBase(uri) : null;
+		this.backends = (this.rest != null) ? choice : null;
 		pipeline.resilience.retryBudget().requestStarted();
 		pipeline.resilience.statistics().callStarted();
 	}
@@ -158,6 +179,71 @@ abstract class Call {
 	}
 
 	/**
+	 * Keep the backend affinity of a stream's connections (a request attribute), so that
+	 * a reconnection goes to another backend than the last one.
+	 * @param attribute the value of {@link BackendAffinity#ATTRIBUTE}, if any
+	 */
+	final void keepAffinity(@Nullable Object attribute) {
+		if (attribute instanceof BackendAffinity stream) {
+			this.affinity = stream;
+		}
+	}
+
+	/**
+	 * Whether the attempts go to a backend chosen per attempt.
+	 * @return {@code true} for a client with several backends and a request under its
+	 * base URL
+	 */
+	final boolean choosesBackend() {
+		return this.backends != null;
+	}
+
+	/**
+	 * Choose the backend of the next attempt: one this call has not tried when there is
+	 * one (a stream's reconnection counts the stream's last backend as tried).
+	 * @return the URL of the attempt on it
+	 * @throws HostPausedException when every backend asked for a pause
+	 * @throws NoBackendAvailableException when discovery found none
+	 */
+	final URI chooseBackend() {
+		Backends choice = Objects.requireNonNull(this.backends);
+		this.backend = null;
+		if (this.triedCount == 0 && this.affinity != null && this.affinity.last() != null) {
+			remember(this.affinity.last());
+		}
+		Backend chosen = choice.choose(this.tried, this.triedCount);
+		remember(chosen);
+		this.backend = chosen;
+		if (this.affinity != null) {
+			this.affinity.connectedTo(chosen);
+		}
+		return Backends.urlOn(chosen, Objects.requireNonNull(this.rest));
+	}
+
+	private void remember(Backend chosen) {
+		Backend[] backends = this.tried;
+		if (backends == null) {
+			backends = new Backend[4];
+		}
+		else if (this.triedCount == backends.length) {
+			backends = Arrays.copyOf(backends, backends.length * 2);
+		}
+		backends[this.triedCount++] = chosen;
+		this.tried = backends;
+	}
+
+	/**
+	 * The stream handed over broke off: a gateway failure of its backend.
+	 * @param error the stream's error
+	 */
+	final void streamBroke(Throwable error) {
+		Backend current = this.backend;
+		if (current != null && this.backends != null) {
+			this.backends.onError(current, FailureKind.ofBody(error));
+		}
+	}
+
+	/**
 	 * The timer an attempt needs for the total timeout. An attempt ends by its own
 	 * timeouts (pool, DNS, connect, TLS, headers); only one that could outlive the call's
 	 * deadline needs a timer of its own.
@@ -184,16 +270,37 @@ abstract class Call {
 		int attempt = ++this.attempts;
 		ClientResilience resilience = this.pipeline.resilience;
 		resilience.rateLimiter().onResponse(status, headers);
-		RetryDecision decision = resilience.retryPolicy()
-			.afterResponse(attempt, this.method, status, headers, bodyReplayable);
+		Backend current = this.backend;
+		Backends choice = this.backends;
+		if (current != null && choice != null) {
+			choice.onResponse(current, status);
+		}
+		boolean pauseBackend = current != null && choice != null && choice.pausesPerBackend();
+		RetryDecision decision = (pauseBackend && mayRetryElsewhere(status, headers))
+				? resilience.retryPolicy().afterBackendResponse(attempt, this.method, status, headers, bodyReplayable)
+				: resilience.retryPolicy().afterResponse(attempt, this.method, status, headers, bodyReplayable);
 		if (decision.pauseHostUntil() != null) {
-			resilience.hostPause().pauseUntil(decision.pauseHostUntil());
+			if (pauseBackend) {
+				choice.pause(current, decision.pauseHostUntil());
+			}
+			else {
+				resilience.hostPause().pauseUntil(decision.pauseHostUntil());
+			}
 			resilience.statistics().hostPaused();
 		}
 		decision = withinBudgetAndTime(decision);
 		notify(attempt, status, null, decision);
 		count(decision, status < 400);
 		return decision;
+	}
+
+	/**
+	 * Whether a {@code Retry-After} from the current backend speaks for it alone and
+	 * another backend can take a retry now. Read only for the statuses that carry one.
+	 */
+	private boolean mayRetryElsewhere(int status, HttpHeaders headers) {
+		return (status == 429 || status == 503) && headers.containsHeader(HttpHeaders.RETRY_AFTER)
+				&& Objects.requireNonNull(this.backends).hasOtherAvailable(Objects.requireNonNull(this.backend));
 	}
 
 	/**
@@ -206,8 +313,13 @@ abstract class Call {
 	 */
 	final RetryDecision afterError(Throwable error, boolean bodyReplayable) {
 		int attempt = ++this.attempts;
+		FailureKind kind = FailureKind.of(error);
+		Backend current = this.backend;
+		if (current != null && this.backends != null) {
+			this.backends.onError(current, kind);
+		}
 		RetryDecision decision = this.pipeline.resilience.retryPolicy()
-			.afterError(attempt, this.method, FailureKind.of(error), bodyReplayable);
+			.afterError(attempt, this.method, kind, bodyReplayable);
 		decision = withinBudgetAndTime(decision);
 		notify(attempt, null, error, decision);
 		count(decision, false);
@@ -230,6 +342,10 @@ abstract class Call {
 		FailureKind kind = FailureKind.ofBody(error);
 		if (kind == FailureKind.OTHER) {
 			return RetryDecision.giveUp("error-not-retryable");
+		}
+		Backend current = this.backend;
+		if (current != null && this.backends != null) {
+			this.backends.onError(current, kind);
 		}
 		ClientResilience resilience = this.pipeline.resilience;
 		RetryDecision decision = resilience.retryPolicy().afterError(this.attempts, this.method, kind, bodyReplayable);

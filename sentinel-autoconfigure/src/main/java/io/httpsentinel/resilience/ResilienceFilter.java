@@ -1,5 +1,6 @@
 package io.httpsentinel.resilience;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -97,6 +98,9 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 			this.next = next;
 			this.body = body;
 			this.timer = timer;
+			if (choosesBackend()) {
+				keepAffinity(request.attributes().get(BackendAffinity.ATTRIBUTE));
+			}
 		}
 
 		@Override
@@ -130,7 +134,9 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 		}
 
 		private Mono<ClientResponse> exchangeAfter(long wait) {
-			Mono<ClientResponse> exchange = ResilienceFilter.this.breaker.protect(this.next.exchange(this.request));
+			// The backend is chosen when the attempt leaves, after any wait.
+			Mono<ClientResponse> exchange = choosesBackend() ? Mono.defer(this::exchangeOnBackend)
+					: ResilienceFilter.this.breaker.protect(this.next.exchange(this.request));
 			if (wait > 0) {
 				exchange = Mono.delay(Duration.ofNanos(wait), this.timer).then(exchange);
 			}
@@ -140,6 +146,17 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 						Mono.error(ResilienceFilter.this.pipeline::totalTimeout));
 			}
 			return exchange;
+		}
+
+		private Mono<ClientResponse> exchangeOnBackend() {
+			URI url;
+			try {
+				url = chooseBackend();
+			}
+			catch (HostPausedException | NoBackendAvailableException ex) {
+				return Mono.error(ex);
+			}
+			return ResilienceFilter.this.breaker.protect(this.next.exchange(new BackendRequest(this.request, url)));
 		}
 
 		@Override
@@ -237,7 +254,10 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 		@Override
 		public <T> Flux<T> flux(Flux<T> body) {
 			Pipeline pipeline = ResilienceFilter.this.pipeline;
-			Flux<T> guarded = body.onErrorMap(pipeline::bodyFailed);
+			Flux<T> guarded = this.call.choosesBackend() ? body.onErrorMap((error) -> {
+				this.call.streamBroke(error);
+				return pipeline.bodyFailed(error);
+			}) : body.onErrorMap(pipeline::bodyFailed);
 			if (!this.coveredByTotal) {
 				return guarded;
 			}

@@ -1,8 +1,10 @@
 package io.httpsentinel.resilience;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -156,7 +158,22 @@ public record ResilienceSupport(ReactiveResilience4JCircuitBreakerFactory circui
 		}
 		HostPauseView hostPause = this.stateStore.hostPause(clientName, rateLimit, new HostPauseGate(this.clock));
 		return new ClientResilience(new RetryPolicy(retry, this.clock), budget, breaker, rateLimiter, hostPause,
-				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget), shared, null);
+				new PipelineStatistics(() -> this.scheduler.get().now(TimeUnit.NANOSECONDS), budget), shared,
+				backends(clientName, settings));
+	}
+
+	/**
+	 * The backends of a client with several, following their source from now on.
+	 */
+	private @Nullable Backends backends(String clientName, PipelineSettings settings) {
+		if (!settings.hasSeveralBackends()) {
+			return null;
+		}
+		URI baseUrl = Objects.requireNonNull(settings.baseUrl());
+		BackendSource source = settings.backends().hasEndpoints()
+				? BackendSource.fixed(Objects.requireNonNull(settings.backends().endpoints()))
+				: this.discovery.source(clientName, baseUrl.getHost());
+		return new Backends(clientName, baseUrl, source, settings.backends(), this.clock).start();
 	}
 
 	/**

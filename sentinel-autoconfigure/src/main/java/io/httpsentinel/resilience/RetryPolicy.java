@@ -65,9 +65,47 @@ final class RetryPolicy {
 				: Optional.empty();
 		// A server asking for a long pause gets it from every caller, and no retry now.
 		if (retryAfter.isPresent() && retryAfter.get().compareTo(this.settings.maxRetryAfter()) > 0) {
-			Instant now = this.clock.instant();
-			return RetryDecision.pauseHost(this.instant ? now : now.plus(retryAfter.get()));
+			return RetryDecision.pauseHost(pauseEnd(retryAfter.get()));
 		}
+		return afterStatus(attempt, method, status, headers, bodyReplayable, retryAfter);
+	}
+
+	/**
+	 * Decide after a response of one of several backends while another can take a retry:
+	 * a {@code Retry-After} (429, 503), long or short, speaks for the backend that sent
+	 * it, which is paused for that long ({@link RetryDecision#pauseHostUntil()}), and a
+	 * retry goes to another backend after the usual backoff.
+	 * @param attempt attempts made so far, from 1
+	 * @param method the request method
+	 * @param status the response status
+	 * @param headers the response headers
+	 * @param bodyReplayable whether the request body can be sent again
+	 * @return the decision, with the pause of the backend when it asked for one
+	 */
+	public RetryDecision afterBackendResponse(int attempt, HttpMethod method, int status, HttpHeaders headers,
+			boolean bodyReplayable) {
+		Optional<Duration> retryAfter = (status == 429 || status == 503) ? RetryAfter.of(headers, this.clock)
+				: Optional.empty();
+		if (retryAfter.isEmpty()) {
+			return afterStatus(attempt, method, status, headers, bodyReplayable, retryAfter);
+		}
+		// The backend that asked waits; the one taking the retry asked nothing.
+		RetryDecision decision = afterStatus(attempt, method, status, headers, bodyReplayable, Optional.empty());
+		return new RetryDecision(decision.retry(), decision.delay(),
+				decision.retry() ? "retry-after-elsewhere" : decision.reason(), pauseEnd(retryAfter.get()));
+	}
+
+	private Instant pauseEnd(Duration retryAfter) {
+		Instant now = this.clock.instant();
+		return this.instant ? now : now.plus(retryAfter);
+	}
+
+	/**
+	 * The rungs after the pause: whether the status is worth another attempt, and after
+	 * what wait.
+	 */
+	private RetryDecision afterStatus(int attempt, HttpMethod method, int status, HttpHeaders headers,
+			boolean bodyReplayable, Optional<Duration> retryAfter) {
 		if (status < 400) {
 			return RetryDecision.giveUp("success");
 		}

@@ -24,6 +24,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import io.httpsentinel.Internal;
 import io.httpsentinel.SentinelException;
 import io.httpsentinel.client.pool.ReadIdleTimeoutException;
+import io.httpsentinel.resilience.BackendAffinity;
 import io.httpsentinel.resilience.FailureKind;
 
 /**
@@ -106,7 +107,9 @@ public final class ReconnectingEventSource {
 
 	private Flux<SseEvent> connect(Function<WebClient, WebClient.RequestHeadersSpec<?>> request, Stream stream) {
 		stream.connecting();
-		return request.apply(this.webClient).headers((headers) -> {
+		// The stream's connections share their backend affinity: a reconnection goes to
+		// another backend when the client has several.
+		return request.apply(this.webClient).attribute(BackendAffinity.ATTRIBUTE, stream.backend).headers((headers) -> {
 			if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
 				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
 			}
@@ -198,6 +201,8 @@ public final class ReconnectingEventSource {
 	private final class Stream {
 
 		final SseParser parser;
+
+		final BackendAffinity backend = new BackendAffinity();
 
 		private final Scheduler timer;
 

@@ -290,7 +290,7 @@ class CallTests {
 	private Pipeline newPipeline() {
 		this.resilience = new ClientResilience(new RetryPolicy(this.retry, this.clock, () -> 0.0), this.budget,
 				ClientCircuitBreaker.disabled(), this.rateLimiter, new HostPauseGate(this.clock),
-				new PipelineStatistics(() -> this.nanos, this.budget), null);
+				new PipelineStatistics(() -> this.nanos, this.budget), null, null);
 		PipelineSettings settings = new PipelineSettings(this.retry, CircuitBreakerSettings.DEFAULTS,
 				RateLimitSettings.DEFAULTS, this.timeouts, Duration.ofSeconds(45), DataSize.ofMegabytes(10));
 		return new Pipeline("upstream", settings, this.resilience, List.of(this.attempts::add));

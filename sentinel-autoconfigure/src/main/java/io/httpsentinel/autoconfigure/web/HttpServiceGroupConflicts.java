@@ -92,7 +92,7 @@ final class HttpServiceGroupConflicts {
 		if (groupBaseUrl == null || groupBaseUrl.isBlank()) {
 			return;
 		}
-		URI clientBaseUrl = Objects.requireNonNull(conflict.client.settings().baseUrl());
+		URI clientBaseUrl = Objects.requireNonNull(conflict.client.settings().logicalBaseUrl());
 		if (!withoutTrailingSlash(clientBaseUrl.toString()).equals(withoutTrailingSlash(groupBaseUrl.strip()))) {
 			throw conflict.of("base-url", redacted(groupBaseUrl), "base-url",
 					"the client sends every request to " + clientBaseUrl);

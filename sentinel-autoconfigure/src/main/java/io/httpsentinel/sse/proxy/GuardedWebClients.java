@@ -22,11 +22,12 @@ final class GuardedWebClients {
 	 * @return its web client
 	 */
 	WebClient of(SentinelClient client) {
-		return this.webClients.computeIfAbsent(client,
-				(key) -> key.webClient()
-					.mutate()
-					.filter(new BaseUrlGuard(key.name(), key.settings().baseUrl()))
-					.build());
+		return this.webClients.computeIfAbsent(client, (key) -> key.webClient()
+			.mutate()
+			// Outermost: it sees the request as the controller made it, before a
+			// client with several backends sends it to one of them.
+			.filters((filters) -> filters.add(0, new BaseUrlGuard(key.name(), key.settings().logicalBaseUrl())))
+			.build());
 	}
 
 }

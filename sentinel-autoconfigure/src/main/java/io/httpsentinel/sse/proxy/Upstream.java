@@ -5,6 +5,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.Context;
 
+import io.httpsentinel.resilience.BackendAffinity;
 import io.httpsentinel.sse.LastEventIdHeader;
 
 /**
@@ -24,6 +25,9 @@ final class Upstream {
 
 	private @Nullable UpstreamConnection connection;
 
+	/** The backend the connections went to last, when the client has several. */
+	private final @Nullable BackendAffinity backend;
+
 	private boolean connectedBefore;
 
 	/** Whether an id that cannot be sent was logged (once per stream). */
@@ -39,6 +43,7 @@ final class Upstream {
 		this.options = options;
 		this.context = context;
 		this.wakeUp = wakeUp;
+		this.backend = options.client().backends().isPresent() ? new BackendAffinity() : null;
 	}
 
 	/**
@@ -52,7 +57,7 @@ final class Upstream {
 		boolean first = !this.connectedBefore;
 		this.connectedBefore = true;
 		this.connection = UpstreamConnection.open(this.options.webClient(), this.options.request(), header(lastEventId),
-				first, this.context, this.wakeUp);
+				first, this.backend, this.context, this.wakeUp);
 	}
 
 	private @Nullable String header(String lastEventId) {

@@ -23,6 +23,8 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.resilience.BackendAffinity;
+
 /**
  * One upstream connection of a forwarded stream: its request, and the subscriber of its
  * response, which receives the response's {@link Head} and then its chunks, asked for by
@@ -80,14 +82,17 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	 * none
 	 * @param first whether this is the stream's first connection (a {@code Last-Event-ID}
 	 * the request sets itself is then kept when there is none to send)
+	 * @param backend the stream's backend affinity (a resume goes to another backend), or
+	 * {@code null} when the client has one
 	 * @param context the context of the downstream subscriber, for tracing and logging
 	 * @param wakeUp called on every signal
 	 * @return the connection
 	 */
 	static UpstreamConnection open(WebClient webClient, Function<WebClient, WebClient.RequestHeadersSpec<?>> request,
-			@Nullable String lastEventId, boolean first, Context context, Runnable wakeUp) {
+			@Nullable String lastEventId, boolean first, @Nullable BackendAffinity backend, Context context,
+			Runnable wakeUp) {
 		UpstreamConnection connection = new UpstreamConnection(context, wakeUp);
-		Flux.defer(() -> request.apply(webClient).headers((headers) -> {
+		Flux.defer(() -> withAffinity(request.apply(webClient), backend).headers((headers) -> {
 			if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
 				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
 			}
@@ -100,6 +105,11 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 			}
 		}).exchangeToFlux(UpstreamConnection::response)).subscribe(connection);
 		return connection;
+	}
+
+	private static WebClient.RequestHeadersSpec<?> withAffinity(WebClient.RequestHeadersSpec<?> spec,
+			@Nullable BackendAffinity backend) {
+		return (backend != null) ? spec.attribute(BackendAffinity.ATTRIBUTE, backend) : spec;
 	}
 
 	private static Flux<Object> response(ClientResponse response) {
