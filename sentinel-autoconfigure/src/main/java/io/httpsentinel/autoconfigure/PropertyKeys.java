@@ -11,6 +11,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
+import org.springframework.core.ResolvableType;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
@@ -23,6 +24,9 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
  * environment variable ({@code MAX_CONNECTIONS} for {@code max-connections}).
  */
 final class PropertyKeys {
+
+	/** The element of a key that stands for any index of a list. */
+	private static final String ANY_INDEX = "[]";
 
 	private final List<Key> keys;
 
@@ -54,6 +58,14 @@ final class PropertyKeys {
 			}
 			else if (Collection.class.isAssignableFrom(propertyType) || propertyType.isArray()) {
 				keys.add(new Key(elements, Kind.LIST));
+				Class<?> elementType = ResolvableType.forMethodReturnType(property.getReadMethod())
+					.asCollection()
+					.resolveGeneric(0);
+				if (elementType != null && isNestedGroup(elementType)) {
+					// A list of groups ('endpoints[0].url'): their keys under any index.
+					elements.add(ANY_INDEX);
+					collect(elementType, elements, keys);
+				}
 			}
 			else if (isNestedGroup(propertyType)) {
 				collect(propertyType, elements, keys);
@@ -100,7 +112,8 @@ final class PropertyKeys {
 			int compared = (key.kind == Kind.MAP) ? Math.min(key.size(), name.getNumberOfElements() - from)
 					: name.getNumberOfElements() - from;
 			String written = uniform(name, from, from + compared);
-			String known = String.join(".", key.uniform);
+			String known = String.join(".",
+					key.uniform.stream().filter((element) -> !ANY_INDEX.equals(element)).toList());
 			int distance = EditDistance.between(written, known);
 			if (distance < nearestDistance && distance <= EditDistance.typoLimit(known.length())) {
 				nearestDistance = distance;
@@ -191,7 +204,9 @@ final class PropertyKeys {
 				return false;
 			}
 			for (int i = 0; i < expected.size(); i++) {
-				if (!expected.get(i).equals(name.getElement(from + i, Form.UNIFORM))) {
+				boolean matches = ANY_INDEX.equals(expected.get(i)) ? name.isNumericIndex(from + i)
+						: expected.get(i).equals(name.getElement(from + i, Form.UNIFORM));
+				if (!matches) {
 					return false;
 				}
 			}

@@ -123,7 +123,15 @@ final class ProxyApp implements AutoCloseable {
 		properties.put("server.port", 0);
 		// Stop the event loops at once when the test ends.
 		properties.put("spring.reactor.netty.shutdown-quiet-period", "0s");
-		properties.put("sentinel.clients.up.base-url", this.upstream.baseUrl().toString());
+		if (builder.otherBackend != null) {
+			// Two backends: the scripted upstream, weighted 2, then the other one.
+			properties.put("sentinel.clients.up.endpoints[0].url", this.upstream.baseUrl().toString());
+			properties.put("sentinel.clients.up.endpoints[0].weight", 2);
+			properties.put("sentinel.clients.up.endpoints[1]", builder.otherBackend.toString());
+		}
+		else {
+			properties.put("sentinel.clients.up.base-url", this.upstream.baseUrl().toString());
+		}
 		// Each test decides about the connection's retries itself.
 		properties.put("sentinel.clients.up.retry.max-retries", 0);
 		builder.properties.forEach((property) -> {
@@ -227,6 +235,17 @@ final class ProxyApp implements AutoCloseable {
 		private WebApplicationType web = WebApplicationType.REACTIVE;
 
 		private @Nullable ByteBufAllocator upstreamAllocator;
+
+		private @Nullable URI otherBackend;
+
+		/**
+		 * The client {@code up} with two backends: the scripted upstream (weight 2) and
+		 * this one.
+		 */
+		Builder otherBackend(URI url) {
+			this.otherBackend = url;
+			return this;
+		}
 
 		/** A Spring MVC application on Tomcat instead. */
 		Builder servlet() {

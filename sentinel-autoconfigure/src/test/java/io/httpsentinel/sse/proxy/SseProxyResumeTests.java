@@ -1,9 +1,11 @@
 package io.httpsentinel.sse.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +15,7 @@ import reactor.core.publisher.Mono;
 
 import io.httpsentinel.sse.SseEvent;
 import io.httpsentinel.testsupport.DelayRecordingScheduler;
+import io.httpsentinel.testsupport.LoopbackServer;
 
 import static io.httpsentinel.sse.proxy.ProxyApp.breaksOffAfter;
 import static io.httpsentinel.sse.proxy.ProxyApp.eventStream;
@@ -78,6 +81,31 @@ class SseProxyResumeTests {
 			assertThat(downstream.events()).extracting(SseEvent::data).containsExactly("a", "b", "c", "d");
 		}
 		assertThat(this.app.lastEventIds).containsExactly("-", "2", "3");
+	}
+
+	@Test
+	void aStreamOfAClientWithSeveralBackendsResumesOnAnotherOneExactlyOnce() throws Exception {
+		List<String> otherLastEventIds = new CopyOnWriteArrayList<>();
+		try (LoopbackServer other = LoopbackServer.start((routes) -> routes.get("/stream", (request, response) -> {
+			String lastEventId = request.requestHeaders().get("Last-Event-ID");
+			otherLastEventIds.add((lastEventId != null) ? lastEventId : "-");
+			return response.header("Content-Type", "text/event-stream")
+				.sendString(Mono.just("id: 3\ndata: c\n\n"), StandardCharsets.UTF_8);
+		}))) {
+			this.app = ProxyApp.builder()
+				.properties(RESUME)
+				.otherBackend(other.baseUrl())
+				.start()
+				// The first backend's weight alone would take the resume too.
+				.upstream(breaksOffAfter("id: 1\ndata: a\n\nid: 2\ndata: b\n\n"), eventStream("id: 9\ndata: z\n\n"));
+			try (Downstream downstream = Downstream.get(this.app.url())) {
+				assertThat(downstream.awaitEnd()).isNull();
+				assertThat(downstream.events()).extracting(SseEvent::data).containsExactly("a", "b", "c");
+			}
+			assertThat(this.app.lastEventIds).containsExactly("-");
+			assertThat(otherLastEventIds).containsExactly("2");
+			assertThat(this.app.proxy().statistics().get("up").resumes()).isOne();
+		}
 	}
 
 	@Test
