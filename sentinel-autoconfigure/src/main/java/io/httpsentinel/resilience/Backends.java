@@ -2,6 +2,7 @@ package io.httpsentinel.resilience;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The backends of a client with several, and the choice among them per attempt: weighted
@@ -62,6 +65,12 @@ final class Backends implements BackendsView {
 	private volatile boolean someOut;
 
 	private volatile @Nullable Disposable discovery;
+
+	/** Whether the source gave a first list. */
+	private volatile boolean resolved;
+
+	/** Completes when the source gave its first list. */
+	private final Sinks.Empty<Void> firstList = Sinks.empty();
 
 	/**
 	 * Backends of a client.
@@ -125,6 +134,10 @@ final class Backends implements BackendsView {
 			this.set = new BackendSet(backends);
 			this.someOut = true;
 		}
+		if (!this.resolved) {
+			this.resolved = true;
+			this.firstList.tryEmitEmpty();
+		}
 		if (logger.isInfoEnabled()) {
 			logger.info("Sentinel client '" + this.clientName + "': backends " + addresses + " ("
 					+ this.source.description() + ")");
@@ -132,6 +145,27 @@ final class Backends implements BackendsView {
 		for (BackendListener listener : this.listeners) {
 			listener.backendsChanged(addresses);
 		}
+	}
+
+	/**
+	 * Whether the source gave its first list (fixed backends: from the start).
+	 * @return {@code true} once the backends are known
+	 */
+	boolean resolved() {
+		return this.resolved;
+	}
+
+	/**
+	 * Wait for the source's first list: a call made while discovery has not answered yet
+	 * waits for it rather than failing.
+	 * @param timeout the longest wait
+	 * @return completes when the backends are known, or fails with
+	 * {@link NoBackendAvailableException} after the timeout
+	 */
+	Mono<Void> whenResolved(Duration timeout) {
+		return this.firstList.asMono()
+			.timeout(timeout, Mono
+				.error(() -> new NoBackendAvailableException(this.clientName, this.source.description(), timeout)));
 	}
 
 	/**

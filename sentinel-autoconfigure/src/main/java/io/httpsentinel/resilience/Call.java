@@ -40,6 +40,9 @@ abstract class Call {
 	private static final AtomicIntegerFieldUpdater<Call> RETRY_SLOT = AtomicIntegerFieldUpdater.newUpdater(Call.class,
 			"retrySlot");
 
+	/** Longest a call waits for discovery's first answer. */
+	private static final long FIRST_BACKENDS_WAIT = Duration.ofSeconds(5).toNanos();
+
 	private final Pipeline pipeline;
 
 	private final HttpMethod method;
@@ -196,6 +199,21 @@ abstract class Call {
 	 */
 	final boolean choosesBackend() {
 		return this.backends != null;
+	}
+
+	/**
+	 * Wait until discovery gave the client's backends a first time: a call made at
+	 * startup, before it answered, waits rather than failing (at most 5s, and the time
+	 * left).
+	 * @return completes once they are known (fails with
+	 * {@link NoBackendAvailableException} after the wait), or {@code null} when they are
+	 */
+	final @Nullable Mono<Void> untilBackendsKnown() {
+		Backends choice = this.backends;
+		if (choice == null || choice.resolved()) {
+			return null;
+		}
+		return choice.whenResolved(Duration.ofNanos(Math.max(0, Math.min(FIRST_BACKENDS_WAIT, remainingNanos()))));
 	}
 
 	/**

@@ -1,10 +1,12 @@
 package io.httpsentinel.resilience;
 
+import java.time.Duration;
+
 import io.httpsentinel.SentinelException;
 
 /**
- * Thrown at once, without sending anything, when a client with several backends has none
- * to send to: discovery found no instance of its service (yet, or any more).
+ * Thrown without sending anything when a client with several backends has none to send
+ * to: discovery found no instance of its service, or gave no answer in time.
  */
 public class NoBackendAvailableException extends SentinelException {
 
@@ -12,6 +14,19 @@ public class NoBackendAvailableException extends SentinelException {
 
 	public NoBackendAvailableException(String clientName, String source) {
 		super(clientName, "no backend to send the request to: " + source + " has no instances", null);
+		this.source = source;
+	}
+
+	/**
+	 * The backends of a client are not known yet.
+	 * @param clientName the client
+	 * @param source where they come from
+	 * @param timeout how long the call waited for them
+	 */
+	NoBackendAvailableException(String clientName, String source, Duration timeout) {
+		super(clientName,
+				"no backend to send the request to: " + source + " gave none within " + timeout.toMillis() + "ms",
+				null);
 		this.source = source;
 	}
 

@@ -149,6 +149,10 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 		}
 
 		private Mono<ClientResponse> exchangeOnBackend() {
+			Mono<Void> known = untilBackendsKnown();
+			if (known != null) {
+				return known.then(Mono.defer(this::exchangeOnBackend));
+			}
 			URI url;
 			try {
 				url = chooseBackend();

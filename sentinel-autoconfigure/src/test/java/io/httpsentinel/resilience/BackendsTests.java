@@ -12,6 +12,9 @@ import java.util.TreeMap;
 
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
 
 import io.httpsentinel.testsupport.MutableClock;
 
@@ -311,6 +314,48 @@ class BackendsTests {
 		assertThatExceptionOfType(NoBackendAvailableException.class).isThrownBy(() -> backends.choose(null, 0))
 			.withMessageContaining("llm")
 			.withMessageContaining("has no instances");
+	}
+
+	@Test
+	void aCallBeforeDiscoveryAnsweredWaitsForItsFirstList() {
+		Sinks.Many<List<BackendEndpoint>> discovered = Sinks.many().replay().latest();
+		Backends backends = new Backends("vllm", URI.create("lb://vllm"), source(discovered.asFlux()),
+				BackendSettings.DEFAULTS, this.clock)
+			.start();
+		assertThat(backends.resolved()).isFalse();
+		StepVerifier.create(backends.whenResolved(Duration.ofSeconds(5)))
+			.then(() -> discovered.tryEmitNext(List.of(A)))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(backends.choose(null, 0).endpoint).isEqualTo(A);
+	}
+
+	@Test
+	void aCallGivesUpWaitingForDiscoveryAfterTheTimeout() {
+		Backends backends = new Backends("vllm", URI.create("lb://vllm"), source(Flux.never()),
+				BackendSettings.DEFAULTS, this.clock)
+			.start();
+		StepVerifier.withVirtualTime(() -> backends.whenResolved(Duration.ofSeconds(5)))
+			.thenAwait(Duration.ofSeconds(5))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(NoBackendAvailableException.class)
+				.hasMessageContaining("lb://vllm gave none within 5000ms"))
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private static BackendSource source(Flux<List<BackendEndpoint>> lists) {
+		return new BackendSource() {
+
+			@Override
+			public Flux<List<BackendEndpoint>> endpoints() {
+				return lists;
+			}
+
+			@Override
+			public String description() {
+				return "lb://vllm";
+			}
+
+		};
 	}
 
 	private Backends backends(OutlierDetectionSettings outlier, BackendEndpoint... endpoints) {
