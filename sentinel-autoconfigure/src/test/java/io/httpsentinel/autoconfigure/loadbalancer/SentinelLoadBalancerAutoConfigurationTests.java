@@ -7,15 +7,22 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerCacheAutoConfiguration;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import io.httpsentinel.InvalidSettingException;
+import io.httpsentinel.autoconfigure.SentinelAutoConfiguration;
+import io.httpsentinel.autoconfigure.SpringCloudCircuitBreaker;
 import io.httpsentinel.resilience.BackendDiscovery;
 import io.httpsentinel.resilience.BackendEndpoint;
 import io.httpsentinel.resilience.BackendSource;
@@ -33,7 +40,12 @@ class SentinelLoadBalancerAutoConfigurationTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withUserConfiguration(Application.class)
+		.withConfiguration(AutoConfigurations.of(SentinelLoadBalancerAutoConfiguration.class,
+				SentinelAutoConfiguration.class, WebClientAutoConfiguration.class, SslAutoConfiguration.class,
+				UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
+				SimpleReactiveDiscoveryClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
+				LoadBalancerCacheAutoConfiguration.class))
+		.withConfiguration(SpringCloudCircuitBreaker.AUTO_CONFIGURATIONS)
 		.withPropertyValues("spring.cloud.discovery.client.simple.instances.vllm[0].uri=http://127.0.0.1:8001",
 				"spring.cloud.discovery.client.simple.instances.vllm[1].uri=https://127.0.0.1:8443",
 				"spring.cloud.discovery.client.simple.instances.vllm[1].metadata.weight=2");
@@ -96,12 +108,6 @@ class SentinelLoadBalancerAutoConfigurationTests {
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("sentinel.load-balancer.refresh-interval")
 				.hasMessageContaining("must be positive"));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class Application {
-
 	}
 
 }
