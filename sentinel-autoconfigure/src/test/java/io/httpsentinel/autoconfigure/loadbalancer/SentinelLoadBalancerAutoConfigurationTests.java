@@ -7,22 +7,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
-import org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration;
-import org.springframework.cloud.commons.util.UtilAutoConfiguration;
-import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
-import org.springframework.cloud.loadbalancer.config.LoadBalancerCacheAutoConfiguration;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 
 import io.httpsentinel.InvalidSettingException;
-import io.httpsentinel.autoconfigure.SentinelAutoConfiguration;
-import io.httpsentinel.autoconfigure.SpringCloudCircuitBreaker;
 import io.httpsentinel.resilience.BackendDiscovery;
 import io.httpsentinel.resilience.BackendEndpoint;
 import io.httpsentinel.resilience.BackendSource;
@@ -39,13 +29,7 @@ class SentinelLoadBalancerAutoConfigurationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(SentinelLoadBalancerAutoConfiguration.class,
-				SentinelAutoConfiguration.class, WebClientAutoConfiguration.class, SslAutoConfiguration.class,
-				UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-				SimpleReactiveDiscoveryClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
-				LoadBalancerCacheAutoConfiguration.class))
-		.withConfiguration(SpringCloudCircuitBreaker.AUTO_CONFIGURATIONS)
+	private final ApplicationContextRunner contextRunner = LoadBalancerApplication.contextRunner()
 		.withPropertyValues("spring.cloud.discovery.client.simple.instances.vllm[0].uri=http://127.0.0.1:8001",
 				"spring.cloud.discovery.client.simple.instances.vllm[1].uri=https://127.0.0.1:8443",
 				"spring.cloud.discovery.client.simple.instances.vllm[1].metadata.weight=2");
