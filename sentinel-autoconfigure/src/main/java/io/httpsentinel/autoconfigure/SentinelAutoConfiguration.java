@@ -34,6 +34,7 @@ import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.client.SentinelClientFactory;
 import io.httpsentinel.client.SentinelClients;
+import io.httpsentinel.resilience.BackendDiscovery;
 import io.httpsentinel.resilience.CircuitBreakers;
 import io.httpsentinel.resilience.ClientStateStore;
 import io.httpsentinel.resilience.DeadlineTimer;
@@ -65,18 +66,23 @@ public final class SentinelAutoConfiguration {
 			ObjectProvider<ReactiveResilience4JCircuitBreakerFactory> circuitBreakerFactory,
 			ObjectProvider<Resilience4JConfigurationProperties> circuitBreakerProperties,
 			SentinelCircuitBreakerCustomizer circuitBreakerCustomizer, ObjectProvider<RetryListener> listeners,
-			SentinelProperties properties, ObjectProvider<ClientStateStore> stateStore) {
+			SentinelProperties properties, ObjectProvider<ClientStateStore> stateStore,
+			ObjectProvider<BackendDiscovery> backendDiscovery) {
 		ReactiveResilience4JCircuitBreakerFactory factory = circuitBreakerFactory.getIfAvailable();
 		List<RetryListener> allListeners = listeners.orderedStream().toList();
 		ClientStateStore store = stateStore.getIfAvailable(() -> ClientStateStore.LOCAL);
 		checkStoreAvailable(properties, store);
+		// Without Spring Cloud LoadBalancer, an lb:// base URL fails at startup saying
+		// so.
+		BackendDiscovery discovery = backendDiscovery.getIfAvailable(() -> BackendDiscovery.NONE);
 		if (factory == null) {
 			return ResilienceSupport.standalone(Clock.systemUTC(), Schedulers::parallel, allListeners)
-				.withStateStore(store);
+				.withStateStore(store)
+				.withBackendDiscovery(discovery);
 		}
 		return new ResilienceSupport(factory, circuitBreakerCustomizer.hasConfigured(factory),
 				circuitBreakerProperties.getIfAvailable(), Clock.systemUTC(), Schedulers::parallel,
-				DeadlineTimer.wheel(), allListeners, store);
+				DeadlineTimer.wheel(), allListeners, store, discovery);
 	}
 
 	/**

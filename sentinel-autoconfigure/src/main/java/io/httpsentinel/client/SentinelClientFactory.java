@@ -25,6 +25,8 @@ import io.httpsentinel.client.pool.ConnectionProviderFactory;
 import io.httpsentinel.client.pool.HttpClientFactory;
 import io.httpsentinel.client.pool.PoolStatistics;
 import io.httpsentinel.client.pool.SslSettings;
+import io.httpsentinel.client.pool.TransportSecurity;
+import io.httpsentinel.resilience.BackendEndpoint;
 import io.httpsentinel.resilience.ClientResilience;
 import io.httpsentinel.resilience.PipelineSettings;
 import io.httpsentinel.resilience.ResilienceSupport;
@@ -128,8 +130,8 @@ public final class SentinelClientFactory {
 		PoolStatistics poolStatistics = new PoolStatistics();
 		ConnectionProvider provider = ConnectionProviderFactory.create(name, settings.pool(), poolStatistics);
 		try {
-			HttpClient httpClient = HttpClientFactory.create(name, baseUrl, Boolean.TRUE.equals(settings.http2()),
-					settings.timeouts(), settings.ssl(), provider, sslBundle);
+			HttpClient httpClient = HttpClientFactory.create(name, transportSecurity(settings, baseUrl),
+					Boolean.TRUE.equals(settings.http2()), settings.timeouts(), settings.ssl(), provider, sslBundle);
 			for (SentinelClientCustomizer customizer : this.customizers) {
 				httpClient = customizer.customizeHttpClient(name, httpClient);
 			}
@@ -171,6 +173,17 @@ public final class SentinelClientFactory {
 			filters.add(new ExchangeLoggingFilter(name, settings.log(), Redactor.of(settings.redaction())));
 		}
 		return filters;
+	}
+
+	/**
+	 * TLS for the schemes of every backend (an {@code lb://} base URL may resolve to
+	 * either), not only the first one's.
+	 */
+	private static TransportSecurity transportSecurity(ClientSettings settings, URI baseUrl) {
+		List<BackendEndpoint> endpoints = settings.backends().endpoints();
+		return (endpoints != null && !endpoints.isEmpty())
+				? TransportSecurity.of(endpoints.stream().map(BackendEndpoint::url).toList())
+				: TransportSecurity.of(baseUrl);
 	}
 
 	private @Nullable SslBundle sslBundle(SslSettings ssl) {

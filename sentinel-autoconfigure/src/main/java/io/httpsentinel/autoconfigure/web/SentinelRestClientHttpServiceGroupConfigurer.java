@@ -2,6 +2,8 @@ package io.httpsentinel.autoconfigure.web;
 
 import java.util.List;
 
+import org.springframework.cloud.client.loadbalancer.BlockingLoadBalancerInterceptor;
+import org.springframework.cloud.client.loadbalancer.DeferringLoadBalancerInterceptor;
 import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
@@ -53,6 +55,12 @@ public final class SentinelRestClientHttpServiceGroupConfigurer implements RestC
 	@Override
 	public void configureGroups(Groups<RestClient.Builder> groups) {
 		this.groups.configure(groups, (client, builder) -> {
+			// Spring Cloud LoadBalancer's configurer (before this one) load-balances
+			// every
+			// group without a Boot base URL; the client chooses its backends itself.
+			builder.requestInterceptors((interceptors) -> interceptors
+				.removeIf((interceptor) -> interceptor instanceof DeferringLoadBalancerInterceptor
+						|| interceptor instanceof BlockingLoadBalancerInterceptor));
 			client.configure(builder);
 			this.customizers.forEach((customizer) -> customizer.customizeRestClient(client.name(), builder));
 		});

@@ -2,6 +2,8 @@ package io.httpsentinel.autoconfigure.web;
 
 import java.util.List;
 
+import org.springframework.cloud.client.loadbalancer.reactive.DeferringLoadBalancerExchangeFilterFunction;
+import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancedExchangeFilterFunction;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.support.WebClientHttpServiceGroupConfigurer;
@@ -48,6 +50,12 @@ public final class SentinelWebClientHttpServiceGroupConfigurer implements WebCli
 	@Override
 	public void configureGroups(Groups<WebClient.Builder> groups) {
 		this.groups.configure(groups, (client, builder) -> {
+			// Spring Cloud LoadBalancer's configurer (before this one) load-balances
+			// every
+			// group without a Boot base URL; the client chooses its backends itself.
+			builder
+				.filters((filters) -> filters.removeIf((filter) -> filter instanceof LoadBalancedExchangeFilterFunction
+						|| filter instanceof DeferringLoadBalancerExchangeFilterFunction));
 			this.customizers.forEach((customizer) -> customizer.customizeWebClient(client.name(), builder));
 			client.configure(builder);
 		});

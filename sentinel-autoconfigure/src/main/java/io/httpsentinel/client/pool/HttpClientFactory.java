@@ -34,7 +34,8 @@ public final class HttpClientFactory {
 	/**
 	 * Create the HTTP client of one named client.
 	 * @param clientName the client name, used in error messages
-	 * @param baseUrl the client's base URL (its scheme decides TLS)
+	 * @param baseUrl the client's base URL (its scheme decides TLS, see
+	 * {@link TransportSecurity#of(URI)})
 	 * @param http2 whether to offer HTTP/2 with fallback to HTTP/1.1
 	 * @param timeouts resolved timeouts
 	 * @param ssl resolved TLS settings
@@ -44,13 +45,32 @@ public final class HttpClientFactory {
 	 */
 	public static HttpClient create(String clientName, URI baseUrl, boolean http2, TimeoutSettings timeouts,
 			SslSettings ssl, ConnectionProvider provider, @Nullable SslBundle sslBundle) {
-		boolean secure = "https".equalsIgnoreCase(baseUrl.getScheme());
+		return create(clientName, TransportSecurity.of(baseUrl), http2, timeouts, ssl, provider, sslBundle);
+	}
+
+	/**
+	 * Create the HTTP client of one named client whose requests may use either scheme.
+	 * @param clientName the client name, used in error messages
+	 * @param security the schemes its requests use: TLS is set up unless they are all
+	 * plain; for {@link TransportSecurity#EITHER} Reactor Netty leaves TLS (and HTTP/2
+	 * over TLS) out of each {@code http://} request, and cleartext HTTP/2 out of each
+	 * {@code https://} one
+	 * @param http2 whether to offer HTTP/2 with fallback to HTTP/1.1
+	 * @param timeouts resolved timeouts
+	 * @param ssl resolved TLS settings
+	 * @param provider the client's connection pool
+	 * @param sslBundle the SSL bundle named by the settings, or {@code null} for none
+	 * @return a new HTTP client
+	 */
+	public static HttpClient create(String clientName, TransportSecurity security, boolean http2,
+			TimeoutSettings timeouts, SslSettings ssl, ConnectionProvider provider, @Nullable SslBundle sslBundle) {
+		boolean secure = security != TransportSecurity.PLAIN;
 		HttpClient httpClient = HttpClient.create(provider)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, toMillis(timeouts.connect()))
 			// Aligns with Spring's and Boot's defaults.
 			.compress(true);
 		if (http2) {
-			httpClient = httpClient.protocol(secure ? HttpProtocol.H2 : HttpProtocol.H2C, HttpProtocol.HTTP11);
+			httpClient = httpClient.protocol(protocols(security));
 		}
 		if (secure) {
 			boolean trustAll = ssl.trustsAll();
@@ -59,6 +79,15 @@ public final class HttpClientFactory {
 				.handshakeTimeout(handshakeTimeout));
 		}
 		return ExchangeTimeouts.apply(httpClient, clientName, timeouts.responseHeaders(), timeouts.readIdle());
+	}
+
+	private static HttpProtocol[] protocols(TransportSecurity security) {
+		return switch (security) {
+			case PLAIN -> new HttpProtocol[] { HttpProtocol.H2C, HttpProtocol.HTTP11 };
+			case TLS -> new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.HTTP11 };
+			// Reactor Netty removes the one that does not fit each request's scheme.
+			case EITHER -> new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.H2C, HttpProtocol.HTTP11 };
+		};
 	}
 
 	private static SslProvider.GenericSslContextSpec<SslContextBuilder> sslContextSpec(boolean http2,
