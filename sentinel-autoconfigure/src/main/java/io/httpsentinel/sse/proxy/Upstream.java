@@ -26,7 +26,7 @@ final class Upstream {
 	private @Nullable UpstreamConnection connection;
 
 	/** The backend the connections went to last, when the client has several. */
-	private final @Nullable BackendAffinity backend;
+	private final BackendAffinity backend;
 
 	private boolean connectedBefore;
 
@@ -43,7 +43,8 @@ final class Upstream {
 		this.options = options;
 		this.context = context;
 		this.wakeUp = wakeUp;
-		this.backend = options.client().backends().isPresent() ? new BackendAffinity() : null;
+		// Read only by a client with several backends; one small object per stream.
+		this.backend = new BackendAffinity();
 	}
 
 	/**
