@@ -191,7 +191,8 @@ final class PropertyKeys {
 		}
 
 		String name() {
-			return String.join(".", this.elements);
+			// As a user would write it: endpoints[n].url.
+			return String.join(".", this.elements).replace("." + ANY_INDEX, "[n]");
 		}
 
 		int size() {

@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.httpsentinel.client.ClientSettings;
 import io.httpsentinel.resilience.CircuitBreakerSettings;
+import io.httpsentinel.resilience.OutlierDetectionSettings;
 import io.httpsentinel.resilience.RetrySettings;
 import io.httpsentinel.sse.SseProxySettings;
 import io.httpsentinel.sse.SseSettings;
@@ -43,7 +44,9 @@ class ConfigurationMetadataTests {
 			"sentinel.defaults.rate-limit.redis.replicas", "sentinel.defaults.rate-limit.redis.key",
 			// Sentinel's own Redis connection is optional: the application's is used
 			// without it.
-			"sentinel.redis.url");
+			"sentinel.redis.url",
+			// One base URL by default; several backends only when listed.
+			"sentinel.defaults.endpoints");
 
 	private final Map<String, JsonNode> properties = new LinkedHashMap<>();
 
@@ -167,6 +170,21 @@ class ConfigurationMetadataTests {
 		assertThat(duration("sse.resume.max-elapsed")).isEqualTo(proxy.resume().maxElapsed());
 		assertThat(duration("sse.resume.initial-delay")).isEqualTo(proxy.resume().initialDelay());
 		assertThat(duration("sse.resume.max-delay")).isEqualTo(proxy.resume().maxDelay());
+		OutlierDetectionSettings outlier = defaults.backends().outlierDetection();
+		assertThat(defaultOf("outlier-detection.enabled").asBoolean()).isEqualTo(outlier.enabled());
+		assertThat(defaultOf("outlier-detection.consecutive-5xx").asInt()).isEqualTo(outlier.consecutive5xx());
+		assertThat(defaultOf("outlier-detection.consecutive-gateway-failures").asInt())
+			.isEqualTo(outlier.consecutiveGatewayFailures());
+		assertThat(duration("outlier-detection.base-ejection-time")).isEqualTo(outlier.baseEjectionTime());
+		assertThat(duration("outlier-detection.max-ejection-time")).isEqualTo(outlier.maxEjectionTime());
+		assertThat(defaultOf("outlier-detection.max-ejection-percent").asInt()).isEqualTo(outlier.maxEjectionPercent());
+		assertThat(defaultOf("pause-scope").asString()).isEqualToIgnoringCase(defaults.backends().pauseScope().name());
+	}
+
+	@Test
+	void consecutive5xxIsDocumentedOnceInItsDashedForm() {
+		assertThat(this.properties).containsKey("sentinel.defaults.outlier-detection.consecutive-5xx")
+			.doesNotContainKey("sentinel.defaults.outlier-detection.consecutive5xx");
 	}
 
 	@Test

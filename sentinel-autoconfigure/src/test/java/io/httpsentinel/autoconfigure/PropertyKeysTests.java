@@ -55,6 +55,18 @@ class PropertyKeysTests {
 	}
 
 	@Test
+	void theKeysOfAListOfGroupsAreKnownUnderAnIndexAndSoIsAWholeElement() {
+		assertThat(known("sentinel.defaults.endpoints")).isTrue();
+		assertThat(known("sentinel.defaults.endpoints[0]")).isTrue();
+		assertThat(known("sentinel.defaults.endpoints[0].url")).isTrue();
+		assertThat(known("sentinel.defaults.endpoints[12].weight")).isTrue();
+		assertThat(known("sentinel.defaults.endpoints.url")).isFalse();
+		assertThat(known("sentinel.defaults.endpoints[0].colour")).isFalse();
+		assertThat(known("sentinel.defaults.endpoints[0].url[1]")).isFalse();
+		assertThat(nearest("sentinel.defaults.endpoints[3].wieght")).isEqualTo("endpoints[n].weight");
+	}
+
+	@Test
 	void theLegacyFormOfAnEnvironmentVariableIsKnownOnlyFromEnvironmentVariables() {
 		ConfigurationPropertyName legacy = ConfigurationPropertyName.of("sentinel.defaults.pool.max.connections");
 		assertThat(this.clientKeys.contains(legacy, FROM, true)).isTrue();

@@ -1,7 +1,9 @@
 package io.httpsentinel.autoconfigure;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +25,11 @@ final class StartupFailure {
 				.hasMessageContaining("Property " + key + " ")
 				.hasMessageContaining(reason);
 		});
+	}
+
+	static String mostSpecificMessage(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		return NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
 	}
 
 }

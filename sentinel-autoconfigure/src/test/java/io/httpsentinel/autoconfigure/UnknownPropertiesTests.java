@@ -7,10 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -36,7 +34,8 @@ class UnknownPropertiesTests {
 	@Test
 	void aTypoInAClientKeyFailsStartupNamingTheKeyTheClientAndTheNearestKey() {
 		this.contextRunner.withPropertyValues(BASE_URL, "sentinel.clients.x.pool.max-conections=5")
-			.run((context) -> assertThat(failureMessage(context)).contains("'sentinel.clients.x.pool.max-conections'")
+			.run((context) -> assertThat(StartupFailure.mostSpecificMessage(context))
+				.contains("'sentinel.clients.x.pool.max-conections'")
 				.contains("client 'x'")
 				.contains("did you mean 'pool.max-connections'?"));
 	}
@@ -44,7 +43,8 @@ class UnknownPropertiesTests {
 	@Test
 	void aTypoUnderDefaultsFailsStartupNamingTheNearestKey() {
 		this.contextRunner.withPropertyValues("sentinel.defaults.timeouts.red-idle=5s")
-			.run((context) -> assertThat(failureMessage(context)).contains("'sentinel.defaults.timeouts.red-idle'")
+			.run((context) -> assertThat(StartupFailure.mostSpecificMessage(context))
+				.contains("'sentinel.defaults.timeouts.red-idle'")
 				.contains("sentinel.defaults")
 				.contains("did you mean 'timeouts.read-idle'?"));
 	}
@@ -52,20 +52,22 @@ class UnknownPropertiesTests {
 	@Test
 	void aKeyWithoutItsGroupIsPointedToTheGroup() {
 		this.contextRunner.withPropertyValues(BASE_URL, "sentinel.clients.x.max-connections=5")
-			.run((context) -> assertThat(failureMessage(context)).contains("did you mean 'pool.max-connections'?"));
+			.run((context) -> assertThat(StartupFailure.mostSpecificMessage(context))
+				.contains("did you mean 'pool.max-connections'?"));
 	}
 
 	@Test
 	void aTypoInAMapPropertyNameIsPointedToTheMap() {
 		this.contextRunner.withPropertyValues(BASE_URL, "sentinel.clients.x.default-header.x-api-key=k")
-			.run((context) -> assertThat(failureMessage(context))
+			.run((context) -> assertThat(StartupFailure.mostSpecificMessage(context))
 				.contains("did you mean 'default-headers.x-api-key'?"));
 	}
 
 	@Test
 	void aKeyFarFromEveryKnownOneGetsNoSuggestion() {
 		this.contextRunner.withPropertyValues(BASE_URL, "sentinel.clients.x.favourite-colour=blue")
-			.run((context) -> assertThat(failureMessage(context)).contains("'sentinel.clients.x.favourite-colour'")
+			.run((context) -> assertThat(StartupFailure.mostSpecificMessage(context))
+				.contains("'sentinel.clients.x.favourite-colour'")
 				.doesNotContain("did you mean"));
 	}
 
@@ -74,7 +76,8 @@ class UnknownPropertiesTests {
 		this.contextRunner
 			.withPropertyValues(BASE_URL, "sentinel.clients.x.pool.max-conections=5",
 					"sentinel.clients.y.base-url=http://localhost:9091", "sentinel.clients.y.retry.max-retrys=1")
-			.run((context) -> assertThat(failureMessage(context)).contains("'sentinel.clients.x.pool.max-conections'")
+			.run((context) -> assertThat(StartupFailure.mostSpecificMessage(context))
+				.contains("'sentinel.clients.x.pool.max-conections'")
 				.contains("'sentinel.clients.y.retry.max-retrys'")
 				.contains("did you mean 'retry.max-retries'?"));
 	}
@@ -82,7 +85,8 @@ class UnknownPropertiesTests {
 	@Test
 	void aTypoUnderSentinelSseIsPointedToItsKeys() {
 		this.contextRunner.withPropertyValues("sentinel.sse.max-stream=5")
-			.run((context) -> assertThat(failureMessage(context)).contains("'sentinel.sse.max-stream'")
+			.run((context) -> assertThat(StartupFailure.mostSpecificMessage(context))
+				.contains("'sentinel.sse.max-stream'")
 				.contains("did you mean 'max-streams'?"));
 	}
 
@@ -92,7 +96,8 @@ class UnknownPropertiesTests {
 			.withInitializer((context) -> context.getEnvironment()
 				.getPropertySources()
 				.addFirst(environmentVariables(Map.of("SENTINEL_CLIENTS_X_POOL_MAXCONECTIONS", "5"))))
-			.run((context) -> assertThat(failureMessage(context)).contains("SENTINEL_CLIENTS_X_POOL_MAXCONECTIONS")
+			.run((context) -> assertThat(StartupFailure.mostSpecificMessage(context))
+				.contains("SENTINEL_CLIENTS_X_POOL_MAXCONECTIONS")
 				.contains("client 'x'")
 				.contains("did you mean 'pool.max-connections'?"));
 	}
@@ -157,11 +162,6 @@ class UnknownPropertiesTests {
 	private static SystemEnvironmentPropertySource environmentVariables(Map<String, Object> variables) {
 		// Spring Boot maps a source of this name as it maps the process environment.
 		return new SystemEnvironmentPropertySource("test-systemEnvironment", variables);
-	}
-
-	private static String failureMessage(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		return NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
 	}
 
 }

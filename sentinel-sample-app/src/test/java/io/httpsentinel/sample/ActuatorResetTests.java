@@ -12,7 +12,6 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.httpsentinel.client.SentinelClient;
@@ -40,8 +39,7 @@ class ActuatorResetTests {
 
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
-		int port = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> port);
+		DemoUpstreamPorts.register(registry);
 	}
 
 	@Test

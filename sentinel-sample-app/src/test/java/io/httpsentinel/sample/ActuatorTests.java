@@ -13,7 +13,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.httpsentinel.client.SentinelClients;
@@ -48,8 +47,7 @@ class ActuatorTests {
 
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
-		upstreamPort = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> upstreamPort);
+		upstreamPort = DemoUpstreamPorts.register(registry);
 	}
 
 	@Test

@@ -13,7 +13,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.httpsentinel.sample.mvc.MvcSampleApplication;
 import io.httpsentinel.sample.upstream.DemoStreams;
@@ -39,8 +38,7 @@ class BrowserEventSourceMvcTests {
 
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
-		int port = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> port);
+		DemoUpstreamPorts.register(registry);
 	}
 
 	/**

@@ -13,7 +13,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.ClassUtils;
 
@@ -40,8 +39,7 @@ class DependencyDietTests {
 
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
-		int port = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> port);
+		DemoUpstreamPorts.register(registry);
 	}
 
 	@Test

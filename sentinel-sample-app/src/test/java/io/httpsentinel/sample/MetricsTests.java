@@ -14,7 +14,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +37,7 @@ class MetricsTests {
 
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
-		int port = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> port);
+		DemoUpstreamPorts.register(registry);
 	}
 
 	@Test
@@ -82,7 +80,7 @@ class MetricsTests {
 			.expectBody(SNAPSHOTS)
 			.returnResult()
 			.getResponseBody();
-		assertThat(snapshots).containsOnlyKeys("weather", "llm", "flaky-llm", "sensors");
+		assertThat(snapshots).containsOnlyKeys("weather", "llm", "flaky-llm", "sensors", "demo-pool");
 		assertThat(snapshots.get("weather")).containsKeys("totals", "latency", "pool", "breaker", "rateLimit");
 		assertThat(snapshots.get("weather").get("breaker")).isEqualTo(Map.of("state", "CLOSED", "failureRate", -1.0));
 	}

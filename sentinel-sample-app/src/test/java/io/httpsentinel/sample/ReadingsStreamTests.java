@@ -16,7 +16,6 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,8 +34,7 @@ class ReadingsStreamTests {
 
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
-		int port = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> port);
+		DemoUpstreamPorts.register(registry);
 	}
 
 	@Test

@@ -37,9 +37,8 @@ class RedisProfileTests {
 
 	@DynamicPropertySource
 	static void noRedisAndTheDemoUpstreamOnFreePorts(DynamicPropertyRegistry registry) {
-		int demo = TestSocketUtils.findAvailableTcpPort();
+		DemoUpstreamPorts.register(registry);
 		int nothing = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> demo);
 		registry.add("sentinel.redis.url", () -> "redis://127.0.0.1:" + nothing);
 	}
 

@@ -17,7 +17,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.httpsentinel.sample.upstream.DemoStreams;
 import io.httpsentinel.sample.upstream.DemoUpstream;
@@ -43,8 +42,7 @@ class StreamEndpointsTests {
 
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
-		int port = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> port);
+		DemoUpstreamPorts.register(registry);
 	}
 
 	@Test

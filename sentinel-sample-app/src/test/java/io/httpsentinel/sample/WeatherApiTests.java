@@ -17,7 +17,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.httpsentinel.sample.upstream.DemoUpstream;
@@ -50,10 +49,7 @@ class WeatherApiTests {
 
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
-		// Picked once: a supplier calling TestSocketUtils itself would answer a different
-		// port each time the property is read, so upstream and base-url could disagree.
-		int port = TestSocketUtils.findAvailableTcpPort();
-		registry.add("demo.upstream.port", () -> port);
+		DemoUpstreamPorts.register(registry);
 	}
 
 	@Test
@@ -133,7 +129,7 @@ class WeatherApiTests {
 			.returnResult()
 			.getResponseBody();
 		assertThat(clients).extracting((client) -> client.get("name"))
-			.containsExactlyInAnyOrder("weather", "llm", "flaky-llm", "sensors");
+			.containsExactlyInAnyOrder("weather", "llm", "flaky-llm", "sensors", "demo-pool");
 		assertThat(clients).filteredOn((client) -> "weather".equals(client.get("name")))
 			.singleElement()
 			.satisfies((client) -> {

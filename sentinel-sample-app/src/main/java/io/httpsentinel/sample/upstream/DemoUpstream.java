@@ -1,5 +1,6 @@
 package io.httpsentinel.sample.upstream;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -36,6 +38,10 @@ import org.springframework.web.util.UriUtils;
  * to it leave the app over a real socket and go through the Sentinel client's pool, just
  * as calls to a remote host would.
  * <p>
+ * A second instance, the replica, listens on a port of its own with the same endpoints,
+ * so that a client with several backends ({@code demo-pool}) has two to spread its calls
+ * over; every weather answer names the instance that gave it ({@value #BACKEND_HEADER}).
+ * <p>
  * It listens on 127.0.0.1 only: it is a demo fixture and must not be reachable from other
  * machines. It starts when the bean is created, before the app serves requests, and stops
  * with the application context.
@@ -54,6 +60,12 @@ public class DemoUpstream implements DisposableBean {
 	 */
 	public static final String API_KEY = "demo-key";
 
+	/**
+	 * Response header naming the instance that answered a weather request:
+	 * {@code 127.0.0.1:<port>}.
+	 */
+	public static final String BACKEND_HEADER = "x-demo-backend";
+
 	private static final Log logger = LogFactory.getLog(DemoUpstream.class);
 
 	private static final String HOST = "127.0.0.1";
@@ -66,34 +78,48 @@ public class DemoUpstream implements DisposableBean {
 
 	private final DisposableServer server;
 
+	private final DisposableServer replica;
+
 	private final AtomicInteger flakyRequests = new AtomicInteger();
 
 	private final AtomicInteger readingConnections = new AtomicInteger();
 
 	private final DemoStreams streams;
 
-	public DemoUpstream(@Value("${demo.upstream.port}") int port, JsonMapper jsonMapper) {
+	public DemoUpstream(@Value("${demo.upstream.port}") int port,
+			@Value("${demo.upstream.replica-port}") int replicaPort, JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
 		this.streams = new DemoStreams(jsonMapper);
-		this.server = bind(port);
-		logger.info("Demo upstream listening on http://" + HOST + ":" + this.server.port());
-	}
-
-	private DisposableServer bind(int port) {
+		this.server = bind(port, "demo.upstream.port", (routes) -> routes(routes, false));
 		try {
-			return HttpServer.create().host(HOST).port(port).route(this::routes).bindNow();
+			this.replica = bind(replicaPort, "demo.upstream.replica-port", (routes) -> routes(routes, true));
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalStateException("Demo upstream could not listen on " + HOST + ":" + port
-					+ "; free the port or set demo.upstream.port", ex);
+			this.server.disposeNow();
+			throw ex;
+		}
+		logger.info("Demo upstream listening on http://" + HOST + ":" + this.server.port() + ", its replica on http://"
+				+ HOST + ":" + this.replica.port());
+	}
+
+	private static DisposableServer bind(int port, String property, Consumer<HttpServerRoutes> routes) {
+		try {
+			return HttpServer.create().host(HOST).port(port).route(routes).bindNow();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException(
+					"Demo upstream could not listen on " + HOST + ":" + port + "; free the port or set " + property,
+					ex);
 		}
 	}
 
 	/**
-	 * Every endpoint of the demo upstream, in one place.
+	 * Every endpoint of the demo upstream, in one place. The replica answers the same,
+	 * except that its weather is "unavailable" under {@code /replica-failing}.
 	 */
-	private void routes(HttpServerRoutes routes) {
+	private void routes(HttpServerRoutes routes, boolean replica) {
 		routes.get("/weather/{city}", this::weather)
+			.get("/replica-failing/weather/{city}", replica ? this::unavailable : this::weather)
 			.get("/flaky/weather/{city}", this::flakyWeather)
 			.get("/weather/{city}/readings", this::readings)
 			.get("/v1/messages/stream", this.streams::chat)
@@ -135,7 +161,25 @@ public class DemoUpstream implements DisposableBean {
 		}
 		String city = UriUtils.decode(Objects.requireNonNull(request.param("city")), StandardCharsets.UTF_8);
 		Instant observedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-		return json(response, new Observation(city, temperatureCelsius(city), observedAt));
+		return json(response.header(BACKEND_HEADER, backend(request)),
+				new Observation(city, temperatureCelsius(city), observedAt));
+	}
+
+	/**
+	 * A backend that is down for good, as a replica whose model server crashed: 503 every
+	 * time, which outlier detection ejects and a retry avoids.
+	 */
+	private Publisher<Void> unavailable(HttpServerRequest request, HttpServerResponse response) {
+		return json(response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).header(BACKEND_HEADER, backend(request)),
+				Map.of("error", "this replica is down"));
+	}
+
+	/**
+	 * The instance a request reached, by the local address of its connection.
+	 */
+	private static String backend(HttpServerRequest request) {
+		InetSocketAddress local = (InetSocketAddress) Objects.requireNonNull(request.connectionHostAddress());
+		return HOST + ":" + local.getPort();
 	}
 
 	/**
@@ -203,9 +247,18 @@ public class DemoUpstream implements DisposableBean {
 		return this.server.port();
 	}
 
+	/**
+	 * Port the replica listens on.
+	 * @return the port
+	 */
+	public int replicaPort() {
+		return this.replica.port();
+	}
+
 	@Override
 	public void destroy() {
 		this.server.disposeNow();
+		this.replica.disposeNow();
 	}
 
 	/**

@@ -12,6 +12,7 @@ import io.httpsentinel.client.ClientMetricsSnapshot;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+import io.httpsentinel.resilience.BackendView;
 
 /**
  * Lists the configured Sentinel clients with their live pool figures, so that you can
@@ -50,14 +51,20 @@ public class ClientsController {
 	 * API keys.
 	 *
 	 * @param name the client name
-	 * @param baseUrl the base URL requests resolve against
+	 * @param baseUrl the base URL requests resolve against (for a client with several
+	 * backends, the first: each request goes to the backend chosen for it)
+	 * @param backends the addresses of its backends, when it has several
 	 * @param maxConnections the size limit of the pool
 	 * @param pool the pool's current figures
 	 */
-	public record ClientView(String name, String baseUrl, int maxConnections, PoolSnapshot pool) {
+	public record ClientView(String name, String baseUrl, List<String> backends, int maxConnections,
+			PoolSnapshot pool) {
 
 		static ClientView of(SentinelClient client) {
-			return new ClientView(client.name(), Objects.toString(client.settings().baseUrl()),
+			List<String> backends = client.backends()
+				.map((view) -> view.backends().stream().map(BackendView::address).toList())
+				.orElse(List.of());
+			return new ClientView(client.name(), Objects.toString(client.settings().logicalBaseUrl()), backends,
 					Objects.requireNonNull(client.settings().pool().maxConnections()), client.pool());
 		}
 

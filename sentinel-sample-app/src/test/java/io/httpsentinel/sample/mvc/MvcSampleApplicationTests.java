@@ -35,6 +35,8 @@ class MvcSampleApplicationTests {
 
 	private static final int DEMO_UPSTREAM_PORT = TestSocketUtils.findAvailableTcpPort();
 
+	private static final int DEMO_UPSTREAM_REPLICA_PORT = TestSocketUtils.findAvailableTcpPort();
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@LocalServerPort
@@ -49,6 +51,7 @@ class MvcSampleApplicationTests {
 	@DynamicPropertySource
 	static void demoUpstreamOnAFreePort(DynamicPropertyRegistry registry) {
 		registry.add("demo.upstream.port", () -> DEMO_UPSTREAM_PORT);
+		registry.add("demo.upstream.replica-port", () -> DEMO_UPSTREAM_REPLICA_PORT);
 	}
 
 	@Test
