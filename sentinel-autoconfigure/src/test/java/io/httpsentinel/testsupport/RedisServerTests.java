@@ -20,7 +20,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class RedisServerTests {
 
-	private static final Duration TIMEOUT = Duration.ofMillis(300);
+	/**
+	 * How long a command (and, through the URI, the connection's handshake) may take:
+	 * long enough for a busy machine, short enough for the paused server's timeouts.
+	 */
+	private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
 	private RedisClient client;
 
