@@ -28,6 +28,10 @@ final class BackendsReport {
 		}
 		System.out.println();
 		for (BackendsScenarioResult result : results) {
+			if (!result.gaveUp().isEmpty()) {
+				System.out.printf(Locale.ROOT, "%s: failed calls given up after (reason: calls): %s%n",
+						result.scenario().label(), result.gaveUp());
+			}
 			if (result.scenario().fault()) {
 				System.out.printf(Locale.ROOT, "%s: the failing backend's share per second since the fault (%%): %s%n",
 						result.scenario().label(), result.sharesSinceFault());

@@ -2,6 +2,7 @@ package io.httpsentinel.benchmarks.backends;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 
 import org.jspecify.annotations.Nullable;
@@ -18,12 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param failing the index of the backend that fails (in a scenario with a fault)
  * @param faultAt the measured second the fault started at
  * @param retries the retries the client made (attempts after the first)
+ * @param gaveUp why the client gave up on the calls that failed, by reason
  * @param ejections the ejections the client made
  * @param ejectionLog when each ejection and return happened, relative to the fault
  * @param load the machine's load average during the scenario
  */
 record BackendsScenarioResult(BackendsScenario scenario, SteadyLoad.Outcome outcome, long[][] perSecond, int failing,
-		int faultAt, long retries, long ejections, List<String> ejectionLog, String load) {
+		int faultAt, long retries, Map<String, Long> gaveUp, long ejections, List<String> ejectionLog, String load) {
 
 	/** Below this share of the traffic, the failing backend counts as avoided. */
 	static final double AVOIDED_SHARE = 0.05;

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -111,9 +110,9 @@ public final class BackendsSimulation {
 
 	private BackendsScenarioResult run(BackendsScenario scenario, List<SimulatedBackend> backends) throws Exception {
 		System.out.println("== " + scenario.label());
-		AtomicLong retries = new AtomicLong();
+		AttemptCounts attempts = new AttemptCounts();
 		try (SentinelClients clients = SentinelClients.builder()
-			.retryListener((event) -> retries.addAndGet(event.decision().retry() ? 1 : 0))
+			.retryListener(attempts)
 			.client("backends", settings(scenario, backends))
 			.build()) {
 			SentinelClient client = clients.get("backends");
@@ -124,7 +123,7 @@ public final class BackendsSimulation {
 				sleepFor(this.warmup, TimeUnit.SECONDS);
 				long start = System.nanoTime();
 				backends.forEach((backend) -> backend.reset(start));
-				retries.set(0);
+				attempts.reset();
 				load.measure();
 				String loadAtStart = LoadMachine.loadAverage();
 				sleepUntil(start + TimeUnit.SECONDS.toNanos(this.faultAt));
@@ -140,9 +139,10 @@ public final class BackendsSimulation {
 				List<BackendView> states = client.backends().map((view) -> view.backends()).orElse(List.of());
 				long ejected = states.stream().mapToLong(BackendView::ejections).sum();
 				BackendsScenarioResult result = new BackendsScenarioResult(scenario, outcome, perSecond, FAILING,
-						this.faultAt, retries.get(), ejected, ejections.events(),
+						this.faultAt, attempts.retries(), attempts.gaveUp(), ejected, ejections.events(),
 						loadAtStart.split(" ")[0] + " -> " + LoadMachine.loadAverage().split(" ")[0]);
-				System.out.println("   failures: " + outcome.failures() + "; backends at the end: " + states);
+				System.out.println("   failures: " + outcome.failures() + "; gave up after: " + attempts.gaveUp()
+						+ "; backends at the end: " + states);
 				System.out.println("   " + BackendsScenarioResult.HEADER);
 				System.out.println("   " + result.line(null));
 				return result;
