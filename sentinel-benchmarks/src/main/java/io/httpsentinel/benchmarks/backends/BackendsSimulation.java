@@ -31,10 +31,12 @@ import io.httpsentinel.resilience.OutlierDetectionSettings;
  * retries and outlier detection at their defaults) and a {@link SteadyLoad} of
  * {@code -Drate} (500) requests per second, at most {@code -DmaxInFlight} (200) at once.
  * Per {@link BackendsScenario} ({@code -Dscenarios=healthy,ejection,no-ejection}) a fresh
- * client runs {@code -Dwarmup} (8) seconds unmeasured, then {@code -Dseconds} (40)
- * measured; {@code -DfaultAt} (10) seconds into those, the second backend starts
- * answering {@code -DfaultRate} (0.5) of its requests with {@code -DfaultStatus} (500).
- * {@code -Dquick=true} shortens the defaults to 2 + 15 seconds, the fault at 4.
+ * client runs {@code -Dwarmup} (8) seconds unmeasured (and before the first one a client
+ * runs the load {@code -Dprime} (15) seconds, so that the JVM has compiled the call
+ * path), then {@code -Dseconds} (40) measured; {@code -DfaultAt} (10) seconds into those,
+ * the second backend starts answering {@code -DfaultRate} (0.5) of its requests with
+ * {@code -DfaultStatus} (500). {@code -Dquick=true} shortens the defaults to 5 s of
+ * priming, then 2 + 15 seconds per scenario, the fault at 4.
  * {@code -DbaseEjectionTime=30s} changes the ejection time (to see an ejected backend
  * return within the run). It prints a table: success rate, p50/p99 and the p99 added to
  * the healthy scenario's, retries, ejections, the failing backend's share of the attempts
@@ -48,6 +50,8 @@ public final class BackendsSimulation {
 	private static final Duration DRAIN = Duration.ofSeconds(30);
 
 	private final boolean quick = Boolean.getBoolean("quick");
+
+	private final int prime = Integer.getInteger("prime", this.quick ? 5 : 15);
 
 	private final int warmup = Integer.getInteger("warmup", this.quick ? 2 : 8);
 
@@ -82,12 +86,12 @@ public final class BackendsSimulation {
 
 	private void run(List<BackendsScenario> scenarios) throws Exception {
 		System.out.printf(Locale.ROOT,
-				"3 backends (%d ms latency), %.0f requests/s, at most %d in flight; warm-up %d s, measured %d s; "
+				"3 backends (%d ms latency), %.0f requests/s, at most %d in flight; priming %d s; per scenario warm-up %d s, measured %d s; "
 						+ "from second %d backend %d answers %.0f%% of its requests %d; retries and outlier detection "
 						+ "at their defaults (base ejection time %s)%nJVM: %s, %d CPUs; load average at start: %s%n%n",
-				this.latency.toMillis(), this.rate, this.maxInFlight, this.warmup, this.seconds, this.faultAt,
-				FAILING + 1, 100 * this.faultRate, this.faultStatus, this.baseEjectionTime, Runtime.version(),
-				Runtime.getRuntime().availableProcessors(), LoadMachine.loadAverage());
+				this.latency.toMillis(), this.rate, this.maxInFlight, this.prime, this.warmup, this.seconds,
+				this.faultAt, FAILING + 1, 100 * this.faultRate, this.faultStatus, this.baseEjectionTime,
+				Runtime.version(), Runtime.getRuntime().availableProcessors(), LoadMachine.loadAverage());
 		LoopResources loops = LoopResources.create("backends", 1, true);
 		Scheduler timer = Schedulers.newSingle("backend-latency", true);
 		List<SimulatedBackend> backends = new ArrayList<>();
@@ -96,6 +100,7 @@ public final class BackendsSimulation {
 			for (int i = 0; i < 3; i++) {
 				backends.add(new SimulatedBackend(loops, timer, this.latency, this.faultStatus));
 			}
+			prime(backends);
 			for (BackendsScenario scenario : scenarios) {
 				results.add(run(scenario, backends));
 			}
@@ -147,6 +152,21 @@ public final class BackendsSimulation {
 				System.out.println("   " + result.line(null));
 				return result;
 			}
+		}
+	}
+
+	/**
+	 * Run the load once, unmeasured, so that the first scenario does not measure a JVM
+	 * that is still compiling the call path (the baseline would be the slowest).
+	 */
+	private void prime(List<SimulatedBackend> backends) throws Exception {
+		System.out.println("== priming for " + this.prime + " s");
+		try (SentinelClients clients = SentinelClients.builder()
+			.client("prime", settings(BackendsScenario.HEALTHY, backends))
+			.build(); SteadyLoad load = new SteadyLoad(clients.get("prime").webClient(), this.rate, this.maxInFlight)) {
+			load.start();
+			sleepFor(this.prime, TimeUnit.SECONDS);
+			load.stop(DRAIN);
 		}
 	}
 
