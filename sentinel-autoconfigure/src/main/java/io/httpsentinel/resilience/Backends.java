@@ -186,7 +186,7 @@ final class Backends implements BackendsView {
 	 * @return the URL
 	 */
 	static URI urlOn(Backend backend, String rest) {
-		return URI.create(backend.prefix.concat(rest));
+		return backend.url(rest);
 	}
 
 	/**
