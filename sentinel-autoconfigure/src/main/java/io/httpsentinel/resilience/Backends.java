@@ -396,6 +396,22 @@ final class Backends implements BackendsView {
 		return this.set.backends.clone();
 	}
 
+	/**
+	 * Whether a backend the call has not tried may take a retry now.
+	 * @param tried the backends the call tried
+	 * @param triedCount how many
+	 * @return {@code true} when one is neither ejected, paused nor tried
+	 */
+	boolean hasUntriedAvailable(Backend[] tried, int triedCount) {
+		long now = this.clock.millis();
+		for (Backend backend : this.set.backends) {
+			if (backend.available(now) && !BackendSet.contains(tried, triedCount, backend)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	@Override
 	public String source() {
 		return this.source.description();

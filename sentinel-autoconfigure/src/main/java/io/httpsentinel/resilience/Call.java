@@ -306,7 +306,7 @@ abstract class Call {
 			}
 			resilience.statistics().hostPaused();
 		}
-		decision = withinBudgetAndTime(decision);
+		decision = withinBudgetAndTime(elsewhereAtOnce(decision));
 		notify(attempt, status, null, decision);
 		count(decision, status < 400);
 		return decision;
@@ -338,7 +338,7 @@ abstract class Call {
 		}
 		RetryDecision decision = this.pipeline.resilience.retryPolicy()
 			.afterError(attempt, this.method, kind, bodyReplayable);
-		decision = withinBudgetAndTime(decision);
+		decision = withinBudgetAndTime(elsewhereAtOnce(decision));
 		notify(attempt, null, error, decision);
 		count(decision, false);
 		return decision;
@@ -381,6 +381,23 @@ abstract class Call {
 		}
 		notify(this.attempts, status, error, decision);
 		return decision;
+	}
+
+	/**
+	 * A retry that goes to a backend this call has not tried leaves at once: the backoff
+	 * spares the backend that failed, which the retry does not go to, and a retry waiting
+	 * holds its slot of the retry budget (under a fault, the budget then refuses the
+	 * retries that would have succeeded elsewhere). Not when the host asked for the wait
+	 * ({@code Retry-After} of a client whose pause covers every backend).
+	 */
+	private RetryDecision elsewhereAtOnce(RetryDecision decision) {
+		Backends choice = this.backends;
+		if (!decision.retry() || choice == null || this.tried == null || decision.delay().isZero()
+				|| "retry-after".equals(decision.reason())
+				|| !choice.hasUntriedAvailable(this.tried, this.triedCount)) {
+			return decision;
+		}
+		return new RetryDecision(true, Duration.ZERO, decision.reason(), decision.pauseHostUntil());
 	}
 
 	private RetryDecision withinBudgetAndTime(RetryDecision decision) {

@@ -147,6 +147,25 @@ class BackendsIntegrationTests {
 		assertThat(client.backends().orElseThrow().backends().get(0).ejected()).isTrue();
 	}
 
+	@Test
+	void aRetryOnABackendTheCallHasNotTriedLeavesWithoutBackoff() {
+		Upstream a = upstream("a");
+		Upstream b = upstream("b");
+		a.status.set(503);
+		b.status.set(503);
+		SentinelClient client = this.clients.create(a.endpoint(1).url(),
+				(base) -> base.withBaseUrl(null)
+					.withBackends(new BackendSettings(List.of(a.endpoint(1), b.endpoint(1)),
+							OutlierDetectionSettings.DEFAULTS, null))
+					.withRetry(RetrySettings.INHERIT.withMaxRetries(2)
+						.withBackoff(Duration.ofMillis(50), 1.0, Duration.ofMillis(50), 0.0)));
+		assertThat(call(ClientKind.WEB_CLIENT, client)).isEqualTo("a-503");
+		// a, then b at once; both tried: the backoff before a again.
+		assertThat(this.clients.attempts).extracting((event) -> event.decision().delay())
+			.containsExactly(Duration.ZERO, Duration.ofMillis(50), Duration.ZERO);
+		assertThat(a.requests.get() + b.requests.get()).isEqualTo(3);
+	}
+
 	@ParameterizedTest
 	@EnumSource(ClientKind.class)
 	void aLongRetryAfterPausesOnlyTheBackendThatSentIt(ClientKind kind) {
