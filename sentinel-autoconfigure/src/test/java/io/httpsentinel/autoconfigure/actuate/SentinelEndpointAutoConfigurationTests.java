@@ -107,7 +107,9 @@ class SentinelEndpointAutoConfigurationTests {
 			assertThat(json.get("clients").get("search").get("state").get("circuitBreaker").get("state").asString())
 				.isEqualTo("DISABLED");
 			assertThat(weather.get("metrics").propertyNames()).containsExactly("client", "totals", "latency", "pool",
-					"breaker", "rateLimit");
+					"breaker", "rateLimit", "backends");
+			// One base URL: no backends of its own.
+			assertThat(weather.get("metrics").get("backends").isEmpty()).isTrue();
 			assertThat(weather.get("metrics").get("totals").get("requests").asLong()).isZero();
 		});
 	}
