@@ -60,14 +60,14 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 	}
 
 	/**
-	 * Whether the client has backends of its own and none of them can take a call: none
-	 * is known (discovery found no instance) or every one is ejected. A paused backend
-	 * counts as available: a quota is not ill health. Not named like a getter, as
-	 * {@link #rejectsCalls()}.
-	 * @return whether no backend can take a call
+	 * Whether the client has backends of its own but knows none (discovery found no
+	 * instance of its service): it fails every call at once. Backends that are all
+	 * ejected still take calls (trying one beats failing the call), and paused ones are a
+	 * quota, not ill health. Not named like a getter, as {@link #rejectsCalls()}.
+	 * @return whether there is no backend to send to
 	 */
-	public boolean hasNoBackendAvailable() {
-		return this.backends != null && this.backends.noneAvailable();
+	public boolean hasNoBackend() {
+		return this.backends != null && this.backends.backends().isEmpty();
 	}
 
 	/**
@@ -136,15 +136,6 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 
 		static BackendsState of(BackendsView view) {
 			return new BackendsState(view.source(), view.backends().stream().map(BackendState::of).toList());
-		}
-
-		boolean noneAvailable() {
-			for (BackendState backend : this.backends) {
-				if (!BackendState.EJECTED.equals(backend.state())) {
-					return false;
-				}
-			}
-			return true;
 		}
 
 	}

@@ -24,12 +24,11 @@ import io.httpsentinel.client.SentinelClients;
  * <p>
  * A client with several backends lists them under {@code backends} (address, state,
  * counts) and names where they come from under {@code source} instead of a {@code host}.
- * Its status is as above while at least one backend can take a call, an ejected one or
- * two included: the breaker judges the client as a whole. When none can (discovery found
- * no instance, or every backend is ejected) the client fails every call at once, as with
- * an open breaker, and reports the same: {@link #CIRCUIT_OPEN}, or {@code DOWN} with
- * {@code health.fail-on-open-circuit: true}. Paused backends count as available, as a
- * paused host does.
+ * Its status is as above while it has backends, ejected or paused ones included: the
+ * breaker judges the client as a whole, and a client whose backends are all ejected still
+ * tries one. When it has none (discovery found no instance of its service) it fails every
+ * call at once, as with an open breaker, and reports the same: {@link #CIRCUIT_OPEN}, or
+ * {@code DOWN} with {@code health.fail-on-open-circuit: true}.
  */
 public final class SentinelHealthIndicator implements HealthIndicator {
 
@@ -68,7 +67,7 @@ public final class SentinelHealthIndicator implements HealthIndicator {
 	public Health health() {
 		ClientState state = ClientState.of(this.client);
 		Health.Builder health = Health.up();
-		if (state.rejectsCalls() || state.hasNoBackendAvailable()) {
+		if (state.rejectsCalls() || state.hasNoBackend()) {
 			health = this.client.settings().health().failsOnOpenCircuit() ? Health.down() : Health.status(CIRCUIT_OPEN);
 		}
 		if (state.backends() != null) {
