@@ -39,8 +39,12 @@ final class BackendMeters implements BackendListener {
 
 	private final BackendsView backends;
 
-	/** The meters of each backend, by address; guarded by {@code this}. */
-	private final Map<String, List<Meter>> meters = new LinkedHashMap<>();
+	/**
+	 * The meters of each backend, by address; guarded by {@code this}. Holding them here
+	 * holds their {@link Reading}s, which Micrometer references only weakly; the client
+	 * holds this listener.
+	 */
+	private final Map<String, Registered> meters = new LinkedHashMap<>();
 
 	private BackendMeters(MeterRegistry registry, Tags clientTags, BackendsView backends) {
 		this.registry = registry;
@@ -64,11 +68,11 @@ final class BackendMeters implements BackendListener {
 	@Override
 	public synchronized void backendsChanged(List<String> addresses) {
 		Set<String> current = new HashSet<>(addresses);
-		Iterator<Map.Entry<String, List<Meter>>> known = this.meters.entrySet().iterator();
+		Iterator<Map.Entry<String, Registered>> known = this.meters.entrySet().iterator();
 		while (known.hasNext()) {
-			Map.Entry<String, List<Meter>> backend = known.next();
+			Map.Entry<String, Registered> backend = known.next();
 			if (!current.contains(backend.getKey())) {
-				backend.getValue().forEach(this.registry::remove);
+				backend.getValue().meters().forEach(this.registry::remove);
 				known.remove();
 			}
 		}
@@ -77,7 +81,7 @@ final class BackendMeters implements BackendListener {
 		}
 	}
 
-	private List<Meter> register(String address) {
+	private Registered register(String address) {
 		Reading reading = new Reading(this.backends, address);
 		Tags tags = this.clientTags.and(BACKEND_TAG, address);
 		List<Meter> registered = new ArrayList<>(4);
@@ -91,7 +95,7 @@ final class BackendMeters implements BackendListener {
 			.description("1 while outlier detection keeps the backend out of the choice, else 0")
 			.tags(tags)
 			.register(this.registry));
-		return registered;
+		return new Registered(reading, registered);
 	}
 
 	private Meter counter(String name, Reading reading, ToDoubleFunction<BackendView> count, String unit, Tags tags,
@@ -101,6 +105,11 @@ final class BackendMeters implements BackendListener {
 			.baseUnit(unit)
 			.tags(tags)
 			.register(this.registry);
+	}
+
+	/** The meters of one backend, and what they read. */
+	private record Registered(Reading reading, List<Meter> meters) {
+
 	}
 
 	/**

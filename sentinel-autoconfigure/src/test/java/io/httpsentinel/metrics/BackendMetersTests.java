@@ -103,6 +103,16 @@ class BackendMetersTests {
 		assertThat(requests(A)).isEqualTo(2);
 	}
 
+	@Test
+	void metersKeepReadingAfterAGarbageCollection() {
+		// Micrometer holds what a function counter or gauge reads only weakly.
+		this.backends.set(healthy(A, 5));
+		bind();
+		System.gc();
+		assertThat(requests(A)).isEqualTo(5);
+		assertThat(this.registry.get("sentinel.client.backend.ejected").gauge().value()).isZero();
+	}
+
 	private void bind() {
 		BackendMeters.bind(this.registry, Tags.of("client", "llm"), this.backends);
 	}
