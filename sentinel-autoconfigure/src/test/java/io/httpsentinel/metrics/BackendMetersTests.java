@@ -122,7 +122,12 @@ class BackendMetersTests {
 	}
 
 	private List<String> backendTags() {
-		return this.registry.find("sentinel.client.backend.requests")
+		return backendTags(this.registry);
+	}
+
+	/** The values of the backend tag, one per backend metered. */
+	static List<String> backendTags(MeterRegistry registry) {
+		return registry.find("sentinel.client.backend.requests")
 			.functionCounters()
 			.stream()
 			.map((counter) -> counter.getId().getTag("backend"))

@@ -115,11 +115,7 @@ class DiscoveredBackendMetersTests {
 	}
 
 	private List<String> backendTags() {
-		return this.registry.find("sentinel.client.backend.requests")
-			.functionCounters()
-			.stream()
-			.map((counter) -> counter.getId().getTag("backend"))
-			.toList();
+		return BackendMetersTests.backendTags(this.registry);
 	}
 
 	private String address(int server) {
