@@ -126,7 +126,8 @@ class SentinelEndpointAutoConfigurationTests {
 		try {
 			this.exposedWithJson
 				.withPropertyValues("sentinel.clients.llm.endpoints[0]=" + first.baseUrl(),
-						"sentinel.clients.llm.endpoints[1]=" + second.baseUrl())
+						"sentinel.clients.llm.endpoints[1].url=" + second.baseUrl(),
+						"sentinel.clients.llm.endpoints[1].weight=3")
 				.run((context) -> {
 					SentinelClient llm = context.getBean(SentinelClients.class).get("llm");
 					llm.webClient().get().uri("/").retrieve().toBodilessEntity().block(Duration.ofSeconds(10));
@@ -144,6 +145,7 @@ class SentinelEndpointAutoConfigurationTests {
 						.isEqualTo("http://127.0.0.1:" + first.baseUrl().getPort());
 					assertThat(firstBackend.get("state").asString()).isEqualTo("UP");
 					assertThat(firstBackend.get("weight").asInt()).isOne();
+					assertThat(backends.get("backends").get(1).get("weight").asInt()).isEqualTo(3);
 					long requests = 0;
 					for (JsonNode backend : json.get("metrics").get("backends")) {
 						requests += backend.get("requests").asLong();
