@@ -67,7 +67,29 @@ public final class SettingsDescriptor {
 		described.put("redact-query-parameters", redaction.get("query-parameters"));
 		// Keep health last, as in the properties.
 		described.put("health", described.remove("health"));
-		return described;
+		return withBackendsAfterBaseUrl(described);
+	}
+
+	/**
+	 * Properties 'endpoints', 'outlier-detection' and 'pause-scope' fill one record; they
+	 * go next to 'base-url', which they replace or qualify.
+	 */
+	private static Map<String, Object> withBackendsAfterBaseUrl(Map<String, Object> described) {
+		Map<String, Object> backends = describedMap(described, "backends");
+		described.remove("backends");
+		// A record component cannot be named like the property 'consecutive-5xx'.
+		Map<String, Object> outlierDetection = new LinkedHashMap<>();
+		describedMap(backends, "outlier-detection").forEach(
+				(key, value) -> outlierDetection.put(key.equals("consecutive5xx") ? "consecutive-5xx" : key, value));
+		backends.put("outlier-detection", outlierDetection);
+		Map<String, Object> ordered = new LinkedHashMap<>();
+		described.forEach((key, value) -> {
+			ordered.put(key, value);
+			if (key.equals("base-url")) {
+				ordered.putAll(backends);
+			}
+		});
+		return ordered;
 	}
 
 	@SuppressWarnings("unchecked")

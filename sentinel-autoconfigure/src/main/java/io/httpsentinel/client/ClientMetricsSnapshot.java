@@ -2,12 +2,15 @@ package io.httpsentinel.client;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 import io.httpsentinel.client.pool.PoolStatistics;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+import io.httpsentinel.resilience.BackendView;
+import io.httpsentinel.resilience.BackendsView;
 import io.httpsentinel.resilience.CircuitBreakerView;
 import io.httpsentinel.resilience.ClientResilience;
 import io.httpsentinel.resilience.PipelineStatistics;
@@ -23,9 +26,11 @@ import io.httpsentinel.resilience.PipelineStatistics;
  * @param pool the connection pool now
  * @param breaker the circuit breaker now
  * @param rateLimit the rate limiter and the host pause now
+ * @param backends each backend of a client with several ({@code endpoints} or
+ * {@code lb://}): its counts and its ejection now; empty for a client with one base URL
  */
 public record ClientMetricsSnapshot(String client, Totals totals, Latency latency, Pool pool, Breaker breaker,
-		RateLimit rateLimit) {
+		RateLimit rateLimit, List<BackendView> backends) {
 
 	static ClientMetricsSnapshot of(String client, ClientResilience resilience, PoolStatistics poolStatistics,
 			int configuredMaxConnections) {
@@ -41,8 +46,10 @@ public record ClientMetricsSnapshot(String client, Totals totals, Latency latenc
 		return new ClientMetricsSnapshot(client, totals,
 				new Latency(latency.window(), latency.calls(), latency.mean(), latency.max()),
 				new Pool(pool.active(), pool.idle(), pool.pending(), max),
-				new Breaker(breaker.state(), breaker.failureRate()), new RateLimit(
-						resilience.availableRateLimitPermits(), resilience.hostPause().pausedUntil().orElse(null)));
+				new Breaker(breaker.state(), breaker.failureRate()),
+				new RateLimit(resilience.availableRateLimitPermits(),
+						resilience.hostPause().pausedUntil().orElse(null)),
+				resilience.backends().map(BackendsView::backends).orElse(List.of()));
 	}
 
 	/**

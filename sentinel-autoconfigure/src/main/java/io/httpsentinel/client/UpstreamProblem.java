@@ -28,6 +28,7 @@ import io.httpsentinel.client.pool.PoolAcquireTimeoutException;
 import io.httpsentinel.client.pool.PoolPendingLimitException;
 import io.httpsentinel.resilience.CircuitOpenException;
 import io.httpsentinel.resilience.HostPausedException;
+import io.httpsentinel.resilience.NoBackendAvailableException;
 import io.httpsentinel.resilience.RateLimitExceededException;
 import io.httpsentinel.resilience.ResponseTooLargeException;
 import io.httpsentinel.resilience.RetryAfter;
@@ -36,13 +37,13 @@ import io.httpsentinel.sse.SseResponseException;
 /**
  * The HTTP answer for a failed upstream call of a Sentinel client, as an RFC 9457 problem
  * document: 503 when the client holds the call back or the upstream asks for a pause
- * (open breaker, host pause, rate limit, exhausted pool, an upstream 429 or 503), with
- * {@code Retry-After} when the wait is known; 504 on a timeout; 502 for any other failure
- * of the upstream. The upstream's own status, body, URL and headers are never passed on:
- * a 401 from the upstream means the application's credentials are wrong, not its
- * caller's, and an upstream's error document may reveal its internals. Sentinel's
- * {@code SseProxy} and its problem-details handlers for Spring MVC and WebFlux answer
- * with it.
+ * (open breaker, host pause, rate limit, exhausted pool, no backend to send to, an
+ * upstream 429 or 503), with {@code Retry-After} when the wait is known; 504 on a
+ * timeout; 502 for any other failure of the upstream. The upstream's own status, body,
+ * URL and headers are never passed on: a 401 from the upstream means the application's
+ * credentials are wrong, not its caller's, and an upstream's error document may reveal
+ * its internals. Sentinel's {@code SseProxy} and its problem-details handlers for Spring
+ * MVC and WebFlux answer with it.
  *
  * @param status the status to answer with
  * @param retryAfter the wait to announce, or {@code null} when unknown
@@ -163,6 +164,11 @@ public record UpstreamProblem(HttpStatus status, @Nullable Duration retryAfter, 
 		if (error instanceof PoolAcquireTimeoutException || error instanceof PoolPendingLimitException) {
 			return new UpstreamProblem(HttpStatus.SERVICE_UNAVAILABLE, null, "Too many concurrent upstream calls",
 					name);
+		}
+		if (error instanceof NoBackendAvailableException) {
+			// Nothing was sent: discovery knows no instance now. When one comes is not
+			// known, so no Retry-After.
+			return new UpstreamProblem(HttpStatus.SERVICE_UNAVAILABLE, null, "No upstream backend available", name);
 		}
 		if (error instanceof SentinelTimeoutException) {
 			return new UpstreamProblem(HttpStatus.GATEWAY_TIMEOUT, null, "Upstream did not answer in time", name);

@@ -1,28 +1,34 @@
 package io.httpsentinel.health;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.pool.PoolStatistics.PoolSnapshot;
+import io.httpsentinel.resilience.BackendView;
+import io.httpsentinel.resilience.BackendsView;
 import io.httpsentinel.resilience.CircuitBreakerView;
 import io.httpsentinel.resilience.RedisFailureMode;
 import io.httpsentinel.resilience.SharedRateLimitView;
 
 /**
  * What a client is doing right now, read from memory only (never from the upstream): its
- * pool, its circuit breaker and whether its host is paused.
+ * pool, its circuit breaker, whether its host is paused and, for a client with several
+ * backends, the state of each.
  *
  * @param pool the connection pool
  * @param circuitBreaker the circuit breaker
  * @param pausedUntil end of the host pause, or {@code null} when the host is not paused
  * @param sharedRateLimit the rate limit shared through Redis, or {@code null} when the
  * client keeps its limit in this process
+ * @param backends the backends of a client with several ({@code endpoints} or
+ * {@code lb://}), or {@code null} for a client with one base URL
  */
 public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable Instant pausedUntil,
-		@Nullable SharedRateLimitState sharedRateLimit) {
+		@Nullable SharedRateLimitState sharedRateLimit, @Nullable BackendsState backends) {
 
 	/**
 	 * Read the state of a client.
@@ -36,7 +42,8 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 				(max != null) ? max : 0);
 		return new ClientState(poolState, BreakerState.of(client.circuitBreaker()),
 				client.hostPause().pausedUntil().orElse(null),
-				client.sharedRateLimit().map(SharedRateLimitState::of).orElse(null));
+				client.sharedRateLimit().map(SharedRateLimitState::of).orElse(null),
+				client.backends().map(BackendsState::of).orElse(null));
 	}
 
 	/**
@@ -50,6 +57,17 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 			case OPEN, FORCED_OPEN, HALF_OPEN -> true;
 			default -> false;
 		};
+	}
+
+	/**
+	 * Whether the client has backends of its own but knows none (discovery found no
+	 * instance of its service): it fails every call at once. Backends that are all
+	 * ejected still take calls (trying one beats failing the call), and paused ones are a
+	 * quota, not ill health. Not named like a getter, as {@link #rejectsCalls()}.
+	 * @return whether there is no backend to send to
+	 */
+	public boolean hasNoBackend() {
+		return this.backends != null && this.backends.backends().isEmpty();
 	}
 
 	/**
@@ -103,6 +121,54 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 			Instant since = view.fallingBackSince().orElse(null);
 			return new SharedRateLimitState(view.key(), view.redis(), (since != null) ? "FALLBACK" : "SHARED", since,
 					view.onFailure(), view.fallbacks(), view.fallbackRequests(), view.replicas());
+		}
+
+	}
+
+	/**
+	 * The backends of a client with several.
+	 *
+	 * @param source how they are found: {@code endpoints}, or the {@code lb://} URL of
+	 * the service
+	 * @param backends each backend, in the order they are known
+	 */
+	public record BackendsState(String source, List<BackendState> backends) {
+
+		static BackendsState of(BackendsView view) {
+			return new BackendsState(view.source(), view.backends().stream().map(BackendState::of).toList());
+		}
+
+	}
+
+	/**
+	 * One backend of a client with several.
+	 *
+	 * @param address {@code scheme://host:port}
+	 * @param state {@code UP}; {@code EJECTED} while outlier detection keeps it out of
+	 * the choice; {@code PAUSED} while its {@code Retry-After} keeps it out
+	 * @param until when an ejection or pause ends, or {@code null} when {@code UP}
+	 * @param weight its share of the traffic relative to the others
+	 * @param consecutiveFailures 5xx responses and gateway failures since its last
+	 * success
+	 * @param requests attempts sent to it
+	 * @param failures attempts that failed (5xx, or no response)
+	 * @param ejections times it was ejected
+	 */
+	public record BackendState(String address, String state, @Nullable Instant until, int weight,
+			int consecutiveFailures, long requests, long failures, long ejections) {
+
+		static final String UP = "UP";
+
+		static final String EJECTED = "EJECTED";
+
+		static final String PAUSED = "PAUSED";
+
+		static BackendState of(BackendView view) {
+			// Ejected first: a pause may end before it.
+			String state = view.ejected() ? EJECTED : (view.pausedUntil() != null) ? PAUSED : UP;
+			Instant until = view.ejected() ? view.ejectedUntil() : view.pausedUntil();
+			return new BackendState(view.address(), state, until, view.weight(), view.consecutiveFailures(),
+					view.requests(), view.failures(), view.ejections());
 		}
 
 	}

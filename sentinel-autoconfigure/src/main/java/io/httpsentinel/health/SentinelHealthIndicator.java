@@ -21,12 +21,21 @@ import io.httpsentinel.client.SentinelClients;
  * with only its probe calls passing), or {@code DOWN} instead when the client sets
  * {@code health.fail-on-open-circuit: true}. A host pause (a long {@code Retry-After})
  * does not change the status, as a quota is not ill health; it shows in the details.
+ * <p>
+ * A client with several backends lists them under {@code backends} (address, state,
+ * counts) and names where they come from under {@code source} instead of a {@code host}.
+ * Its status is as above while it has backends, ejected or paused ones included: the
+ * breaker judges the client as a whole, and a client whose backends are all ejected still
+ * tries one. When it has none (discovery found no instance of its service) it fails every
+ * call at once, as with an open breaker, and reports the same: {@link #CIRCUIT_OPEN}, or
+ * {@code DOWN} with {@code health.fail-on-open-circuit: true}.
  */
 public final class SentinelHealthIndicator implements HealthIndicator {
 
 	/**
-	 * The client's circuit breaker rejects calls. Reported as HTTP 200 by default: an
-	 * external API being down must not take this application out of service.
+	 * The client rejects calls at once: its circuit breaker is open, or it has no backend
+	 * to send to. Reported as HTTP 200 by default: an external API being down must not
+	 * take this application out of service.
 	 */
 	public static final Status CIRCUIT_OPEN = new Status("CIRCUIT_OPEN");
 
@@ -58,10 +67,14 @@ public final class SentinelHealthIndicator implements HealthIndicator {
 	public Health health() {
 		ClientState state = ClientState.of(this.client);
 		Health.Builder health = Health.up();
-		if (state.rejectsCalls()) {
+		if (state.rejectsCalls() || state.hasNoBackend()) {
 			health = this.client.settings().health().failsOnOpenCircuit() ? Health.down() : Health.status(CIRCUIT_OPEN);
 		}
-		if (this.client.settings().baseUrl() != null) {
+		if (state.backends() != null) {
+			// Several hosts: one would mislead. Each backend's address is in the list.
+			health.withDetail("source", state.backends().source());
+		}
+		else if (this.client.settings().baseUrl() != null) {
 			health.withDetail("host", this.redactor.host(this.client.settings().baseUrl()));
 		}
 		health.withDetail("circuitBreaker", state.circuitBreaker().state().name());
@@ -71,6 +84,9 @@ public final class SentinelHealthIndicator implements HealthIndicator {
 		health.withDetail("pool", state.pool());
 		if (state.pausedUntil() != null) {
 			health.withDetail("pausedUntil", state.pausedUntil().toString());
+		}
+		if (state.backends() != null) {
+			health.withDetail("backends", state.backends().backends());
 		}
 		if (state.sharedRateLimit() != null) {
 			// Redis failing does not change the status: the failure mode keeps the client

@@ -18,8 +18,10 @@ import io.httpsentinel.resilience.SharedRateLimitView;
 /**
  * {@code sentinel.client.*} meters: what only Sentinel knows about each client (retries
  * by reason, the retry budget, rate-limit waits and refusals, host pauses), tagged
- * {@code client}. Every meter reads counters the pipeline keeps anyway, so Micrometer
- * adds nothing to a call; tags come from fixed sets, never from a URI.
+ * {@code client}; for a client with several backends, {@code sentinel.client.backend.*}
+ * per backend, tagged {@code backend} too (its address, from the configured or discovered
+ * set only). Every meter reads counters the pipeline keeps anyway, so Micrometer adds
+ * nothing to a call; tags come from fixed sets, never from a URI.
  * <p>
  * Requests, latency and status are in {@code http.client.requests}, the pool in
  * {@code reactor.netty.connection.provider.*} ({@link SentinelPoolMetrics}), the breaker
@@ -48,6 +50,8 @@ public final class SentinelClientMetrics implements MeterBinder {
 		for (SentinelClient client : this.clients) {
 			bind(registry, client.name(), client.pipelineStatistics(), client.hostPause());
 			client.sharedRateLimit().ifPresent((shared) -> bindShared(registry, client.name(), shared));
+			client.backends()
+				.ifPresent((backends) -> BackendMeters.bind(registry, Tags.of(CLIENT_TAG, client.name()), backends));
 		}
 	}
 

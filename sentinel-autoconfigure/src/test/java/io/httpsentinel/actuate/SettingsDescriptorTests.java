@@ -12,6 +12,10 @@ import io.httpsentinel.client.ExchangeLogLevel;
 import io.httpsentinel.client.LogSettings;
 import io.httpsentinel.client.RedactionSettings;
 import io.httpsentinel.client.Redactor;
+import io.httpsentinel.resilience.BackendEndpoint;
+import io.httpsentinel.resilience.BackendSettings;
+import io.httpsentinel.resilience.OutlierDetectionSettings;
+import io.httpsentinel.resilience.PauseScope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,9 +32,10 @@ class SettingsDescriptorTests {
 
 	@Test
 	void topLevelKeysAreThePropertyNamesInOrder() {
-		assertThat(SettingsDescriptor.describe(this.settings)).containsOnlyKeys("base-url", "default-headers", "http2",
-				"max-response-size", "timeouts", "pool", "ssl", "retry", "circuit-breaker", "rate-limit", "log",
-				"log-body-limit", "redact-headers", "redact-query-parameters", "health", "sse");
+		assertThat(SettingsDescriptor.describe(this.settings)).containsOnlyKeys("base-url", "endpoints",
+				"outlier-detection", "pause-scope", "default-headers", "http2", "max-response-size", "timeouts", "pool",
+				"ssl", "retry", "circuit-breaker", "rate-limit", "log", "log-body-limit", "redact-headers",
+				"redact-query-parameters", "health", "sse");
 		assertThat(SettingsDescriptor.describe(this.settings).keySet()).first().isEqualTo("base-url");
 		assertThat(SettingsDescriptor.describe(this.settings).keySet()).last().isEqualTo("health");
 	}
@@ -58,6 +63,28 @@ class SettingsDescriptorTests {
 		assertThat(nested(described, "circuit-breaker")).containsEntry("sliding-window", "2m");
 		assertThat(nested(described, "rate-limit")).containsEntry("requests-per-second", null)
 			.containsEntry("max-wait", "30s");
+	}
+
+	@Test
+	void severalBackendsShowUnderTheirPropertyNamesNextToTheBaseUrl() {
+		ClientSettings severalBackends = ClientSettings.INHERIT.withBaseUrl(null)
+			.withBackends(new BackendSettings(
+					List.of(BackendEndpoint.of(URI.create("http://10.0.0.1:8000")),
+							new BackendEndpoint(URI.create("http://10.0.0.2:8000/v1"), 3)),
+					OutlierDetectionSettings.INHERIT, PauseScope.CLIENT))
+			.orElse(ClientSettings.DEFAULTS);
+		Map<String, Object> described = SettingsDescriptor.describe(severalBackends);
+		assertThat(described.keySet()).startsWith("base-url", "endpoints", "outlier-detection", "pause-scope");
+		assertThat(described)
+			.containsEntry("endpoints",
+					List.of(Map.of("url", "http://10.0.0.1:8000", "weight", 1),
+							Map.of("url", "http://10.0.0.2:8000/v1", "weight", 3)))
+			.containsEntry("pause-scope", "client");
+		assertThat(nested(described, "outlier-detection").keySet()).containsExactly("enabled", "consecutive-5xx",
+				"consecutive-gateway-failures", "base-ejection-time", "max-ejection-time", "max-ejection-percent");
+		assertThat(nested(described, "outlier-detection")).containsEntry("consecutive-5xx", 5)
+			.containsEntry("base-ejection-time", "30s")
+			.containsEntry("max-ejection-percent", 50);
 	}
 
 	@Test

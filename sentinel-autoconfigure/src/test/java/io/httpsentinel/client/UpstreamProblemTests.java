@@ -39,6 +39,7 @@ import io.httpsentinel.client.pool.ResponseHeadersTimeoutException;
 import io.httpsentinel.resilience.CircuitBreakerSettings;
 import io.httpsentinel.resilience.CircuitOpenException;
 import io.httpsentinel.resilience.HostPausedException;
+import io.httpsentinel.resilience.NoBackendAvailableException;
 import io.httpsentinel.resilience.RateLimitExceededException;
 import io.httpsentinel.resilience.ResponseTooLargeException;
 import io.httpsentinel.resilience.TotalTimeoutException;
@@ -112,6 +113,15 @@ class UpstreamProblemTests {
 			assertThat(problem.retryAfter()).isNull();
 			assertThat(problem.detail()).isEqualTo("Too many concurrent upstream calls");
 		}
+	}
+
+	@Test
+	void noBackendToSendToIs503WithoutAWait() {
+		UpstreamProblem problem = find(new NoBackendAvailableException("weather", "lb://weather")).orElseThrow();
+		assertThat(problem.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(problem.retryAfter()).isNull();
+		assertThat(problem.detail()).isEqualTo("No upstream backend available");
+		assertThat(problem.clientName()).isEqualTo("weather");
 	}
 
 	@Test

@@ -1,10 +1,12 @@
 package io.httpsentinel.autoconfigure.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,6 +28,7 @@ import io.httpsentinel.autoconfigure.SpringCloudCircuitBreaker;
 import io.httpsentinel.client.Redactor;
 import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.client.SentinelClients;
+import io.httpsentinel.testsupport.LoopbackServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -107,9 +110,53 @@ class SentinelEndpointAutoConfigurationTests {
 			assertThat(json.get("clients").get("search").get("state").get("circuitBreaker").get("state").asString())
 				.isEqualTo("DISABLED");
 			assertThat(weather.get("metrics").propertyNames()).containsExactly("client", "totals", "latency", "pool",
-					"breaker", "rateLimit");
+					"breaker", "rateLimit", "backends");
+			// One base URL: no backends of its own.
+			assertThat(weather.get("metrics").get("backends").isEmpty()).isTrue();
 			assertThat(weather.get("metrics").get("totals").get("requests").asLong()).isZero();
 		});
+	}
+
+	@Test
+	void aClientWithSeveralBackendsShowsEachInItsStateAndMetrics() {
+		LoopbackServer first = LoopbackServer
+			.start((routes) -> routes.get("/", (request, response) -> response.sendString(Mono.just("ok"))));
+		LoopbackServer second = LoopbackServer
+			.start((routes) -> routes.get("/", (request, response) -> response.sendString(Mono.just("ok"))));
+		try {
+			this.exposedWithJson
+				.withPropertyValues("sentinel.clients.llm.endpoints[0]=" + first.baseUrl(),
+						"sentinel.clients.llm.endpoints[1].url=" + second.baseUrl(),
+						"sentinel.clients.llm.endpoints[1].weight=3")
+				.run((context) -> {
+					SentinelClient llm = context.getBean(SentinelClients.class).get("llm");
+					llm.webClient().get().uri("/").retrieve().toBodilessEntity().block(Duration.ofSeconds(10));
+					JsonNode json = toJson(context.getBean(EndpointJsonMapper.class),
+							context.getBean(SentinelEndpoint.class).client("llm"));
+					assertThat(json.get("settings").get("endpoints").get(1).get("url").asString())
+						.isEqualTo(second.baseUrl().toString());
+					JsonNode backends = json.get("state").get("backends");
+					assertThat(backends.get("source").asString()).isEqualTo("endpoints");
+					assertThat(backends.get("backends")).hasSize(2);
+					JsonNode firstBackend = backends.get("backends").get(0);
+					assertThat(firstBackend.propertyNames()).containsExactly("address", "state", "weight",
+							"consecutiveFailures", "requests", "failures", "ejections");
+					assertThat(firstBackend.get("address").asString())
+						.isEqualTo("http://127.0.0.1:" + first.baseUrl().getPort());
+					assertThat(firstBackend.get("state").asString()).isEqualTo("UP");
+					assertThat(firstBackend.get("weight").asInt()).isOne();
+					assertThat(backends.get("backends").get(1).get("weight").asInt()).isEqualTo(3);
+					long requests = 0;
+					for (JsonNode backend : json.get("metrics").get("backends")) {
+						requests += backend.get("requests").asLong();
+					}
+					assertThat(requests).isOne();
+				});
+		}
+		finally {
+			first.close();
+			second.close();
+		}
 	}
 
 	@Test
