@@ -42,7 +42,8 @@ class ServiceInstanceBackendSourceTests {
 		StepVerifier.create(this.source.endpoints().take(1))
 			.expectNext(List.of(backend("http://127.0.0.1:8001", 1), backend("http://127.0.0.1:8002", 1),
 					backend("https://10.0.0.3:443", 1)))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.source.description()).isEqualTo("lb://vllm");
 	}
 
@@ -54,7 +55,8 @@ class ServiceInstanceBackendSourceTests {
 		StepVerifier.create(this.source.endpoints().take(1))
 			.expectNext(List.of(backend("http://127.0.0.1:8001", 3), backend("http://127.0.0.1:8002", 1),
 					backend("http://127.0.0.1:8003", 1)))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -65,7 +67,8 @@ class ServiceInstanceBackendSourceTests {
 				new WeightedServiceInstanceListSupplier(this.supplier), REFRESH);
 		StepVerifier.create(weighted.endpoints().take(1))
 			.expectNext(List.of(backend("http://127.0.0.1:8001", 3), backend("http://127.0.0.1:8002", 1)))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -107,7 +110,7 @@ class ServiceInstanceBackendSourceTests {
 		StepVerifier.create(this.source.endpoints()).expectNextCount(1).thenCancel().verify(TIMEOUT);
 		int reads = this.supplier.reads();
 		// Several refresh intervals later, no read has started.
-		StepVerifier.create(Flux.interval(REFRESH).take(10)).expectNextCount(10).verifyComplete();
+		StepVerifier.create(Flux.interval(REFRESH).take(10)).expectNextCount(10).expectComplete().verify(TIMEOUT);
 		assertThat(this.supplier.reads()).isLessThanOrEqualTo(reads + 1);
 	}
 
