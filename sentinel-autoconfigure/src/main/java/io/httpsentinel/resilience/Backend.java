@@ -46,10 +46,14 @@ final class Backend {
 	 */
 	volatile boolean ejected;
 
-	/** The ejection multiplier; decays while the backend stays in the choice. */
-	int timesEjected;
+	/**
+	 * The ejection multiplier; decays while the backend stays in the choice. Written
+	 * under the set's lock, read by monitoring.
+	 */
+	volatile int timesEjected;
 
-	long ejections;
+	/** Ejections since the client started; written under the set's lock. */
+	volatile long ejections;
 
 	/** End of the pause its Retry-After asked for; 0 when never paused. */
 	private volatile long pausedUntil;
