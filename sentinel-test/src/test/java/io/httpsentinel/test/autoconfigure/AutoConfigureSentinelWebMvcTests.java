@@ -2,6 +2,7 @@ package io.httpsentinel.test.autoconfigure;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import mockwebserver3.MockResponse;
@@ -85,8 +86,15 @@ class AutoConfigureSentinelWebMvcTests {
 	void theSseProxyForwardsTheUpstreamStream() {
 		upstream.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
 			.body("id: 1\ndata: 12.5\n\nid: 2\ndata: 13.0\n\n")
+			// The body comes after the headers, as a stream's events do.
+			.bodyDelay(200, TimeUnit.MILLISECONDS)
 			.build());
-		MvcTestResult result = this.mvc.get().uri("/weather/Oslo/stream").exchange();
+		MvcTestResult result = this.mvc.get().uri("/weather/Oslo/stream").exchange(Duration.ofSeconds(10));
+		// exchange() follows one asynchronous dispatch: the Mono of the response entity.
+		// Its Flux body is written by a second one, finished when the stream ends.
+		if (result.getRequest().isAsyncStarted()) {
+			result.getMvcResult().getAsyncResult(Duration.ofSeconds(10).toMillis());
+		}
 		assertThat(result).hasStatusOk().hasContentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM);
 		assertThat(result).bodyText().endsWith("id: 1\ndata: 12.5\n\nid: 2\ndata: 13.0\n\n");
 	}
