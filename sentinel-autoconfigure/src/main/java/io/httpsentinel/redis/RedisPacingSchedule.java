@@ -34,8 +34,8 @@ final class RedisPacingSchedule implements PacingSchedule {
 	private static final Log logger = LogFactory.getLog(RedisPacingSchedule.class);
 
 	/**
-	 * KEYS[1]: the key; ARGV: time until the reset, requests left, longest wait, all in
-	 * microseconds but the count. Returns the wait in microseconds, or -1.
+	 * KEYS[1]: the key; ARGV: time until the reset, requests left, longest wait, pace,
+	 * all in microseconds but the count. Returns the wait in microseconds, or -1.
 	 */
 	static final String SCRIPT = """
 			local time = redis.call('TIME')
@@ -47,9 +47,9 @@ final class RedisPacingSchedule implements PacingSchedule {
 			if remaining > 0 then slot = math.max(now, next) else slot = math.max(reset, next) end
 			local wait = slot - now
 			if wait > tonumber(ARGV[3]) then return -1 end
-			local after = slot
-			if remaining <= 0 then after = slot + tonumber(ARGV[1])
-			elseif slot < reset then after = slot + math.floor((reset - slot) / remaining) end
+			local after
+			if remaining <= 0 or slot >= reset then after = slot + tonumber(ARGV[4])
+			else after = slot + math.floor((reset - slot) / remaining) end
 			redis.call('SET', KEYS[1], string.format('%d', after), 'PX', math.floor((after - now) / 1000) + 1000)
 			return math.floor(wait)
 			""";
@@ -97,27 +97,34 @@ final class RedisPacingSchedule implements PacingSchedule {
 	}
 
 	@Override
+	public boolean isShared() {
+		return true;
+	}
+
+	@Override
 	public boolean isAsync() {
 		return true;
 	}
 
 	@Override
-	public long reserve(long untilResetNanos, long remaining, long maxWaitNanos) {
+	public long reserve(long untilResetNanos, long remaining, long paceNanos, long maxWaitNanos) {
 		// Only asked when isAsync() is false; answer from this replica's schedule.
-		return this.fallback.reserve(untilResetNanos, remaining, maxWaitNanos);
+		return this.fallback.reserve(untilResetNanos, remaining, paceNanos, maxWaitNanos);
 	}
 
 	@Override
-	public Mono<Long> reserveAsync(long untilResetNanos, long remaining, long maxWaitNanos) {
+	public Mono<Long> reserveAsync(long untilResetNanos, long remaining, long paceNanos, long maxWaitNanos) {
 		RedisAsyncCommands<String, byte[]> redis = this.commands.get();
 		if (redis == null) {
-			return Mono.fromSupplier(() -> fallBack(null, untilResetNanos, remaining, maxWaitNanos));
+			return Mono.fromSupplier(() -> fallBack(null, untilResetNanos, remaining, paceNanos, maxWaitNanos));
 		}
-		byte[][] arguments = { number((untilResetNanos + 999) / 1000), number(remaining), number(maxWaitNanos / 1000) };
+		byte[][] arguments = { number((untilResetNanos + 999) / 1000), number(remaining), number(maxWaitNanos / 1000),
+				number((paceNanos + 999) / 1000) };
 		return Mono.defer(() -> Mono.fromCompletionStage(evaluate(redis, arguments)))
 			.timeout(this.timeout, this.scheduler)
 			.map(this::recovered)
-			.onErrorResume((ex) -> Mono.fromSupplier(() -> fallBack(ex, untilResetNanos, remaining, maxWaitNanos)));
+			.onErrorResume(
+					(ex) -> Mono.fromSupplier(() -> fallBack(ex, untilResetNanos, remaining, paceNanos, maxWaitNanos)));
 	}
 
 	private CompletionStage<Long> evaluate(RedisAsyncCommands<String, byte[]> redis, byte[][] arguments) {
@@ -140,13 +147,14 @@ final class RedisPacingSchedule implements PacingSchedule {
 		return (waitMicros < 0) ? RateLimiter.REFUSED : waitMicros * 1000;
 	}
 
-	private long fallBack(@Nullable Throwable error, long untilResetNanos, long remaining, long maxWaitNanos) {
+	private long fallBack(@Nullable Throwable error, long untilResetNanos, long remaining, long paceNanos,
+			long maxWaitNanos) {
 		if (this.fallingBack.compareAndSet(false, true)) {
 			logger.warn("Redis " + ((error != null) ? "failed (" + error + ")" : "is not connected")
 					+ ": adaptive pacing of " + this.keys[0]
 					+ " falls back to this replica's own schedule until Redis answers");
 		}
-		return this.fallback.reserve(untilResetNanos, remaining, maxWaitNanos);
+		return this.fallback.reserve(untilResetNanos, remaining, paceNanos, maxWaitNanos);
 	}
 
 	/**

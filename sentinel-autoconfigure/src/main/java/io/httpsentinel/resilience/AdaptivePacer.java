@@ -32,6 +32,10 @@ import org.springframework.http.HttpHeaders;
  * later window replaces it.</li>
  * <li>Once the reset passed with no newer response, the quota is unknown again: no
  * pacing.</li>
+ * <li>A 429 despite the pacing means others spend the same quota (the other replicas of
+ * the service, reading the same headers): this process's {@link QuotaShare} is halved,
+ * and it spreads what is left as if the reset came 1 / share times later; the share grows
+ * back while responses succeed.</li>
  * </ul>
  * A compare-and-set on the latest quota per response, one atomic increment per request
  * that is not paced (nothing allocated for it); a paced request takes its count and its
@@ -50,6 +54,8 @@ final class AdaptivePacer implements RateLimiter {
 	private static final long NOT_PACED = Long.MIN_VALUE;
 
 	private static final Mono<Long> NO_WAIT = Mono.just(0L);
+
+	private static final int TOO_MANY_REQUESTS = 429;
 
 	private final RateLimiter delegate;
 
@@ -72,6 +78,12 @@ final class AdaptivePacer implements RateLimiter {
 	/** {@link #sent} when the latest response was heard. */
 	private final AtomicLong sentAtLastResponse = new AtomicLong();
 
+	/**
+	 * The share of the quota this process spends, less than all once others spend it too
+	 * (unless the replicas share the schedule).
+	 */
+	private final QuotaShare share;
+
 	/** Held to count a paced request and take its slot on a local schedule together. */
 	private final Object pacing = new Object();
 
@@ -89,6 +101,7 @@ final class AdaptivePacer implements RateLimiter {
 			Clock clock) {
 		this.delegate = delegate;
 		this.schedule = schedule;
+		this.share = new QuotaShare(!schedule.isShared());
 		this.headers = headers;
 		this.threshold = threshold;
 		this.clock = clock;
@@ -143,11 +156,14 @@ final class AdaptivePacer implements RateLimiter {
 		long sentBefore = this.sent.getAndIncrement();
 		Quota current = this.quota.get();
 		long remaining = pacedRemaining(current, sentBefore);
-		long untilReset = (remaining != NOT_PACED) ? untilReset(current) : 0;
-		if (untilReset <= 0) {
+		if (remaining == NOT_PACED) {
 			return 0;
 		}
-		long paced = this.schedule.reserve(untilReset, remaining, maxWaitNanos);
+		long now = nowNanos();
+		long untilReset = current.resetNanos - now;
+		long paced = (untilReset > 0)
+				? this.share.reserve(this.schedule, untilReset, remaining, current.limit, maxWaitNanos)
+				: this.share.reserveAfterReset(this.schedule, current.limit, maxWaitNanos);
 		uncountIfRefused(paced);
 		return paced;
 	}
@@ -166,12 +182,15 @@ final class AdaptivePacer implements RateLimiter {
 		long sentBefore = this.sent.getAndIncrement();
 		Quota current = this.quota.get();
 		long remaining = pacedRemaining(current, sentBefore);
-		long untilReset = (remaining != NOT_PACED) ? untilReset(current) : 0;
-		if (untilReset <= 0) {
+		if (remaining == NOT_PACED) {
 			return reserveDelegate(0, maxWaitNanos);
 		}
-		return this.schedule.reserveAsync(untilReset, remaining, maxWaitNanos)
-			.flatMap((paced) -> (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : refused());
+		long now = nowNanos();
+		long untilReset = current.resetNanos - now;
+		Mono<Long> slot = (untilReset > 0)
+				? this.share.reserveAsync(this.schedule, untilReset, remaining, current.limit, maxWaitNanos)
+				: this.share.reserveAfterResetAsync(this.schedule, current.limit, maxWaitNanos);
+		return slot.flatMap((paced) -> (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : refused());
 	}
 
 	/**
@@ -230,17 +249,22 @@ final class AdaptivePacer implements RateLimiter {
 	@Override
 	public void onResponse(int status, HttpHeaders headers) {
 		this.delegate.onResponse(status, headers);
-		long pending = pending();
+		long sent = this.sent.get();
+		long answered = this.answered.incrementAndGet();
+		long pending = pending(sent, answered);
 		long now = nowNanos();
 		RateLimitQuota stated = this.headers.read(headers, now);
+		boolean tooManyRequests = status == TOO_MANY_REQUESTS;
 		if (stated == null || stated.resetNanos() <= now) {
 			// Nothing stated, or only about a window already over (a late response).
+			this.share.onResponse(now, tooManyRequests, null, 0);
 			return;
 		}
 		while (true) {
 			Quota current = this.quota.get();
 			Quota next = next(current, stated, pending, now);
 			if (this.quota.compareAndSet(current, next)) {
+				this.share.onResponse(now, tooManyRequests, stated, next.limit);
 				return;
 			}
 		}
@@ -252,9 +276,7 @@ final class AdaptivePacer implements RateLimiter {
 	 * reserved since the previous response, so that requests that never get a response
 	 * (connection errors, cancellations) are forgotten.
 	 */
-	private long pending() {
-		long sent = this.sent.get();
-		long answered = this.answered.incrementAndGet();
+	private long pending(long sent, long answered) {
 		long sentBefore = this.sentAtLastResponse.getAndSet(sent);
 		return Math.max(0, Math.min(sent - answered, sent - sentBefore));
 	}
@@ -264,36 +286,43 @@ final class AdaptivePacer implements RateLimiter {
 		long remaining = stated.remaining() - pending;
 		long largest = stated.remaining();
 		if (current == null) {
-			return new Quota(remaining, sent, stated.resetNanos(), largest, bound(stated, largest));
+			return quota(remaining, sent, stated.resetNanos(), stated, largest);
 		}
 		largest = Math.max(largest, current.largestRemaining);
 		boolean sameWindow = current.resetNanos > now && stated.resetNanos() <= current.resetNanos + SAME_WINDOW_NANOS;
 		if (!sameWindow) {
-			return new Quota(remaining, sent, stated.resetNanos(), largest, bound(stated, largest));
+			return quota(remaining, sent, stated.resetNanos(), stated, largest);
 		}
 		// Same window: what is left only goes down. Keep the known reset, so that a
 		// provider whose reset slides (OpenAI's "time until full") is read anew within
 		// a window's tolerance.
 		long estimate = current.remaining - (sent - current.sentBefore);
-		return new Quota(Math.min(estimate, remaining), sent, current.resetNanos, largest, bound(stated, largest));
+		return quota(Math.min(estimate, remaining), sent, current.resetNanos, stated, largest);
 	}
 
-	private long bound(RateLimitQuota stated, long largestRemaining) {
+	private Quota quota(long remaining, long sentBefore, long resetNanos, RateLimitQuota stated,
+			long largestRemaining) {
 		long limit = stated.limitKnown() ? stated.limit() : largestRemaining;
-		return (long) Math.floor(this.threshold * limit);
+		return new Quota(remaining, sentBefore, resetNanos, largestRemaining, limit,
+				(long) Math.floor(this.threshold * limit));
 	}
 
 	@Override
 	public long estimateWaitNanos() {
 		Quota current = this.quota.get();
 		long remaining = pacedRemaining(current, this.sent.get());
-		long paced = (remaining != NOT_PACED && remaining <= 0) ? Math.max(0, untilReset(current)) : 0;
+		long paced = (remaining != NOT_PACED && remaining <= 0)
+				? Math.max(0, this.share.untilReset(untilReset(current), current.limit)) : 0;
 		return Math.max(paced, this.delegate.estimateWaitNanos());
 	}
 
 	@Override
 	public long availablePermits() {
 		return this.delegate.availablePermits();
+	}
+
+	double share() {
+		return this.share.value();
 	}
 
 	private long nowNanos() {
@@ -307,10 +336,12 @@ final class AdaptivePacer implements RateLimiter {
 	 * @param sentBefore requests sent by this pacer until then; those sent since count
 	 * against {@code remaining}
 	 * @param resetNanos when the quota is back, in nanoseconds since the Unix epoch
-	 * @param largestRemaining most requests left ever stated (the limit when not given)
+	 * @param largestRemaining most requests left ever stated
+	 * @param limit requests per window as stated, or the most ever left when not stated
 	 * @param pacingBound requests left at or below which pacing starts
 	 */
-	private record Quota(long remaining, long sentBefore, long resetNanos, long largestRemaining, long pacingBound) {
+	private record Quota(long remaining, long sentBefore, long resetNanos, long largestRemaining, long limit,
+			long pacingBound) {
 	}
 
 }

@@ -20,18 +20,20 @@ final class LocalPacingSchedule implements PacingSchedule {
 
 	/**
 	 * The slot after this one: what is left spread evenly up to the reset; with nothing
-	 * left, one request per time-to-reset (the first at the reset), so that the requests
-	 * held back for the reset do not all leave together when it comes.
+	 * left, the first at the reset and one per pace after it, so that the requests held
+	 * back for the reset do not all leave together when it comes. A slot already past the
+	 * reset (earlier reservations queued beyond it) takes the pace too: handing it again
+	 * would send the queue in one burst.
 	 */
-	static long next(long slot, long reset, long untilReset, long remaining) {
-		if (remaining <= 0) {
-			return slot + untilReset;
+	static long next(long slot, long reset, long pace, long remaining) {
+		if (remaining <= 0 || slot >= reset) {
+			return slot + pace;
 		}
-		return (slot < reset) ? slot + (reset - slot) / remaining : slot;
+		return slot + (reset - slot) / remaining;
 	}
 
 	@Override
-	public long reserve(long untilResetNanos, long remaining, long maxWaitNanos) {
+	public long reserve(long untilResetNanos, long remaining, long paceNanos, long maxWaitNanos) {
 		long now = RateLimitValues.epochNanos(this.clock.instant());
 		long reset = now + untilResetNanos;
 		while (true) {
@@ -41,7 +43,7 @@ final class LocalPacingSchedule implements PacingSchedule {
 			if (wait > maxWaitNanos) {
 				return RateLimiter.REFUSED;
 			}
-			long after = next(slot, reset, untilResetNanos, remaining);
+			long after = next(slot, reset, paceNanos, remaining);
 			if (this.nextSlot.compareAndSet(next, after)) {
 				return wait;
 			}

@@ -32,11 +32,22 @@ public interface PacingSchedule {
 	 * @param untilResetNanos time left until the quota is back (more than 0)
 	 * @param remaining requests left, this one included (0 or less: none before the
 	 * reset)
+	 * @param paceNanos the time between slots once nothing is left, after the first at
+	 * the reset, and past the reset: what at least comes back at the reset
 	 * @param maxWaitNanos longest acceptable wait
 	 * @return nanoseconds to wait before sending, or {@link RateLimiter#REFUSED} when the
 	 * slot is further away than {@code maxWaitNanos}; then nothing was reserved
 	 */
-	long reserve(long untilResetNanos, long remaining, long maxWaitNanos);
+	long reserve(long untilResetNanos, long remaining, long paceNanos, long maxWaitNanos);
+
+	/**
+	 * Whether the replicas of the client share this schedule: then their reservations are
+	 * already spread together, and none paces by its own share of the quota.
+	 * @return {@code true} for a schedule kept outside this process
+	 */
+	default boolean isShared() {
+		return false;
+	}
 
 	/**
 	 * Whether a reservation needs I/O: then {@link #reserveAsync} is called instead.
@@ -51,11 +62,12 @@ public interface PacingSchedule {
 	 * bound and never with an error (pacing is advisory).
 	 * @param untilResetNanos as for {@link #reserve}
 	 * @param remaining as for {@link #reserve}
+	 * @param paceNanos as for {@link #reserve}
 	 * @param maxWaitNanos as for {@link #reserve}
 	 * @return as for {@link #reserve}
 	 */
-	default Mono<Long> reserveAsync(long untilResetNanos, long remaining, long maxWaitNanos) {
-		return Mono.fromSupplier(() -> reserve(untilResetNanos, remaining, maxWaitNanos));
+	default Mono<Long> reserveAsync(long untilResetNanos, long remaining, long paceNanos, long maxWaitNanos) {
+		return Mono.fromSupplier(() -> reserve(untilResetNanos, remaining, paceNanos, maxWaitNanos));
 	}
 
 }

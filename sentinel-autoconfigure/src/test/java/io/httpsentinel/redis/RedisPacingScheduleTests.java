@@ -63,6 +63,27 @@ class RedisPacingScheduleTests {
 	}
 
 	@RedisTest
+	void nothingLeftGoesAtTheResetThenAtThePace(RedisTarget redis) {
+		RedisPacingSchedule schedule = schedule(redis);
+		assertThat(schedule.reserveAsync(5 * SECOND, 0, SECOND, MINUTE).block(Duration.ofSeconds(5)))
+			.isCloseTo(5 * SECOND, within(SECOND / 5));
+		assertThat(schedule.reserveAsync(5 * SECOND, 0, SECOND, MINUTE).block(Duration.ofSeconds(5)))
+			.isCloseTo(6 * SECOND, within(SECOND / 5));
+	}
+
+	@RedisTest
+	void aSlotPastTheResetKeepsThePaceInsteadOfBeingHandedAgain(RedisTarget redis) {
+		RedisPacingSchedule schedule = schedule(redis);
+		reserve(schedule, 5 * SECOND, 0, MINUTE);
+		// The next slot (10s) lies past this newer reset (1s): requests left or not, each
+		// takes the pace after it, not the same slot.
+		long first = schedule.reserveAsync(SECOND, 5, 2 * SECOND, MINUTE).block(Duration.ofSeconds(5));
+		long second = schedule.reserveAsync(SECOND, 5, 2 * SECOND, MINUTE).block(Duration.ofSeconds(5));
+		assertThat(first).isCloseTo(10 * SECOND, within(SECOND / 5));
+		assertThat(second - first).isCloseTo(2 * SECOND, within(SECOND / 100));
+	}
+
+	@RedisTest
 	void slotFurtherThanTheMaxWaitIsRefusedAndReservesNothing(RedisTarget redis) {
 		RedisPacingSchedule schedule = schedule(redis);
 		assertThat(reserve(schedule, 5 * SECOND, 0, SECOND)).isEqualTo(RateLimiter.REFUSED);
@@ -126,7 +147,7 @@ class RedisPacingScheduleTests {
 	}
 
 	private static long reserve(PacingSchedule schedule, long untilReset, long remaining, long maxWait) {
-		return schedule.reserveAsync(untilReset, remaining, maxWait).block(Duration.ofSeconds(5));
+		return schedule.reserveAsync(untilReset, remaining, untilReset, maxWait).block(Duration.ofSeconds(5));
 	}
 
 }
