@@ -51,7 +51,8 @@ public final class CircuitBreakers {
 	 * @param settings resolved breaker settings
 	 * @param responseHeaders the client's response-headers timeout (sizes the default
 	 * window)
-	 * @param clock clock of the breaker (moves in tests)
+	 * @param clock clock of the breaker (moves in tests); the system clock in UTC is read
+	 * as of the deadline wheel's last tick (10 ms)
 	 * @return the configuration
 	 */
 	public static CircuitBreakerConfig config(CircuitBreakerSettings settings, Duration responseHeaders, Clock clock) {
@@ -71,8 +72,17 @@ public final class CircuitBreakers {
 			.currentTimestampFunction((ignored) -> 0L, TimeUnit.NANOSECONDS)
 			.recordException(CircuitBreakers::isFailure)
 			.recordResult(CircuitBreakers::isFailedResponse)
-			.clock(clock)
+			.clock(breakerClock(clock))
 			.build();
+	}
+
+	/**
+	 * The clock a breaker reads on every recorded call: for the system clock, the one
+	 * that only moves at each tick of the deadline wheel, which costs nothing to read;
+	 * otherwise the given one (tests move theirs).
+	 */
+	private static Clock breakerClock(Clock clock) {
+		return clock.equals(Clock.systemUTC()) ? TickClock.UTC : clock;
 	}
 
 	/**

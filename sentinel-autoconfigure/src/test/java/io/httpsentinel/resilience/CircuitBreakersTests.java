@@ -116,6 +116,18 @@ class CircuitBreakersTests {
 		assertThat(wait.apply(4)).isEqualTo(35_000L);
 	}
 
+	@Test
+	void theSystemClockIsReadAsOfTheDeadlineWheelsLastTick() {
+		CircuitBreakerConfig config = CircuitBreakers.config(CircuitBreakerSettings.DEFAULTS, Duration.ofSeconds(60),
+				Clock.systemUTC());
+		assertThat(config.getClock()).isSameAs(TickClock.UTC);
+	}
+
+	@Test
+	void anyOtherClockIsReadAsItIs() {
+		assertThat(this.defaults.getClock()).isSameAs(this.clock);
+	}
+
 	private CircuitBreakerConfig config(CircuitBreakerSettings settings, Duration responseHeaders) {
 		return CircuitBreakers.config(settings, responseHeaders, this.clock);
 	}

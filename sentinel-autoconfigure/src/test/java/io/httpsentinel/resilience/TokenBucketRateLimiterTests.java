@@ -1,6 +1,13 @@
 package io.httpsentinel.resilience;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +144,39 @@ class TokenBucketRateLimiterTests {
 		this.tenPerSecond.estimateWaitNanos();
 		this.tenPerSecond.estimateWaitNanos();
 		assertThat(this.tenPerSecond.reserve(ONE_SECOND)).isCloseTo(MS_100, within(MS_1));
+	}
+
+	@Test
+	void concurrentReservationsNeverTakeMoreThanTheBurst() throws Exception {
+		int burst = 1_000_000;
+		TokenBucketRateLimiter limiter = limiter(burst);
+		int threads = 4;
+		CyclicBarrier start = new CyclicBarrier(threads);
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<Integer>> granted = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				granted.add(executor.submit(() -> {
+					start.await(30, TimeUnit.SECONDS);
+					int count = 0;
+					for (int attempt = 0; attempt < burst; attempt++) {
+						if (limiter.reserve(0) == 0) {
+							count++;
+						}
+					}
+					return count;
+				}));
+			}
+			int total = 0;
+			for (Future<Integer> result : granted) {
+				total += result.get(30, TimeUnit.SECONDS);
+			}
+			// The time does not move: exactly the burst, however the threads interleave.
+			assertThat(total).isEqualTo(burst);
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	private TokenBucketRateLimiter limiter(long burst) {

@@ -4,6 +4,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,6 +51,11 @@ import io.httpsentinel.client.pool.TimeoutSettings;
  * response.</li>
  * <li>{@link #limiterAndBreaker}: both checks, as the pipeline runs them per attempt
  * (target: at most 100 ns).</li>
+ * <li>{@link #limiterAndMeteredBreaker}: the same in an application with Micrometer,
+ * where Spring Cloud binds Resilience4j's {@code resilience4j.circuitbreaker.*} meters to
+ * every breaker (as its auto-configuration does): Resilience4j then publishes an event
+ * per recorded call, which its {@code resilience4j.circuitbreaker.calls} timer
+ * consumes.</li>
  * <li>{@link #springCloudBreakerRun} (for information): the breaker as the pipeline
  * really invokes it, {@code ReactiveBreaker.protect}, i.e. Spring Cloud's
  * {@code ReactiveCircuitBreaker.run(mono, fallback)}, around an immediate {@code Mono}
@@ -85,6 +92,8 @@ public class ResilienceChecksBenchmark {
 
 	private CircuitBreaker breaker;
 
+	private CircuitBreaker meteredBreaker;
+
 	private ClientResponse okResponse;
 
 	@Setup(Level.Trial)
@@ -105,6 +114,11 @@ public class ResilienceChecksBenchmark {
 			throw new IllegalStateException("the client has no breaker or no rate limiter");
 		}
 		this.breaker = state;
+		ResilienceSupport metered = ResilienceSupport.standalone();
+		TaggedCircuitBreakerMetrics
+			.ofCircuitBreakerRegistry(metered.circuitBreakerFactory().getCircuitBreakerRegistry())
+			.bindTo(new SimpleMeterRegistry());
+		this.meteredBreaker = metered.create("checks", settings).breaker().resilience4j();
 		this.okResponse = ClientResponse.create(HttpStatus.OK).build();
 	}
 
@@ -149,6 +163,12 @@ public class ResilienceChecksBenchmark {
 		boolean permitted = breaker.tryAcquirePermission();
 		breaker.onResult(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), response);
 		return permitted;
+	}
+
+	@Benchmark
+	public void limiterAndMeteredBreaker(Blackhole blackhole) {
+		blackhole.consume(this.rateLimiter.reserve(this.rateLimitMaxWaitNanos));
+		blackhole.consume(permitAndResult(this.meteredBreaker, this.okResponse));
 	}
 
 	@Benchmark
