@@ -8,8 +8,8 @@ import reactor.core.publisher.Mono;
  * until a 429 shows that others spend the same quota (the replicas of a service, each
  * reading the same remaining count in the headers and each believing it all theirs); from
  * then on, the part of the quota's recent use that was this process's own: its requests
- * answered over about one quota window (a moving sum that decays with the window, the
- * longest time to the reset seen) against the requests the provider counts in the window
+ * answered over the last quota window (the longest time to the reset seen, counted in
+ * {@link RecentCount}'s buckets) against the requests the provider counts in its window
  * (limit − remaining).
  * <ul>
  * <li>The replicas' shares add up to the whole quota by construction, whatever the number
@@ -18,11 +18,13 @@ import reactor.core.publisher.Mono;
  * <li>429s do not count: a replica that tried to send more than it got is held to what it
  * got; a replica that stops frees its part, which shows as a lower count in the window,
  * so the others' shares grow.</li>
- * <li>Alone on its quota, a process's share is all of it, 429 or not.</li>
+ * <li>Alone on its quota, a process counts at least what the provider counts, whatever
+ * the kind of window (fixed, sliding, a token bucket's deficit), so its share stays
+ * whole, 429 or not.</li>
  * </ul>
  * Not used where the replicas share one {@link PacingSchedule#isShared() schedule}.
  * Thread-safe; {@link #value()} reads one volatile field, a response takes a lock for a
- * few arithmetic steps.
+ * sum over 64 buckets.
  */
 final class QuotaShare {
 
@@ -37,14 +39,8 @@ final class QuotaShare {
 	/** Whether a 429 was seen: only then may others spend the quota; guarded by this. */
 	private boolean shared;
 
-	/** This process's requests answered, decayed by the window; guarded by this. */
-	private double answered;
-
-	/**
-	 * When {@link #answered} was last decayed, nanoseconds since the epoch; guarded by
-	 * this.
-	 */
-	private long answeredAt = Long.MIN_VALUE;
+	/** This process's requests answered over the window; guarded by this. */
+	private final RecentCount answered = new RecentCount();
 
 	/** When the first quota was stated, nanoseconds since the epoch; guarded by this. */
 	private long firstAnsweredAt = Long.MIN_VALUE;
@@ -93,13 +89,9 @@ final class QuotaShare {
 			return;
 		}
 		long window = this.window;
-		if (this.answeredAt != Long.MIN_VALUE && nowNanos > this.answeredAt && window > 0) {
-			this.answered *= Math.exp(-(double) (nowNanos - this.answeredAt) / window);
-		}
-		this.answeredAt = nowNanos;
-		if (!tooManyRequests) {
+		if (!tooManyRequests && window > 0) {
 			// Spent from the quota: it counted this request.
-			this.answered += 1;
+			this.answered.add(nowNanos, window);
 		}
 		if (this.firstAnsweredAt == Long.MIN_VALUE) {
 			this.firstAnsweredAt = nowNanos;
@@ -108,7 +100,7 @@ final class QuotaShare {
 		// answer is a 429) has not counted its own part of the window yet.
 		if (this.shared && limit > 0 && nowNanos - this.firstAnsweredAt >= window) {
 			long used = Math.max(1, limit - Math.max(0, stated.remaining()));
-			this.value = Math.max(SMALLEST, Math.min(1, this.answered / used));
+			this.value = Math.max(SMALLEST, Math.min(1, (double) this.answered.count(nowNanos, window) / used));
 		}
 	}
 
@@ -142,14 +134,14 @@ final class QuotaShare {
 
 	/**
 	 * Take this process's share of the quota's pace once the stated reset passed with no
-	 * newer response: with all of the quota, nothing is known to pace by (no wait); with
-	 * a share, one request per pace / share; on a schedule the replicas share, one per
-	 * pace. So a quota that comes back one request at a time (a sliding window, whose
-	 * reset is when the oldest request leaves it) is not spent by every replica at once.
+	 * newer response: one request per pace / share. Whatever the kind of window, at least
+	 * that much came back; a sliding window's reset is only when its oldest request
+	 * leaves it, a few milliseconds away under load, and sending freely past it spends
+	 * the quota at once (and, with replicas, every replica spends it).
 	 * @param schedule where the slots are kept
 	 * @param limit requests per window
 	 * @param maxWaitNanos longest acceptable wait
-	 * @return as {@link PacingSchedule#reserve}, 0 when not paced
+	 * @return as {@link PacingSchedule#reserve}, 0 while the window is not known
 	 */
 	long reserveAfterReset(PacingSchedule schedule, long limit, long maxWaitNanos) {
 		long interval = intervalAfterReset(limit);
@@ -188,14 +180,8 @@ final class QuotaShare {
 	}
 
 	private long intervalAfterReset(long limit) {
-		double share = this.value;
 		long window = this.window;
-		if (limit <= 0 || window <= 0) {
-			return 0;
-		}
-		// A schedule the replicas share paces them together at the quota's own rate; a
-		// process alone on its quota knows nothing to pace by.
-		return (!this.enabled) ? window / limit : (share < 1) ? (long) (window / limit / share) : 0;
+		return (limit > 0 && window > 0) ? (long) (window / limit / this.value) : 0;
 	}
 
 	/**

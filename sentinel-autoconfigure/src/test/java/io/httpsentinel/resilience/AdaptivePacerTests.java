@@ -118,10 +118,15 @@ class AdaptivePacerTests {
 	}
 
 	@Test
-	void pacingStopsOnceTheResetPassed() {
+	void pastTheResetWithNoNewerResponseRequestsGoAtTheQuotasPace() {
 		respond(200, 0, "5s", 100);
 		this.clock.advance(Duration.ofSeconds(5));
-		assertThat(this.pacer.reserve(0)).isZero();
+		// What came back at least: the window (5s) over the limit (100), one per 50ms.
+		assertThat(this.pacer.reserve(MINUTE)).isEqualTo(50 * 1_000_000L);
+		assertThat(this.pacer.reserve(MINUTE)).isEqualTo(100 * 1_000_000L);
+		// A response of the new window tells the quota again: no pacing above the
+		// threshold.
+		respond(200, 98, "5s", 100);
 		assertThat(this.pacer.reserve(0)).isZero();
 	}
 

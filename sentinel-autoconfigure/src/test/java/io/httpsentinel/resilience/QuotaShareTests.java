@@ -36,15 +36,25 @@ class QuotaShareTests {
 		answer(T0, 200, 99);
 		answer(T0, 429, 0);
 		answer(T0 + SECOND, 200, 96);
-		// Its own: the first answer, decayed by one window, and this one; 429s do not
-		// count. The provider counts 4 in the window.
-		assertThat(this.share.value()).isCloseTo((Math.exp(-1) + 1) / 4, within(1e-9));
+		// Its own in the last window (1s): this one, the first is a window old, and 429s
+		// do not count. The provider counts 4 in its window.
+		assertThat(this.share.value()).isEqualTo(0.25);
 	}
 
 	@Test
 	void aProcessWithLessThanAWindowOfHistoryKeepsTheWholeQuota() {
 		answer(T0, 429, 0);
 		answer(T0 + SECOND / 2, 200, 90);
+		assertThat(this.share.value()).isEqualTo(1);
+	}
+
+	@Test
+	void aProcessAloneOnItsQuotaKeepsItWholeAfterA429() {
+		answer(T0, 429, 0);
+		// The provider counts what this process sent, and nothing else.
+		for (int i = 1; i <= 10; i++) {
+			answer(T0 + SECOND + i * 50 * MILLI, 200, 100 - i);
+		}
 		assertThat(this.share.value()).isEqualTo(1);
 	}
 
@@ -67,47 +77,45 @@ class QuotaShareTests {
 
 	@Test
 	void withNothingLeftOfItsShareAProcessWaitsForItsTurnThenGoesAtItsPartOfTheQuotasPace() {
-		partShare();
+		quarterShare();
 		PacingSchedule schedule = schedule();
 		// The quota's pace: a window of 1s over a limit of 100, longer than the 5ms to
 		// the reset.
-		long turn = (long) (10 * MILLI / this.share.value());
+		long turn = 40 * MILLI;
 		assertThat(this.share.reserve(schedule, 5 * MILLI, 0, 100, SECOND)).isEqualTo(turn);
 		assertThat(this.share.reserve(schedule, 5 * MILLI, 0, 100, SECOND)).isEqualTo(2 * turn);
 	}
 
 	@Test
 	void aProcessSpreadsItsShareOfWhatIsLeftOverTheTimeToTheReset() {
-		partShare();
+		quarterShare();
 		PacingSchedule schedule = schedule();
-		// 40 left, this process's part of them spread over the 500ms to the reset.
-		long mine = (long) Math.floor(40 * this.share.value());
-		assertThat(mine).isBetween(10L, 20L);
+		// 40 left, a quarter of them this process's: 10, over the 500ms to the reset.
 		assertThat(this.share.reserve(schedule, 500 * MILLI, 40, 100, SECOND)).isZero();
-		assertThat(this.share.reserve(schedule, 500 * MILLI, 40, 100, SECOND)).isEqualTo(500 * MILLI / mine);
+		assertThat(this.share.reserve(schedule, 500 * MILLI, 40, 100, SECOND)).isEqualTo(50 * MILLI);
 	}
 
 	@Test
-	void pastTheResetAProcessAloneIsNotPacedButAShareIsAndSoIsASharedSchedule() {
+	void pastTheResetAProcessGoesAtItsShareOfTheQuotasPaceAndSoDoesASharedSchedule() {
+		assertThat(this.share.reserveAfterReset(schedule(), 100, SECOND)).as("window not known yet").isZero();
 		answer(T0, 200, 99);
-		assertThat(this.share.reserveAfterReset(schedule(), 100, SECOND)).isZero();
+		assertThat(this.share.reserveAfterReset(schedule(), 100, SECOND)).isEqualTo(10 * MILLI);
 		QuotaShare shared = new QuotaShare(false);
 		shared.onResponse(T0, false, quota(T0, 99), 100);
 		assertThat(shared.reserveAfterReset(schedule(), 100, SECOND)).isEqualTo(10 * MILLI);
-		partShare();
-		long interval = (long) (10 * MILLI / this.share.value());
+		quarterShare();
+		long interval = 40 * MILLI;
 		assertThat(this.share.reserveAfterReset(schedule(), 100, SECOND)).isEqualTo(interval);
 	}
 
 	/**
-	 * Bring the share to a part: about one and a half answers of its own in a window that
-	 * counts four.
+	 * Bring the share to a quarter: one answer of its own in a window that counts four.
 	 */
-	private void partShare() {
+	private void quarterShare() {
 		answer(T0, 429, 0);
 		answer(T0 + SECOND, 200, 96);
 		answer(T0 + 2 * SECOND, 200, 96);
-		assertThat(this.share.value()).isBetween(0.3, 0.45);
+		assertThat(this.share.value()).isEqualTo(0.25);
 	}
 
 	private static PacingSchedule schedule() {
