@@ -22,6 +22,7 @@ import io.httpsentinel.resilience.BackendsView;
 import io.httpsentinel.resilience.CircuitBreakerView;
 import io.httpsentinel.resilience.ClientResilience;
 import io.httpsentinel.resilience.HostPauseView;
+import io.httpsentinel.resilience.AdaptivePacingView;
 import io.httpsentinel.resilience.SharedRateLimitView;
 import io.httpsentinel.resilience.PipelineStatistics;
 import io.httpsentinel.sse.ReconnectingEventSource;
@@ -256,6 +257,16 @@ public final class SentinelClient implements AutoCloseable {
 	 */
 	public Optional<SharedRateLimitView> sharedRateLimit() {
 		return this.resilience.sharedRateLimit();
+	}
+
+	/**
+	 * The client's adaptive pacing from the provider's rate-limit headers
+	 * ({@code rate-limit.adaptive: true}): the quota last stated, this replica's share of
+	 * it, the requests held back and refused.
+	 * @return the pacing, or empty when the client does not pace from the headers
+	 */
+	public Optional<AdaptivePacingView> adaptivePacing() {
+		return this.resilience.adaptivePacing();
 	}
 
 	/**

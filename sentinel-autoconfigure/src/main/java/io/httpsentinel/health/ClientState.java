@@ -2,6 +2,7 @@ package io.httpsentinel.health;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +13,7 @@ import io.httpsentinel.resilience.BackendView;
 import io.httpsentinel.resilience.BackendsView;
 import io.httpsentinel.resilience.CircuitBreakerView;
 import io.httpsentinel.resilience.RedisFailureMode;
+import io.httpsentinel.resilience.AdaptivePacingView;
 import io.httpsentinel.resilience.SharedRateLimitView;
 
 /**
@@ -26,9 +28,12 @@ import io.httpsentinel.resilience.SharedRateLimitView;
  * client keeps its limit in this process
  * @param backends the backends of a client with several ({@code endpoints} or
  * {@code lb://}), or {@code null} for a client with one base URL
+ * @param adaptivePacing adaptive pacing from the provider's rate-limit headers, or
+ * {@code null} when the client does not pace from them
  */
 public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable Instant pausedUntil,
-		@Nullable SharedRateLimitState sharedRateLimit, @Nullable BackendsState backends) {
+		@Nullable SharedRateLimitState sharedRateLimit, @Nullable BackendsState backends,
+		@Nullable AdaptivePacingState adaptivePacing) {
 
 	/**
 	 * Read the state of a client.
@@ -43,7 +48,8 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 		return new ClientState(poolState, BreakerState.of(client.circuitBreaker()),
 				client.hostPause().pausedUntil().orElse(null),
 				client.sharedRateLimit().map(SharedRateLimitState::of).orElse(null),
-				client.backends().map(BackendsState::of).orElse(null));
+				client.backends().map(BackendsState::of).orElse(null),
+				client.adaptivePacing().map(AdaptivePacingState::of).orElse(null));
 	}
 
 	/**
@@ -121,6 +127,30 @@ public record ClientState(PoolState pool, BreakerState circuitBreaker, @Nullable
 			Instant since = view.fallingBackSince().orElse(null);
 			return new SharedRateLimitState(view.key(), view.redis(), (since != null) ? "FALLBACK" : "SHARED", since,
 					view.onFailure(), view.fallbacks(), view.fallbackRequests(), view.replicas());
+		}
+
+	}
+
+	/**
+	 * State of adaptive pacing from the provider's rate-limit headers.
+	 *
+	 * @param share the share of the quota this replica paces by (1 alone on it)
+	 * @param sharedSchedule whether the replicas take their slots from one schedule in
+	 * Redis
+	 * @param remaining the requests left as last stated, less those sent since, or
+	 * {@code null} while unknown
+	 * @param reset when the quota is back, or {@code null} while unknown
+	 * @param pacedRequests requests made to wait for a slot so far
+	 * @param refusedRequests requests refused for a slot beyond {@code max-wait} so far
+	 */
+	public record AdaptivePacingState(double share, boolean sharedSchedule, @Nullable Long remaining,
+			@Nullable Instant reset, long pacedRequests, long refusedRequests) {
+
+		static AdaptivePacingState of(AdaptivePacingView view) {
+			OptionalLong remaining = view.remaining();
+			return new AdaptivePacingState(view.share(), view.sharedSchedule(),
+					remaining.isPresent() ? remaining.getAsLong() : null, view.reset().orElse(null),
+					view.pacedRequests(), view.refusedRequests());
 		}
 
 	}

@@ -93,6 +93,9 @@ public final class SentinelHealthIndicator implements HealthIndicator {
 			// working. The details tell whether it does.
 			health.withDetail("sharedRateLimit", state.sharedRateLimit());
 		}
+		if (state.adaptivePacing() != null) {
+			health.withDetail("adaptivePacing", state.adaptivePacing());
+		}
 		return health.build();
 	}
 

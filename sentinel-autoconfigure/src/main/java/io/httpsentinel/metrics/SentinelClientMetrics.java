@@ -13,6 +13,7 @@ import io.httpsentinel.client.SentinelClient;
 import io.httpsentinel.resilience.HostPauseView;
 import io.httpsentinel.resilience.PipelineStatistics;
 import io.httpsentinel.resilience.RetryReason;
+import io.httpsentinel.resilience.AdaptivePacingView;
 import io.httpsentinel.resilience.SharedRateLimitView;
 
 /**
@@ -50,6 +51,7 @@ public final class SentinelClientMetrics implements MeterBinder {
 		for (SentinelClient client : this.clients) {
 			bind(registry, client.name(), client.pipelineStatistics(), client.hostPause());
 			client.sharedRateLimit().ifPresent((shared) -> bindShared(registry, client.name(), shared));
+			client.adaptivePacing().ifPresent((pacing) -> bindPacing(registry, client.name(), pacing));
 			client.backends()
 				.ifPresent((backends) -> BackendMeters.bind(registry, Tags.of(CLIENT_TAG, client.name()), backends));
 		}
@@ -116,6 +118,25 @@ public final class SentinelClientMetrics implements MeterBinder {
 			.builder(PREFIX + "rate.limit.redis.falling.back", shared,
 					(view) -> view.fallingBackSince().isPresent() ? 1 : 0)
 			.description("1 while the shared rate limit falls back because Redis does not answer, else 0")
+			.tags(tags)
+			.register(registry);
+	}
+
+	private void bindPacing(MeterRegistry registry, String name, AdaptivePacingView pacing) {
+		Tags tags = Tags.of(CLIENT_TAG, name);
+		FunctionCounter.builder(PREFIX + "rate.limit.adaptive.paced", pacing, AdaptivePacingView::pacedRequests)
+			.description("Requests adaptive pacing made wait for their slot")
+			.baseUnit("requests")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder(PREFIX + "rate.limit.adaptive.refused", pacing, AdaptivePacingView::refusedRequests)
+			.description("Requests adaptive pacing refused because their slot lay beyond rate-limit.max-wait")
+			.baseUnit("requests")
+			.tags(tags)
+			.register(registry);
+		Gauge.builder(PREFIX + "rate.limit.adaptive.share", pacing, AdaptivePacingView::share)
+			.description("Share of the provider's quota this replica paces by: 1 alone on it, less once "
+					+ "429s show that others spend it too")
 			.tags(tags)
 			.register(registry);
 	}

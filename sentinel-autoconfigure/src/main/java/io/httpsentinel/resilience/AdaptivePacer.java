@@ -1,6 +1,9 @@
 package io.httpsentinel.resilience;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -41,7 +44,7 @@ import org.springframework.http.HttpHeaders;
  * that is not paced (nothing allocated for it); a paced request takes its count and its
  * slot on this process's schedule under one lock, held for a few arithmetic steps.
  */
-final class AdaptivePacer implements RateLimiter {
+final class AdaptivePacer implements RateLimiter, AdaptivePacingView {
 
 	/**
 	 * Resets closer than this belong to one window (delay headers jitter by rounding).
@@ -74,6 +77,12 @@ final class AdaptivePacer implements RateLimiter {
 
 	/** Responses heard since this pacer was made. */
 	private final AtomicLong answered = new AtomicLong();
+
+	/** Requests made to wait for their slot. */
+	private final AtomicLong paced = new AtomicLong();
+
+	/** Requests refused for a slot beyond the longest wait. */
+	private final AtomicLong refused = new AtomicLong();
 
 	/** {@link #sent} when the latest response was heard. */
 	private final AtomicLong sentAtLastResponse = new AtomicLong();
@@ -165,6 +174,7 @@ final class AdaptivePacer implements RateLimiter {
 				? this.share.reserve(this.schedule, untilReset, remaining, current.limit, maxWaitNanos)
 				: this.share.reserveAfterReset(this.schedule, current.limit, maxWaitNanos);
 		uncountIfRefused(paced);
+		countPaced(paced);
 		return paced;
 	}
 
@@ -190,7 +200,8 @@ final class AdaptivePacer implements RateLimiter {
 		Mono<Long> slot = (untilReset > 0)
 				? this.share.reserveAsync(this.schedule, untilReset, remaining, current.limit, maxWaitNanos)
 				: this.share.reserveAfterResetAsync(this.schedule, current.limit, maxWaitNanos);
-		return slot.flatMap((paced) -> (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : refused());
+		return slot.doOnNext(this::countPaced)
+			.flatMap((paced) -> (paced != REFUSED) ? reserveDelegate(paced, maxWaitNanos) : refused());
 	}
 
 	/**
@@ -211,6 +222,15 @@ final class AdaptivePacer implements RateLimiter {
 	private Mono<Long> refused() {
 		this.sent.decrementAndGet();
 		return Mono.just(REFUSED);
+	}
+
+	private void countPaced(long wait) {
+		if (wait == REFUSED) {
+			this.refused.incrementAndGet();
+		}
+		else if (wait > 0) {
+			this.paced.incrementAndGet();
+		}
 	}
 
 	private void uncountIfRefused(long wait) {
@@ -321,8 +341,42 @@ final class AdaptivePacer implements RateLimiter {
 		return this.delegate.availablePermits();
 	}
 
-	double share() {
+	@Override
+	public double share() {
 		return this.share.value();
+	}
+
+	@Override
+	public boolean sharedSchedule() {
+		return this.schedule.isShared();
+	}
+
+	@Override
+	public OptionalLong remaining() {
+		Quota current = this.quota.get();
+		if (current == null || untilReset(current) <= 0) {
+			return OptionalLong.empty();
+		}
+		return OptionalLong.of(current.remaining - Math.max(0, this.sent.get() - current.sentBefore));
+	}
+
+	@Override
+	public Optional<Instant> reset() {
+		Quota current = this.quota.get();
+		if (current == null || untilReset(current) <= 0) {
+			return Optional.empty();
+		}
+		return Optional.of(Instant.ofEpochSecond(0, current.resetNanos));
+	}
+
+	@Override
+	public long pacedRequests() {
+		return this.paced.get();
+	}
+
+	@Override
+	public long refusedRequests() {
+		return this.refused.get();
 	}
 
 	private long nowNanos() {

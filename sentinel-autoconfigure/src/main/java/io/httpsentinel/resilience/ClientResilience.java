@@ -71,6 +71,14 @@ public final class ClientResilience {
 	}
 
 	/**
+	 * Adaptive pacing from the provider's rate-limit headers, for monitoring.
+	 * @return the pacing, or empty when {@code rate-limit.adaptive} is off
+	 */
+	public Optional<AdaptivePacingView> adaptivePacing() {
+		return (this.rateLimiter instanceof AdaptivePacingView pacing) ? Optional.of(pacing) : Optional.empty();
+	}
+
+	/**
 	 * The rate limit shared through Redis, for monitoring.
 	 * @return the shared limit, or empty when the client's limit is kept in this process
 	 */

@@ -97,6 +97,26 @@ class AdaptivePacerTests {
 	}
 
 	@Test
+	void theViewShowsTheQuotaStatedAndTheRequestsPacedAndRefused() {
+		assertThat(this.pacer.remaining()).isEmpty();
+		assertThat(this.pacer.reset()).isEmpty();
+		respond(200, 2, "10s", 100);
+		assertThat(this.pacer.remaining()).hasValue(2);
+		assertThat(this.pacer.reset()).hasValue(this.clock.instant().plusSeconds(10));
+		assertThat(this.pacer.reserve(MINUTE)).isZero();
+		assertThat(this.pacer.reserve(MINUTE)).isEqualTo(5 * SECOND);
+		assertThat(this.pacer.reserve(SECOND)).isEqualTo(RateLimiter.REFUSED);
+		assertThat(this.pacer.remaining()).hasValue(0);
+		assertThat(this.pacer.pacedRequests()).isOne();
+		assertThat(this.pacer.refusedRequests()).isOne();
+		assertThat(this.pacer.share()).isEqualTo(1.0);
+		assertThat(this.pacer.sharedSchedule()).isFalse();
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(this.pacer.remaining()).isEmpty();
+		assertThat(this.pacer.reset()).isEmpty();
+	}
+
+	@Test
 	void waitLongerThanTheMaxWaitIsRefused() {
 		respond(200, 0, "5s", 100);
 		assertThat(this.pacer.reserve(SECOND)).isEqualTo(RateLimiter.REFUSED);

@@ -150,6 +150,29 @@ class ActuatorTests {
 	}
 
 	@Test
+	void sentinelEndpointShowsTheQuotaTheLlmClientPacesBy() {
+		this.webTestClient.get()
+			.uri("/api/chat/stream?interval=0")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("data:"));
+		this.webTestClient.get()
+			.uri("/actuator/sentinel/llm")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.state.adaptivePacing.share")
+			.isEqualTo(1.0)
+			.jsonPath("$.state.adaptivePacing.remaining")
+			.value((remaining) -> assertThat(((Number) remaining).intValue()).isLessThan(1000))
+			.jsonPath("$.state.adaptivePacing.reset")
+			.isNotEmpty();
+	}
+
+	@Test
 	void resetIsNotAvailableUnlessAccessIsUnrestricted() {
 		this.clients.get("weather").circuitBreaker().resilience4j().transitionToForcedOpenState();
 		try {

@@ -52,6 +52,12 @@ public final class DemoStreams {
 
 	private static final Duration DEFAULT_READING_INTERVAL = Duration.ofSeconds(1);
 
+	/**
+	 * The demo LLM's request quota per minute, stated in Anthropic's rate-limit headers
+	 * (not enforced) for the {@code llm} client's adaptive pacing to read.
+	 */
+	static final int CHAT_REQUESTS_PER_MINUTE = 1000;
+
 	private final JsonMapper jsonMapper;
 
 	private final List<String> chatEvents;
@@ -61,6 +67,12 @@ public final class DemoStreams {
 	private final Deque<String> chatLastEventIds = new ArrayDeque<>();
 
 	private final AtomicInteger chatConnections = new AtomicInteger();
+
+	/** When the quota's window ends, in milliseconds since the epoch; guarded by this. */
+	private long quotaWindowEnd;
+
+	/** Requests counted in the window; guarded by this. */
+	private int quotaUsed;
 
 	DemoStreams(JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
@@ -166,6 +178,7 @@ public final class DemoStreams {
 			}
 			this.chatLastEventIds.addLast((lastEventId != null) ? lastEventId : "-");
 		}
+		stateQuota(response);
 		return respond(request, response, (knobs) -> {
 			int after = (int) Math.min(parseId(lastEventId), this.chatEvents.size());
 			if (after == this.chatEvents.size()) {
@@ -175,6 +188,29 @@ public final class DemoStreams {
 			Duration interval = knobs.interval(DEFAULT_TOKEN_INTERVAL);
 			return interval.isZero() ? events : events.delayElements(interval);
 		});
+	}
+
+	/**
+	 * State the quota as Anthropic does: the limit, what is left in this window, and when
+	 * the window ends (RFC 3339). A window is the minute from the first request after the
+	 * previous one ended.
+	 */
+	private void stateQuota(HttpServerResponse response) {
+		long now = System.currentTimeMillis();
+		int used;
+		long end;
+		synchronized (this) {
+			if (now >= this.quotaWindowEnd) {
+				this.quotaWindowEnd = now + 60_000;
+				this.quotaUsed = 0;
+			}
+			used = ++this.quotaUsed;
+			end = this.quotaWindowEnd;
+		}
+		response.header("anthropic-ratelimit-requests-limit", Integer.toString(CHAT_REQUESTS_PER_MINUTE))
+			.header("anthropic-ratelimit-requests-remaining",
+					Integer.toString(Math.max(0, CHAT_REQUESTS_PER_MINUTE - used)))
+			.header("anthropic-ratelimit-requests-reset", Instant.ofEpochMilli(end).toString());
 	}
 
 	Publisher<Void> temperature(HttpServerRequest request, HttpServerResponse response) {
