@@ -33,12 +33,13 @@ import org.springframework.http.HttpHeaders;
  * reset within {@value #SAME_WINDOW_MILLIS} ms of the one known) only ever lowers the
  * count, so the answer to a request sent before others never undoes them; a response of a
  * later window replaces it.</li>
- * <li>Once the reset passed with no newer response, the quota is unknown again: no
- * pacing.</li>
+ * <li>With nothing left, the first request goes at the reset and the next ones at the
+ * quota's pace (window / limit); so do requests once the reset passed with no newer
+ * response: at least that much came back, whatever the kind of window.</li>
  * <li>A 429 despite the pacing means others spend the same quota (the other replicas of
- * the service, reading the same headers): this process's {@link QuotaShare} is halved,
- * and it spreads what is left as if the reset came 1 / share times later; the share grows
- * back while responses succeed.</li>
+ * the service, reading the same headers): from then on this process paces by its
+ * {@link QuotaShare}, the part of the provider's count in the window that was its
+ * own.</li>
  * </ul>
  * A compare-and-set on the latest quota per response, one atomic increment per request
  * that is not paced (nothing allocated for it); a paced request takes its count and its
