@@ -164,8 +164,9 @@ public abstract sealed class EventRelay permits PassThroughRelay, HookedRelay {
 	}
 
 	/**
-	 * Makes the buffers a relay without hooks returns: the slices of the upstream's
-	 * buffers for one chunk are gathered in one, written with one gathering write.
+	 * Makes the buffers a relay without hooks returns when the bytes of one chunk are
+	 * several slices of the upstream's buffers: they are gathered in one, written with
+	 * one gathering write (bytes that are one slice are returned as that slice).
 	 */
 	@FunctionalInterface
 	public interface OutputBuffers {

@@ -69,13 +69,8 @@ final class HeldChunks {
 		for (ByteBuf chunk : this.chunks) {
 			long chunkEnd = chunkStart + chunk.readableBytes();
 			if (chunkEnd > from) {
-				long sliceStart = Math.max(from, chunkStart);
-				long sliceEnd = Math.min(to, chunkEnd);
-				// A whole chunk goes in as it is (dropped next, never written again):
-				// typically an upstream writes one event per chunk.
 				out.addComponent(true,
-						(sliceStart == chunkStart && sliceEnd == chunkEnd) ? chunk.retain() : chunk.retainedSlice(
-								chunk.readerIndex() + (int) (sliceStart - chunkStart), (int) (sliceEnd - sliceStart)));
+						piece(chunk, chunkStart, chunkEnd, Math.max(from, chunkStart), Math.min(to, chunkEnd)));
 				if (chunkEnd >= to) {
 					return;
 				}
@@ -83,6 +78,32 @@ final class HeldChunks {
 			chunkStart = chunkEnd;
 		}
 		throw new IllegalStateException("Bytes " + from + " to " + to + " are not held");
+	}
+
+	/**
+	 * The bytes between two positions as one retained slice (or the whole chunk,
+	 * retained), when they lie in one chunk.
+	 * @param from the position of the first byte, at least the start of what is held
+	 * @param to the position after the last byte, at most the end of what is held
+	 * @return the bytes, or {@code null} if they span chunks
+	 */
+	@Nullable ByteBuf slice(long from, long to) {
+		long chunkStart = this.start;
+		for (ByteBuf chunk : this.chunks) {
+			long chunkEnd = chunkStart + chunk.readableBytes();
+			if (chunkEnd > from) {
+				return (to <= chunkEnd) ? piece(chunk, chunkStart, chunkEnd, from, to) : null;
+			}
+			chunkStart = chunkEnd;
+		}
+		throw new IllegalStateException("Bytes " + from + " to " + to + " are not held");
+	}
+
+	private static ByteBuf piece(ByteBuf chunk, long chunkStart, long chunkEnd, long sliceStart, long sliceEnd) {
+		// A whole chunk goes as it is (dropped next, never written again): typically an
+		// upstream writes one event per chunk.
+		return (sliceStart == chunkStart && sliceEnd == chunkEnd) ? chunk.retain() : chunk
+			.retainedSlice(chunk.readerIndex() + (int) (sliceStart - chunkStart), (int) (sliceEnd - sliceStart));
 	}
 
 	/**

@@ -29,12 +29,17 @@ final class PassThroughRelay extends EventRelay {
 
 	private final OutputBuffers output;
 
-	// The run of forwarded blocks not yet cut out, and what was cut.
+	// The run of forwarded blocks not yet cut out, and what was cut: one slice
+	// (typically,
+	// a chunk's blocks are one run in one chunk), or the slices gathered in a buffer of
+	// the output's once there are several.
 	private long runStart = -1;
 
 	private long runEnd;
 
-	private @Nullable CompositeByteBuf out;
+	private @Nullable ByteBuf out;
+
+	private @Nullable CompositeByteBuf gathered;
 
 	PassThroughRelay(SseLimits limits, ReplayFilter replays, OutputBuffers output) {
 		super(replays);
@@ -77,6 +82,7 @@ final class PassThroughRelay extends EventRelay {
 		chunks.dropBefore(this.stream.pendingStart());
 		ByteBuf result = this.out;
 		this.out = null;
+		this.gathered = null;
 		return result;
 	}
 
@@ -114,15 +120,29 @@ final class PassThroughRelay extends EventRelay {
 	}
 
 	private void cutRun(HeldChunks chunks) {
-		if (this.runStart >= 0) {
-			CompositeByteBuf buffer = this.out;
-			if (buffer == null) {
-				buffer = this.output.newBuffer(chunks.alloc());
-				this.out = buffer;
-			}
-			chunks.appendTo(this.runStart, this.runEnd, buffer);
-			this.runStart = -1;
+		if (this.runStart < 0) {
+			return;
 		}
+		long start = this.runStart;
+		this.runStart = -1;
+		ByteBuf single = this.out;
+		if (single == null) {
+			single = chunks.slice(start, this.runEnd);
+			if (single != null) {
+				this.out = single;
+				return;
+			}
+		}
+		CompositeByteBuf buffer = this.gathered;
+		if (buffer == null) {
+			buffer = this.output.newBuffer(chunks.alloc());
+			if (single != null) {
+				buffer.addComponent(true, single);
+			}
+			this.gathered = buffer;
+			this.out = buffer;
+		}
+		chunks.appendTo(start, this.runEnd, buffer);
 	}
 
 	@Override
@@ -137,6 +157,7 @@ final class PassThroughRelay extends EventRelay {
 		if (this.out != null) {
 			this.out.release();
 			this.out = null;
+			this.gathered = null;
 		}
 		this.held.clear();
 	}

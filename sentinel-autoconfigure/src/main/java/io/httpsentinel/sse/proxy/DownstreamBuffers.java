@@ -1,10 +1,14 @@
 package io.httpsentinel.sse.proxy;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.buffer.WrappedByteBuf;
+import io.netty.util.IllegalReferenceCountException;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -45,8 +49,9 @@ final class DownstreamBuffers {
 
 	/**
 	 * Wrap a buffer for the downstream.
-	 * @param bytes a buffer from {@link #newTracked}, or another, which is then tracked
-	 * too; owned by the returned buffer
+	 * @param bytes a buffer from {@link #newTracked}, or another (typically one slice of
+	 * an upstream buffer), which is then tracked by a thin wrapper; owned by the returned
+	 * buffer
 	 * @param listener told the byte count once the buffer is released (for a buffer from
 	 * {@link #newTracked}, the one it was made with)
 	 * @return the buffer
@@ -55,7 +60,7 @@ final class DownstreamBuffers {
 		if (bytes instanceof TrackedComposite) {
 			return FACTORY.wrap(bytes);
 		}
-		return FACTORY.wrap(new TrackedComposite(bytes.alloc(), listener).addComponent(true, bytes));
+		return FACTORY.wrap(new TrackedSlice(bytes, listener, bytes.readableBytes()));
 	}
 
 	/**
@@ -84,6 +89,118 @@ final class DownstreamBuffers {
 		protected void deallocate() {
 			super.deallocate();
 			this.listener.released(this.size);
+		}
+
+	}
+
+	/**
+	 * One buffer (a slice of an upstream buffer, typically) with a reference count of its
+	 * own, whatever the count of the bytes it wraps: the upstream's slices share the
+	 * count of the whole read they were cut from, so only a count of its own says when
+	 * the writer is done with these bytes. Its last release releases the wrapped buffer
+	 * once and tells the listener. One small object per forwarded chunk, where a
+	 * composite of one component costs four (the composite, its component array, the
+	 * component and its count) and an indirection per write.
+	 * <p>
+	 * Retained slices and duplicates hold a reference to this buffer, so its bytes count
+	 * as held until they are released too. Plain (not retained) slices and duplicates are
+	 * the wrapped buffer's, as they are of any wrapper: whoever retains them keeps the
+	 * bytes alive, but not this buffer's count.
+	 */
+	private static final class TrackedSlice extends WrappedByteBuf {
+
+		private static final AtomicIntegerFieldUpdater<TrackedSlice> REFERENCES = AtomicIntegerFieldUpdater
+			.newUpdater(TrackedSlice.class, "references");
+
+		private final ReleaseListener listener;
+
+		private final int size;
+
+		private volatile int references = 1;
+
+		TrackedSlice(ByteBuf bytes, ReleaseListener listener, int size) {
+			super(bytes);
+			this.listener = listener;
+			this.size = size;
+		}
+
+		@Override
+		public ByteBuf retain() {
+			return retain(1);
+		}
+
+		@Override
+		public ByteBuf retain(int increment) {
+			for (;;) {
+				int current = this.references;
+				if (current <= 0 || current + increment < current) {
+					throw new IllegalReferenceCountException(current, increment);
+				}
+				if (REFERENCES.compareAndSet(this, current, current + increment)) {
+					return this;
+				}
+			}
+		}
+
+		@Override
+		public boolean release() {
+			return release(1);
+		}
+
+		@Override
+		public boolean release(int decrement) {
+			for (;;) {
+				int current = this.references;
+				if (current < decrement || decrement <= 0) {
+					throw new IllegalReferenceCountException(current, -decrement);
+				}
+				if (REFERENCES.compareAndSet(this, current, current - decrement)) {
+					if (current != decrement) {
+						return false;
+					}
+					this.buf.release();
+					this.listener.released(this.size);
+					return true;
+				}
+			}
+		}
+
+		@Override
+		public ByteBuf touch() {
+			return this;
+		}
+
+		@Override
+		public ByteBuf touch(Object hint) {
+			return this;
+		}
+
+		@Override
+		public ByteBuf retainedSlice() {
+			return retainedSlice(readerIndex(), readableBytes());
+		}
+
+		@Override
+		public ByteBuf retainedSlice(int index, int length) {
+			return dependent(this.buf.retainedSlice(index, length));
+		}
+
+		@Override
+		public ByteBuf readRetainedSlice(int length) {
+			ByteBuf slice = retainedSlice(readerIndex(), length);
+			skipBytes(length);
+			return slice;
+		}
+
+		@Override
+		public ByteBuf retainedDuplicate() {
+			return dependent(this.buf.retainedDuplicate());
+		}
+
+		/** A buffer derived from this one that holds a reference to it until released. */
+		private ByteBuf dependent(ByteBuf derived) {
+			retain();
+			return new TrackedSlice(derived, (bytes) -> release(), 0);
 		}
 
 	}

@@ -56,8 +56,8 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 
 	/**
 	 * Queue bytes for the downstream.
-	 * @param bytes the bytes, preferably in a buffer from {@link #newBuffer}; owned by
-	 * the outbox from now on
+	 * @param bytes the bytes: one buffer (tracked by a thin wrapper) or several gathered
+	 * in a buffer from {@link #newBuffer}; owned by the outbox from now on
 	 */
 	void add(ByteBuf bytes) {
 		int size = bytes.readableBytes();

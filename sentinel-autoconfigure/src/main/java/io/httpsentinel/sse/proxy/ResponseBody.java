@@ -159,7 +159,8 @@ final class ResponseBody extends Flux<DataBuffer> implements Subscription {
 
 	/**
 	 * Queue bytes.
-	 * @param bytes the bytes, preferably from {@link #newBuffer}; owned from now on
+	 * @param bytes the bytes: one buffer, or several gathered in one from
+	 * {@link #newBuffer}; owned from now on
 	 */
 	void add(ByteBuf bytes) {
 		int size = bytes.readableBytes();

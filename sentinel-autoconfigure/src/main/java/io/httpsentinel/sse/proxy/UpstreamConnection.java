@@ -1,9 +1,8 @@
 package io.httpsentinel.sse.proxy;
 
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Function;
 
@@ -35,14 +34,17 @@ import io.httpsentinel.resilience.BackendAffinity;
  * <p>
  * The items stay untyped inside (a head or a chunk, as the response's {@code Flux}
  * delivers them): wrapping each chunk in a signal object would cost an allocation per
- * chunk for what {@link #deliverNext} tells apart with one type check.
+ * chunk for what {@link #deliverNext} tells apart with one type check. They wait in a
+ * ring of {@link #BATCH} slots, one producer (the response) and one consumer (the drain
+ * loop), which allocates nothing per chunk: no more items can be waiting than were asked
+ * for.
  */
 final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	/** The end of a connection that completed. */
 	private static final Object COMPLETE = new Object();
 
-	/** Chunks asked for at a time. */
+	/** Chunks asked for at a time; a power of two (the slots of the ring). */
 	static final int BATCH = 4;
 
 	@SuppressWarnings("rawtypes")
@@ -55,8 +57,16 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	private volatile @Nullable Subscription subscription;
 
-	// The response adds, the stream's drain loop takes (and a late onNext discards).
-	private final Queue<Object> items = new ConcurrentLinkedQueue<>();
+	// The response puts items in slot `produced % BATCH`, the stream's drain loop takes
+	// them from slot `taken % BATCH`; once cancelled, whichever of the two sees it
+	// discards what is left, each slot's item taken by one of them only (getAndSet).
+	private final AtomicReferenceArray<Object> items = new AtomicReferenceArray<>(BATCH);
+
+	// Owned by the response's signals (serial, as Reactive Streams has them).
+	private int produced;
+
+	// Owned by the stream.
+	private int taken;
 
 	private volatile @Nullable Object end;
 
@@ -140,8 +150,13 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 		// The end is read before the items: an item that arrived before it is taken
 		// first.
 		Object ended = this.end;
-		Object item = this.items.poll();
+		int slot = this.taken & (BATCH - 1);
+		Object item = this.items.get(slot);
 		if (item != null) {
+			// A plain release store: a discard after a cancel reads the cancel flag
+			// written after it.
+			this.items.lazySet(slot, null);
+			this.taken++;
 			this.pending--;
 			if (item instanceof Head head) {
 				this.headSeen = true;
@@ -212,7 +227,18 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 			discard(next);
 			return;
 		}
-		this.items.offer(next);
+		int slot = this.produced & (BATCH - 1);
+		if (this.items.get(slot) != null) {
+			// More than was asked for: Reactive Streams rules it out.
+			discard(next);
+			Operators.terminate(SUBSCRIPTION, this);
+			onError(new IllegalStateException("The upstream body sent more chunks than requested"));
+			return;
+		}
+		this.produced++;
+		// A volatile write, read before the cancel flag (which a cancel writes before
+		// discarding).
+		this.items.set(slot, next);
 		if (this.cancelled) {
 			discardItems();
 			return;
@@ -233,9 +259,8 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	}
 
 	private void discardItems() {
-		Object item;
-		while ((item = this.items.poll()) != null) {
-			discard(item);
+		for (int slot = 0; slot < BATCH; slot++) {
+			discard(this.items.getAndSet(slot, null));
 		}
 	}
 

@@ -55,11 +55,13 @@ final class StreamLoads {
 		}
 		Map<String, double[]> cpu = new HashMap<>();
 		Map<String, double[]> rates = new HashMap<>();
+		Map<String, double[]> garbage = new HashMap<>();
 		order.forEach((target) -> {
 			cpu.put(target.column(), new double[rounds]);
 			rates.put(target.column(), new double[rounds]);
+			garbage.put(target.column(), new double[rounds]);
 		});
-		System.out.println("round  target       events/s   CPU µs/event");
+		System.out.println("round  target       events/s   CPU µs/event   B/event");
 		for (int round = 0; round < rounds; round++) {
 			// Forwards on even rounds, backwards on odd ones: drift hits all alike.
 			List<Target> thisRound = new ArrayList<>(order);
@@ -70,11 +72,15 @@ final class StreamLoads {
 				double[] result = throughputPhase(target, this.settings.seconds());
 				rates.get(target.column())[round] = result[0];
 				cpu.get(target.column())[round] = result[1];
-				System.out.printf("%5d  %-10s %10.0f %12.2f%n", round + 1, target.column(), result[0], result[1]);
+				garbage.get(target.column())[round] = result[2];
+				System.out.printf("%5d  %-10s %10.0f %12.2f %9.0f%n", round + 1, target.column(), result[0], result[1],
+						result[2]);
 			}
 		}
 		String row = "1 stream at max rate, 1 KiB events: CPU µs/event (events/s)";
 		for (Target target : order) {
+			allocatedRow("1 stream at max rate, 1 KiB events: bytes allocated per event", target,
+					median(garbage.get(target.column())));
 			this.report.cell(row, target.column(), format("%.2f (%.0fk/s)", median(cpu.get(target.column())),
 					median(rates.get(target.column())) / 1000));
 		}
@@ -115,7 +121,17 @@ final class StreamLoads {
 	}
 
 	/**
-	 * @return events per second and the target's CPU µs per event
+	 * The bytes a JVM target allocated per event, in the table (not for nginx).
+	 */
+	private void allocatedRow(String row, Target target, double perEvent) {
+		if (perEvent >= 0) {
+			this.report.cell(row, target.column(), format("%.0f B", perEvent));
+		}
+	}
+
+	/**
+	 * @return events per second, the target's CPU µs per event and the bytes it allocated
+	 * per event (-1 when not a JVM)
 	 */
 	private double[] throughputPhase(Target target, int seconds) throws Exception {
 		try (StreamClient.Streams streams = this.client.streams(1)) {
@@ -123,6 +139,8 @@ final class StreamLoads {
 			streams.awaitEvents(1, Duration.ofSeconds(30));
 			// Let the stream reach its pace before measuring.
 			Thread.sleep(500);
+			AllocatedBytes allocated = new AllocatedBytes(target.requireProcess().pid());
+			long bytes = allocated.read();
 			long events = streams.events();
 			long cpu = target.requireProcess().cpuNanos();
 			long start = System.nanoTime();
@@ -130,8 +148,10 @@ final class StreamLoads {
 			long elapsed = System.nanoTime() - start;
 			long cpuUsed = target.requireProcess().cpuNanos() - cpu;
 			long received = streams.events() - events;
+			long bytesAfter = allocated.read();
 			check(target, streams.readers());
-			return new double[] { received * 1e9 / elapsed, cpuUsed / 1000.0 / received };
+			return new double[] { received * 1e9 / elapsed, cpuUsed / 1000.0 / received,
+					(bytes < 0 || bytesAfter < 0) ? -1 : (double) (bytesAfter - bytes) / received };
 		}
 	}
 
@@ -151,9 +171,9 @@ final class StreamLoads {
 		Map<String, long[]> cpuAndEvents = new HashMap<>();
 		order.forEach((target) -> {
 			latencies.put(target.column(), new ArrayList<>());
-			cpuAndEvents.put(target.column(), new long[2]);
+			cpuAndEvents.put(target.column(), new long[3]);
 		});
-		System.out.println("phase  target     events     p50 µs    p99 µs   CPU µs/event");
+		System.out.println("phase  target     events     p50 µs    p99 µs   CPU µs/event   B/event");
 		for (int pass = 0; pass < 2; pass++) {
 			List<Target> thisPass = new ArrayList<>(order);
 			if (pass == 1) {
@@ -164,9 +184,9 @@ final class StreamLoads {
 				long[] sample = streamsPhase(target, count, this.settings.seconds(), totals);
 				latencies.get(target.column()).add(sample);
 				Arrays.sort(sample);
-				System.out.printf("%5d  %-10s %7d %9.0f %9.0f %12.2f%n", pass + 1, target.column(), sample.length,
+				System.out.printf("%5d  %-10s %7d %9.0f %9.0f %12.2f %9.0f%n", pass + 1, target.column(), sample.length,
 						percentile(sample, 0.5) / 1000, percentile(sample, 0.99) / 1000,
-						(totals[1] > 0) ? totals[0] / 1000.0 / totals[1] : Double.NaN);
+						(totals[1] > 0) ? totals[0] / 1000.0 / totals[1] : Double.NaN, allocatedPerEvent(totals));
 			}
 		}
 		Map<String, Double> cpu = new HashMap<>();
@@ -178,6 +198,8 @@ final class StreamLoads {
 			p99.put(target.column(), percentile(all, 0.99) / 1000);
 			this.report.cell(format("%,d streams × 10 events/s, 256 B: latency p50 / p99 ms", count), target.column(),
 					format("%.2f / %.2f", percentile(all, 0.5) / 1e6, percentile(all, 0.99) / 1e6));
+			allocatedRow(format("%,d streams × 10 events/s, 256 B: bytes allocated per event", count), target,
+					allocatedPerEvent(totals));
 		}
 		String row = format("%,d streams × 10 events/s, 256 B: CPU µs/event (added p99 over direct)", count);
 		double direct = p99.getOrDefault("direct", Double.NaN);
@@ -214,8 +236,8 @@ final class StreamLoads {
 	/**
 	 * Open the streams, let them run, recording latencies after the first second, and
 	 * close them.
-	 * @param totals where to add the target's CPU ns and the events received while
-	 * recording, {@code null} for a warm-up
+	 * @param totals where to add the target's CPU ns, the events received while recording
+	 * and the bytes it allocated (-1 once unknown), {@code null} for a warm-up
 	 * @return the latencies in ns
 	 */
 	private long[] streamsPhase(Target target, int count, int seconds, long @Nullable [] totals) throws Exception {
@@ -225,6 +247,8 @@ final class StreamLoads {
 			}
 			streams.awaitEvents(1, Duration.ofSeconds(60));
 			Thread.sleep(1000);
+			AllocatedBytes allocated = (target.process() != null) ? new AllocatedBytes(target.process().pid()) : null;
+			long bytes = (allocated != null) ? allocated.read() : -1;
 			long events = streams.events();
 			long cpu = (target.process() != null) ? target.process().cpuNanos() : 0;
 			streams.recording(true);
@@ -233,6 +257,9 @@ final class StreamLoads {
 			if (totals != null) {
 				totals[0] += (target.process() != null) ? target.process().cpuNanos() - cpu : 0;
 				totals[1] += streams.events() - events;
+				long bytesAfter = (allocated != null) ? allocated.read() : -1;
+				// -1 once unknown (nginx, the upstream directly).
+				totals[2] = (totals[2] < 0 || bytes < 0 || bytesAfter < 0) ? -1 : totals[2] + bytesAfter - bytes;
 			}
 			check(target, streams.readers());
 			return streams.latencies();
@@ -279,6 +306,10 @@ final class StreamLoads {
 				}
 			}
 		}
+	}
+
+	private static double allocatedPerEvent(long[] totals) {
+		return (totals[2] < 0 || totals[1] == 0) ? -1 : (double) totals[2] / totals[1];
 	}
 
 	private static void check(Target target, List<StreamReader> readers) {
