@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +23,8 @@ import java.util.stream.Stream;
  * One process under test (a Boot jar or nginx), started by the benchmark, optionally
  * pinned to CPU 0 with {@code taskset}, and what is read from outside it: CPU time and
  * resident memory from {@code /proc} (the process and its children, for nginx's workers),
- * and, for a JVM, the live heap after a full GC with {@code jcmd} and {@code jstat}. A
- * shutdown hook stops it by its PID should the benchmark end abnormally.
+ * and, for a JVM, the histogram of its live objects with {@code jcmd}. A shutdown hook
+ * stops it by its PID should the benchmark end abnormally.
  */
 final class TargetProcess implements AutoCloseable {
 
@@ -158,31 +157,12 @@ final class TargetProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Run a full GC and read the used heap from {@code jstat -gc} (survivors, eden and
-	 * old generation).
-	 * @return used heap after a full GC, in bytes
+	 * The live objects' histogram ({@code jcmd GC.class_histogram}, which runs a full GC
+	 * first), whole.
+	 * @return the histogram as {@code jcmd} prints it, ending with its {@code Total} line
 	 */
-	long liveHeapBytes() throws Exception {
-		jdkTool("jcmd", Long.toString(pid()), "GC.run");
-		String[] lines = jdkTool("jstat", "-gc", Long.toString(pid())).trim().split("\n");
-		List<String> names = Arrays.asList(lines[0].trim().split("\\s+"));
-		String[] values = lines[lines.length - 1].trim().split("\\s+");
-		double kib = 0;
-		for (String column : List.of("S0U", "S1U", "EU", "OU")) {
-			int index = names.indexOf(column);
-			if (index >= 0 && !values[index].equals("-")) {
-				kib += Double.parseDouble(values[index]);
-			}
-		}
-		return (long) (kib * 1024);
-	}
-
-	/**
-	 * The top of the live heap histogram.
-	 */
-	String histogram() throws Exception {
-		String[] lines = jdkTool("jcmd", Long.toString(pid()), "GC.class_histogram").split("\n");
-		return String.join("\n", Arrays.copyOf(lines, Math.min(lines.length, 45)));
+	String liveHistogram() throws Exception {
+		return jdkTool("jcmd", Long.toString(pid()), "GC.class_histogram");
 	}
 
 	private Stream<Long> processes() {
