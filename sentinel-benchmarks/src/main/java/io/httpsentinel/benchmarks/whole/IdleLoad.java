@@ -12,9 +12,11 @@ import static io.httpsentinel.benchmarks.whole.Report.ratio;
 /**
  * The load (3), many idle streams (one event every 5 s each) against each target in turn:
  * the time from each stream's connection to its response headers while they all open at
- * once, the target's CPU while they are open, and what each holds in memory: for a JVM
- * the live heap with the streams open minus before opening them (see {@link #liveHeap}),
- * for nginx (no heap) its resident memory with the streams open minus before.
+ * once, the target's CPU while they are open (once its JIT compilers are done with what
+ * the opening made hot, see {@link #awaitCompilersQuiet}), and what each holds in memory:
+ * for a JVM the live heap with the streams open minus before opening them (see
+ * {@link #liveHeap}), for nginx (no heap) its resident memory with the streams open minus
+ * before.
  */
 final class IdleLoad {
 
@@ -120,10 +122,17 @@ final class IdleLoad {
 					sinceCall[sinceCall.length - 1] / 1e9);
 			// Every stream has had its first event when its upstream stream is open.
 			streams.awaitEvents(1, Duration.ofSeconds(60));
+			awaitCompilersQuiet(target);
 			long cpu = process.cpuNanos();
+			long compilers = target.isJvm() ? process.compilerCpuNanos() : 0;
 			long start = System.nanoTime();
 			Thread.sleep(this.settings.idleSeconds() * 1000L);
-			result[1] = (process.cpuNanos() - cpu) / (double) (System.nanoTime() - start);
+			long elapsed = System.nanoTime() - start;
+			result[1] = (process.cpuNanos() - cpu) / (double) elapsed;
+			if (target.isJvm()) {
+				System.out.printf("%-10s idle CPU %.1f%%, of which JIT compilers %.1f%%%n", target.column(),
+						result[1] * 100, (process.compilerCpuNanos() - compilers) * 100.0 / elapsed);
+			}
 			if (target.isJvm()) {
 				LiveHeap heap = liveHeap(process);
 				open = heap.bytes();
@@ -152,6 +161,35 @@ final class IdleLoad {
 					target.column(), (after - before) / 1024);
 		}
 		return result;
+	}
+
+	/**
+	 * Wait until the JIT compilers of a JVM target are done with what opening the streams
+	 * made hot (at most 60 s): the idle CPU is that of streams that stay open. Right
+	 * after thousands of streams opened, the C2 compiler works for tens of seconds (a
+	 * one-off cost of the opening, larger for a target with more code on the path), and
+	 * in the first 20 s it took most of what told the targets apart.
+	 */
+	private static void awaitCompilersQuiet(Target target) throws InterruptedException {
+		if (!target.isJvm()) {
+			return;
+		}
+		TargetProcess process = target.requireProcess();
+		long start = System.nanoTime();
+		long first = process.compilerCpuNanos();
+		long last = first;
+		long deadline = start + Duration.ofSeconds(60).toNanos();
+		int quiet = 0;
+		// Two windows of 2 s in a row with less than 1% of a core each: C2 works in
+		// bursts.
+		while (quiet < 2 && System.nanoTime() < deadline) {
+			Thread.sleep(2000);
+			long now = process.compilerCpuNanos();
+			quiet = (now - last < 20_000_000) ? quiet + 1 : 0;
+			last = now;
+		}
+		System.out.printf("%-10s JIT compilers used %.2f s of CPU in the %.0f s after the first events%n",
+				target.column(), (last - first) / 1e9, (System.nanoTime() - start) / 1e9);
 	}
 
 	/**

@@ -140,9 +140,26 @@ final class TargetProcess implements AutoCloseable {
 	 */
 	long cpuNanos() {
 		long ticks = processes().mapToLong((pid) -> {
-			String[] fields = stat(pid);
+			String[] fields = stat(Long.toString(pid));
 			return (fields.length > 14) ? Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : 0;
 		}).sum();
+		return ticks * 1_000_000_000L / CLOCK_TICKS;
+	}
+
+	/**
+	 * @return user + system CPU time of a JVM's JIT compiler threads
+	 * ({@code C1/C2 CompilerThread*}, named {@code C2 CompilerThre} in {@code /proc}), in
+	 * ns
+	 */
+	long compilerCpuNanos() {
+		File[] tasks = new File("/proc/" + pid() + "/task").listFiles();
+		long ticks = 0;
+		for (File task : (tasks != null) ? tasks : new File[0]) {
+			String[] fields = stat(pid() + "/task/" + task.getName());
+			if (fields.length > 14 && fields[1].matches("C[12] CompilerThre.*")) {
+				ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+			}
+		}
 		return ticks * 1_000_000_000L / CLOCK_TICKS;
 	}
 
@@ -151,7 +168,7 @@ final class TargetProcess implements AutoCloseable {
 	 */
 	long rssBytes() {
 		return processes().mapToLong((pid) -> {
-			String[] fields = stat(pid);
+			String[] fields = stat(Long.toString(pid));
 			return (fields.length > 23) ? Long.parseLong(fields[23]) * PAGE_SIZE : 0;
 		}).sum();
 	}
@@ -170,13 +187,18 @@ final class TargetProcess implements AutoCloseable {
 		return Stream.concat(Stream.of(self), self.descendants()).map(ProcessHandle::pid);
 	}
 
-	private static String[] stat(long pid) {
+	/**
+	 * @param path a process ({@code pid}) or thread ({@code pid/task/tid})
+	 * @return the fields of its {@code stat} file, 0-based (field 2, the name, at 1)
+	 */
+	private static String[] stat(String path) {
 		try {
-			String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+			String stat = Files.readString(Paths.get("/proc/" + path + "/stat"), StandardCharsets.US_ASCII);
 			// The command name may hold spaces: fields are counted after its closing
 			// parenthesis, which is field 2.
 			String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
 			String[] fields = new String[rest.length + 2];
+			fields[1] = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
 			System.arraycopy(rest, 0, fields, 2, rest.length);
 			return fields;
 		}
