@@ -10,7 +10,19 @@ import java.util.Arrays;
  */
 final class RememberedIds {
 
-	private static final int INITIAL_SLOTS = 16;
+	// An idle stream forwards a few ids in a while: a stream holds arrays for as many ids
+	// as it forwarded, up to the capacity.
+	private static final int INITIAL_SLOTS = 4;
+
+	// Per slot in the slots array: the id's length, its hash, and the next slot in its
+	// hash bucket (-1 for none).
+	private static final int LENGTH = 0;
+
+	private static final int HASH = 1;
+
+	private static final int NEXT = 2;
+
+	private static final int INTS_PER_SLOT = 3;
 
 	// Slot arrays larger than this are not kept for the next id of the slot, so that one
 	// long id does not stay held.
@@ -22,16 +34,12 @@ final class RememberedIds {
 
 	private final int capacity;
 
-	// Per slot: the id's bytes (a prefix of the array), its length, hash, and the next
-	// slot in its hash bucket (-1 for none). Slots fill in order, then are reused from
+	// Per slot: the id's bytes (a prefix of the array), and its ints in slots (one array
+	// for the three: fewer objects per stream). Slots fill in order, then are reused from
 	// the oldest.
 	private byte[][] ids = {};
 
-	private int[] lengths = {};
-
-	private int[] hashes = {};
-
-	private int[] next = {};
+	private int[] slots = {};
 
 	// First slot of each bucket, -1 for none; twice as many buckets as slots (one
 	// empty bucket before the first id).
@@ -92,11 +100,10 @@ final class RememberedIds {
 			this.ids[slot] = held;
 		}
 		System.arraycopy(bytes, offset, held, 0, length);
-		this.lengths[slot] = length;
-		this.hashes[slot] = hash;
-		int bucket = hash & (this.buckets.length - 1);
-		this.next[slot] = this.buckets[bucket];
-		this.buckets[bucket] = slot;
+		int at = slot * INTS_PER_SLOT;
+		this.slots[at + LENGTH] = length;
+		this.slots[at + HASH] = hash;
+		link(slot, hash);
 		return slot;
 	}
 
@@ -115,12 +122,15 @@ final class RememberedIds {
 	 * @return its length in bytes
 	 */
 	int length(int slot) {
-		return this.lengths[slot];
+		return this.slots[slot * INTS_PER_SLOT + LENGTH];
 	}
 
 	private int find(int hash, byte[] bytes, int offset, int length) {
-		for (int slot = this.buckets[hash & (this.buckets.length - 1)]; slot >= 0; slot = this.next[slot]) {
-			if (this.hashes[slot] == hash && this.lengths[slot] == length
+		int[] slots = this.slots;
+		for (int slot = this.buckets[hash & (this.buckets.length - 1)]; slot >= 0; slot = slots[slot * INTS_PER_SLOT
+				+ NEXT]) {
+			int at = slot * INTS_PER_SLOT;
+			if (slots[at + HASH] == hash && slots[at + LENGTH] == length
 					&& Arrays.equals(this.ids[slot], 0, length, bytes, offset, offset + length)) {
 				return slot;
 			}
@@ -128,42 +138,43 @@ final class RememberedIds {
 		return -1;
 	}
 
+	private void link(int slot, int hash) {
+		int bucket = hash & (this.buckets.length - 1);
+		this.slots[slot * INTS_PER_SLOT + NEXT] = this.buckets[bucket];
+		this.buckets[bucket] = slot;
+	}
+
 	private void unlink(int slot) {
-		int bucket = this.hashes[slot] & (this.buckets.length - 1);
+		int[] slots = this.slots;
+		int bucket = slots[slot * INTS_PER_SLOT + HASH] & (this.buckets.length - 1);
 		int current = this.buckets[bucket];
 		if (current == slot) {
-			this.buckets[bucket] = this.next[slot];
+			this.buckets[bucket] = slots[slot * INTS_PER_SLOT + NEXT];
 			return;
 		}
-		while (this.next[current] != slot) {
-			current = this.next[current];
+		while (slots[current * INTS_PER_SLOT + NEXT] != slot) {
+			current = slots[current * INTS_PER_SLOT + NEXT];
 		}
-		this.next[current] = this.next[slot];
+		slots[current * INTS_PER_SLOT + NEXT] = slots[slot * INTS_PER_SLOT + NEXT];
 	}
 
 	private void grow() {
 		int used = this.count;
 		byte[][] ids = this.ids;
-		int[] lengths = this.lengths;
-		int[] hashes = this.hashes;
+		int[] slots = this.slots;
 		allocate(Math.min(Math.max(INITIAL_SLOTS, 2 * ids.length), this.capacity));
 		System.arraycopy(ids, 0, this.ids, 0, used);
-		System.arraycopy(lengths, 0, this.lengths, 0, used);
-		System.arraycopy(hashes, 0, this.hashes, 0, used);
+		System.arraycopy(slots, 0, this.slots, 0, used * INTS_PER_SLOT);
 		for (int slot = 0; slot < used; slot++) {
-			int bucket = hashes[slot] & (this.buckets.length - 1);
-			this.next[slot] = this.buckets[bucket];
-			this.buckets[bucket] = slot;
+			link(slot, slots[slot * INTS_PER_SLOT + HASH]);
 		}
 	}
 
-	private void allocate(int slots) {
-		this.ids = new byte[slots][];
+	private void allocate(int count) {
+		this.ids = new byte[count][];
 		Arrays.fill(this.ids, EMPTY);
-		this.lengths = new int[slots];
-		this.hashes = new int[slots];
-		this.next = new int[slots];
-		this.buckets = new int[Integer.highestOneBit(slots * 2 - 1) << 1];
+		this.slots = new int[count * INTS_PER_SLOT];
+		this.buckets = new int[Integer.highestOneBit(count * 2 - 1) << 1];
 		Arrays.fill(this.buckets, -1);
 	}
 

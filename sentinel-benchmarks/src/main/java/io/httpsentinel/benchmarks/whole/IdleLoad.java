@@ -1,6 +1,7 @@
 package io.httpsentinel.benchmarks.whole;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,9 +12,11 @@ import static io.httpsentinel.benchmarks.whole.Report.ratio;
 /**
  * The load (3), many idle streams (one event every 5 s each) against each target in turn:
  * the time from each stream's connection to its response headers while they all open at
- * once, the target's CPU while they are open, and what each holds in memory: for a JVM
- * the live heap after a full GC with the streams open minus after closing them, for nginx
- * (no heap) its resident memory with the streams open minus before.
+ * once, the target's CPU while they are open (once its JIT compilers are done with what
+ * the opening made hot, see {@link #awaitCompilersQuiet}), and what each holds in memory:
+ * for a JVM the live heap with the streams open minus before opening them (see
+ * {@link #liveHeap}), for nginx (no heap) its resident memory with the streams open minus
+ * before.
  */
 final class IdleLoad {
 
@@ -102,7 +105,7 @@ final class IdleLoad {
 		try (StreamClient.Streams streams = this.client.streams(count / 5)) {
 			openAll(streams, target, count / 5);
 		}
-		long before = target.isJvm() ? settledHeap(process) : process.rssBytes();
+		long before = target.isJvm() ? liveHeap(process).bytes() : process.rssBytes();
 		long rssBefore = process.rssBytes();
 		double[] result = new double[4];
 		long open;
@@ -119,46 +122,124 @@ final class IdleLoad {
 					sinceCall[sinceCall.length - 1] / 1e9);
 			// Every stream has had its first event when its upstream stream is open.
 			streams.awaitEvents(1, Duration.ofSeconds(60));
+			awaitCompilersQuiet(target);
 			long cpu = process.cpuNanos();
+			long compilers = target.isJvm() ? process.compilerCpuNanos() : 0;
 			long start = System.nanoTime();
 			Thread.sleep(this.settings.idleSeconds() * 1000L);
-			result[1] = (process.cpuNanos() - cpu) / (double) (System.nanoTime() - start);
-			open = target.isJvm() ? process.liveHeapBytes() : process.rssBytes();
-			rssOpen = process.rssBytes();
-			if (this.settings.histogram() && target.isJvm()) {
-				System.out.println(process.histogram());
+			long elapsed = System.nanoTime() - start;
+			result[1] = (process.cpuNanos() - cpu) / (double) elapsed;
+			if (target.isJvm()) {
+				System.out.printf("%-10s idle CPU %.1f%%, of which JIT compilers %.1f%%%n", target.column(),
+						result[1] * 100, (process.compilerCpuNanos() - compilers) * 100.0 / elapsed);
 			}
+			if (target.isJvm()) {
+				LiveHeap heap = liveHeap(process);
+				open = heap.bytes();
+				if (this.settings.histogram()) {
+					System.out.println(heap.top(45));
+				}
+			}
+			else {
+				open = process.rssBytes();
+			}
+			rssOpen = process.rssBytes();
 		}
-		long after = target.isJvm() ? settledHeap(process) : rssBefore;
-		result[0] = (open - after) / (double) count;
+		// What the streams held must be gone once they are closed: the same figure from
+		// the live heap after closing them cross-checks the one from before.
+		long after = target.isJvm() ? liveHeap(process).bytes() : rssBefore;
+		result[0] = (open - before) / (double) count;
+		double check = (open - after) / (double) count;
 		System.out.printf(
 				"%-10s headers p50 %.2f s, max %.2f s; idle CPU %.1f%%; %s before %,d KiB, open %,d KiB, after %,d KiB:"
-						+ " %.1f KiB per stream (RSS %+.1f KiB per stream)%n",
+						+ " %.1f KiB per stream (%.1f KiB over the heap after closing them; RSS %+.1f KiB per stream)%n",
 				target.column(), result[2] / 1e9, result[3] / 1e9, result[1] * 100,
 				target.isJvm() ? "live heap" : "RSS", before / 1024, open / 1024, after / 1024, result[0] / 1024,
-				(rssOpen - rssBefore) / 1024.0 / count);
+				check / 1024, (rssOpen - rssBefore) / 1024.0 / count);
+		if (target.isJvm() && Math.abs(check - result[0]) > 0.05 * result[0]) {
+			System.out.printf("!! %s: the live heap after closing the streams is %+,d KiB off the heap before%n",
+					target.column(), (after - before) / 1024);
+		}
 		return result;
 	}
 
 	/**
-	 * The live heap once what closed streams leave behind is gone: some of it goes only
-	 * after a while (timers of cancelled streams, connections closed lazily), and would
-	 * otherwise count against the next measurement in the same JVM.
-	 * @return the live heap after a full GC, once it no longer drops by more than 1%
-	 * between two GCs 2 s apart (at most 5 of them)
+	 * Wait until the JIT compilers of a JVM target are done with what opening the streams
+	 * made hot (at most 60 s): the idle CPU is that of streams that stay open. Right
+	 * after thousands of streams opened, the C2 compiler works for tens of seconds (a
+	 * one-off cost of the opening, larger for a target with more code on the path), and
+	 * in the first 20 s it took most of what told the targets apart.
 	 */
-	private static long settledHeap(TargetProcess process) throws Exception {
-		long heap = process.liveHeapBytes();
-		for (int i = 0; i < 4; i++) {
+	private static void awaitCompilersQuiet(Target target) throws InterruptedException {
+		if (!target.isJvm()) {
+			return;
+		}
+		TargetProcess process = target.requireProcess();
+		long start = System.nanoTime();
+		long first = process.compilerCpuNanos();
+		long last = first;
+		long deadline = start + Duration.ofSeconds(60).toNanos();
+		int quiet = 0;
+		// Two windows of 2 s in a row with less than 1% of a core each: C2 works in
+		// bursts.
+		while (quiet < 2 && System.nanoTime() < deadline) {
 			Thread.sleep(2000);
-			long next = process.liveHeapBytes();
-			boolean settled = next > heap * 0.99;
-			heap = Math.min(heap, next);
-			if (settled) {
-				break;
+			long now = process.compilerCpuNanos();
+			quiet = (now - last < 20_000_000) ? quiet + 1 : 0;
+			last = now;
+		}
+		System.out.printf("%-10s JIT compilers used %.2f s of CPU in the %.0f s after the first events%n",
+				target.column(), (last - first) / 1e9, (System.nanoTime() - start) / 1e9);
+	}
+
+	/**
+	 * The live heap of a JVM target: the total of the smallest of four heap histograms in
+	 * a row, each after a full GC. A full GC of the serial collector (the one a JVM on
+	 * one CPU uses) compacts the old generation completely only every fourth time
+	 * ({@code -XX:MarkSweepAlwaysCompactCount=4}); the other times it leaves dead objects
+	 * in place, as filler arrays, up to 5% of the old generation
+	 * ({@code MarkSweepDeadRatio}: 35 MB in a 1 GB heap), and every reading of the heap
+	 * counts them, that of {@code jstat} as well as a histogram's ({@code int[]}): the
+	 * state of streams closed seconds before looked as if it stayed. {@code jstat} would
+	 * also count the eden the application's threads took since the GC (a few MB), which a
+	 * histogram, read in the GC's own pause, does not.
+	 */
+	private static LiveHeap liveHeap(TargetProcess process) throws Exception {
+		LiveHeap smallest = null;
+		for (int i = 0; i < 4; i++) {
+			LiveHeap heap = new LiveHeap(process.liveHistogram());
+			if (smallest == null || heap.bytes() < smallest.bytes()) {
+				smallest = heap;
 			}
 		}
-		return heap;
+		return smallest;
+	}
+
+	/**
+	 * A heap histogram as {@code jcmd GC.class_histogram} prints it.
+	 */
+	private record LiveHeap(String histogram) {
+
+		/**
+		 * @return the bytes of all live objects (the {@code Total} line)
+		 */
+		long bytes() {
+			String[] lines = this.histogram.trim().split("\n");
+			String[] total = lines[lines.length - 1].trim().split("\\s+");
+			if (!total[0].equals("Total")) {
+				throw new IllegalStateException("Not a heap histogram: " + lines[lines.length - 1]);
+			}
+			return Long.parseLong(total[2]);
+		}
+
+		/**
+		 * @return the histogram's first lines
+		 */
+		String top(int lines) {
+			String[] all = this.histogram.split("\n");
+			return String.join("\n", Arrays.copyOf(all, Math.min(all.length, lines)));
+		}
+
 	}
 
 	/**

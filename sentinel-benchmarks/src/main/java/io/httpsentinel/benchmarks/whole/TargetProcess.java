@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +23,8 @@ import java.util.stream.Stream;
  * One process under test (a Boot jar or nginx), started by the benchmark, optionally
  * pinned to CPU 0 with {@code taskset}, and what is read from outside it: CPU time and
  * resident memory from {@code /proc} (the process and its children, for nginx's workers),
- * and, for a JVM, the live heap after a full GC with {@code jcmd} and {@code jstat}. A
- * shutdown hook stops it by its PID should the benchmark end abnormally.
+ * and, for a JVM, the histogram of its live objects with {@code jcmd}. A shutdown hook
+ * stops it by its PID should the benchmark end abnormally.
  */
 final class TargetProcess implements AutoCloseable {
 
@@ -141,9 +140,26 @@ final class TargetProcess implements AutoCloseable {
 	 */
 	long cpuNanos() {
 		long ticks = processes().mapToLong((pid) -> {
-			String[] fields = stat(pid);
+			String[] fields = stat(Long.toString(pid));
 			return (fields.length > 14) ? Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : 0;
 		}).sum();
+		return ticks * 1_000_000_000L / CLOCK_TICKS;
+	}
+
+	/**
+	 * @return user + system CPU time of a JVM's JIT compiler threads
+	 * ({@code C1/C2 CompilerThread*}, named {@code C2 CompilerThre} in {@code /proc}), in
+	 * ns
+	 */
+	long compilerCpuNanos() {
+		File[] tasks = new File("/proc/" + pid() + "/task").listFiles();
+		long ticks = 0;
+		for (File task : (tasks != null) ? tasks : new File[0]) {
+			String[] fields = stat(pid() + "/task/" + task.getName());
+			if (fields.length > 14 && fields[1].matches("C[12] CompilerThre.*")) {
+				ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+			}
+		}
 		return ticks * 1_000_000_000L / CLOCK_TICKS;
 	}
 
@@ -152,37 +168,18 @@ final class TargetProcess implements AutoCloseable {
 	 */
 	long rssBytes() {
 		return processes().mapToLong((pid) -> {
-			String[] fields = stat(pid);
+			String[] fields = stat(Long.toString(pid));
 			return (fields.length > 23) ? Long.parseLong(fields[23]) * PAGE_SIZE : 0;
 		}).sum();
 	}
 
 	/**
-	 * Run a full GC and read the used heap from {@code jstat -gc} (survivors, eden and
-	 * old generation).
-	 * @return used heap after a full GC, in bytes
+	 * The live objects' histogram ({@code jcmd GC.class_histogram}, which runs a full GC
+	 * first), whole.
+	 * @return the histogram as {@code jcmd} prints it, ending with its {@code Total} line
 	 */
-	long liveHeapBytes() throws Exception {
-		jdkTool("jcmd", Long.toString(pid()), "GC.run");
-		String[] lines = jdkTool("jstat", "-gc", Long.toString(pid())).trim().split("\n");
-		List<String> names = Arrays.asList(lines[0].trim().split("\\s+"));
-		String[] values = lines[lines.length - 1].trim().split("\\s+");
-		double kib = 0;
-		for (String column : List.of("S0U", "S1U", "EU", "OU")) {
-			int index = names.indexOf(column);
-			if (index >= 0 && !values[index].equals("-")) {
-				kib += Double.parseDouble(values[index]);
-			}
-		}
-		return (long) (kib * 1024);
-	}
-
-	/**
-	 * The top of the live heap histogram.
-	 */
-	String histogram() throws Exception {
-		String[] lines = jdkTool("jcmd", Long.toString(pid()), "GC.class_histogram").split("\n");
-		return String.join("\n", Arrays.copyOf(lines, Math.min(lines.length, 45)));
+	String liveHistogram() throws Exception {
+		return jdkTool("jcmd", Long.toString(pid()), "GC.class_histogram");
 	}
 
 	private Stream<Long> processes() {
@@ -190,13 +187,18 @@ final class TargetProcess implements AutoCloseable {
 		return Stream.concat(Stream.of(self), self.descendants()).map(ProcessHandle::pid);
 	}
 
-	private static String[] stat(long pid) {
+	/**
+	 * @param path a process ({@code pid}) or thread ({@code pid/task/tid})
+	 * @return the fields of its {@code stat} file, 0-based (field 2, the name, at 1)
+	 */
+	private static String[] stat(String path) {
 		try {
-			String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+			String stat = Files.readString(Paths.get("/proc/" + path + "/stat"), StandardCharsets.US_ASCII);
 			// The command name may hold spaces: fields are counted after its closing
 			// parenthesis, which is field 2.
 			String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
 			String[] fields = new String[rest.length + 2];
+			fields[1] = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
 			System.arraycopy(rest, 0, fields, 2, rest.length);
 			return fields;
 		}

@@ -37,11 +37,11 @@ import io.httpsentinel.benchmarks.sse.BenchUpstream;
  * the jars with {@code -Xms1g -Xmx1g}, so on one CPU with the serial collector), this
  * driver, the upstream ({@link BenchUpstream}, a Reactor Netty server in this JVM) and
  * the load generators pinned to CPU 1. CPU is the target's user + system time from
- * {@code /proc/<pid>/stat} (nginx: master and worker), memory its live heap after a full
- * GC ({@code jcmd GC.run}, {@code jstat -gc}) or, for nginx, its resident set. Every
- * event carries a sequence number and the {@code System.nanoTime()} at which the upstream
- * made it, so lost and duplicated events are counted and latencies measured in one clock.
- * The loads:
+ * {@code /proc/<pid>/stat} (nginx: master and worker), memory its live heap (the total of
+ * a heap histogram, {@code jcmd GC.class_histogram}, the smallest of four in a row) or,
+ * for nginx, its resident set. Every event carries a sequence number and the
+ * {@code System.nanoTime()} at which the upstream made it, so lost and duplicated events
+ * are counted and latencies measured in one clock. The loads:
  * <ol>
  * <li>one stream at the highest rate TCP allows, 1 KiB events: CPU µs per event and
  * events/s, in rounds whose order alternates; the median of each target's rounds and of
@@ -52,9 +52,10 @@ import io.httpsentinel.benchmarks.sse.BenchUpstream;
  * <li>5,000 idle streams (one event every 5 s each), all opened at once: time from each
  * stream's connection (established) to its response headers (p50, max; the upstream sends
  * its headers at once; the in-app relay, like any WebFlux body, holds them until its
- * first event), CPU while they are open (share of a core over 20 s), live heap per stream
- * (with the streams open minus after closing them; nginx: resident memory with them open
- * minus before);</li>
+ * first event), CPU while they are open (share of a core over 20 s, once the JIT
+ * compilers are done with what the opening made hot), live heap per stream (with the
+ * streams open minus before opening them, checked against the heap after closing them;
+ * nginx: resident memory with them open minus before);</li>
  * <li>request/response, 256 B JSON with 64 keep-alive connections ({@code wrk -t1 -c64},
  * or an in-JVM Reactor Netty client without wrk): after a warm-up (60 s per JVM
  * endpoint), 10 rounds of 5 s, Sentinel's {@code /json} and {@code /plain-json} back to
