@@ -253,7 +253,7 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 	 * stream's, when configured), and a stream breaking off counts against the circuit
 	 * breaker. One error operator does both the translation and the recording.
 	 */
-	private final class BodyGuard implements BodyInterceptor {
+	private final class BodyGuard implements BodyInterceptor, MonoDeadline.Bounds {
 
 		private final ExchangeCall call;
 
@@ -281,8 +281,22 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 			}
 			// One operator for the deadline and the error mapping: this runs for every
 			// buffered body.
-			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this.call::remainingNanos,
-					pipeline::totalTimeout, pipeline::bodyFailed);
+			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this);
+		}
+
+		@Override
+		public long timeLeftNanos() {
+			return this.call.remainingNanos();
+		}
+
+		@Override
+		public Throwable timeout() {
+			return ResilienceFilter.this.pipeline.totalTimeout();
+		}
+
+		@Override
+		public Throwable error(Throwable error) {
+			return ResilienceFilter.this.pipeline.bodyFailed(error);
 		}
 
 		@Override
