@@ -170,15 +170,17 @@ public final class CircuitBreakers {
 	 * @param factory the factory
 	 * @param clientName the client name (the breaker id)
 	 * @param breaker the client's breaker
-	 * @return Spring Cloud's breaker around each attempt, or one that lets everything
-	 * through when the client has no breaker
+	 * @return Spring Cloud's breaker around each attempt (asking the instance directly
+	 * when Spring Cloud adds nothing to it), or one that lets everything through when the
+	 * client has no breaker
 	 */
 	static ReactiveBreaker reactive(ReactiveResilience4JCircuitBreakerFactory factory, String clientName,
 			ClientCircuitBreaker breaker) {
-		if (breaker.resilience4j() == null) {
+		CircuitBreaker instance = breaker.resilience4j();
+		if (instance == null) {
 			return ReactiveBreaker.NONE;
 		}
-		return new ReactiveBreaker(clientName, factory.create(clientName));
+		return ReactiveBreaker.assemble(clientName, factory.create(clientName), instance);
 	}
 
 }

@@ -1,10 +1,13 @@
 package io.httpsentinel.resilience;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiFunction;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.Operators;
@@ -18,12 +21,18 @@ import reactor.util.context.Context;
  * <p>
  * One operator where {@code map(Outcome::new).onErrorResume(..).flatMap(..)} takes three
  * and two objects per call: the retry pipeline runs this once per attempt of every call.
+ * It also stands in for a {@code doFinally} around the whole: an optional action runs
+ * once when the continuation's terminal signal has passed downstream, or on cancellation.
+ * A continuation that is a constant (a {@code Mono.just}) is emitted without subscribing
+ * to it.
  *
  * @param <T> the value type
  */
 final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 
 	private final BiFunction<@Nullable T, @Nullable Throwable, Mono<T>> next;
+
+	private final @Nullable Runnable ended;
 
 	/**
 	 * Continue after a source.
@@ -32,13 +41,40 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 	 * {@code null} when it completed empty)
 	 */
 	MonoAfterOutcome(Mono<T> source, BiFunction<@Nullable T, @Nullable Throwable, Mono<T>> next) {
+		this(source, next, null);
+	}
+
+	/**
+	 * Continue after a source, and run an action once it all ended.
+	 * @param source the source
+	 * @param next makes the continuation from the source's value, or its error (both
+	 * {@code null} when it completed empty)
+	 * @param ended runs once, after the terminal signal passed downstream or on
+	 * cancellation (as {@code doFinally} would)
+	 */
+	MonoAfterOutcome(Mono<T> source, BiFunction<@Nullable T, @Nullable Throwable, Mono<T>> next,
+			@Nullable Runnable ended) {
 		super(source);
 		this.next = next;
+		this.ended = ended;
 	}
 
 	@Override
 	public void subscribe(CoreSubscriber<? super T> actual) {
-		this.source.subscribe(new AfterOutcomeSubscriber<>(actual, this.next));
+		subscribe(this.source, actual, this.next, this.ended);
+	}
+
+	/**
+	 * Subscribe to a source without assembling the operator first.
+	 * @param <T> the value type
+	 * @param source the source
+	 * @param actual the subscriber
+	 * @param next makes the continuation
+	 * @param ended runs once it all ended, or {@code null}
+	 */
+	static <T> void subscribe(Mono<? extends T> source, CoreSubscriber<? super T> actual,
+			BiFunction<@Nullable T, @Nullable Throwable, Mono<T>> next, @Nullable Runnable ended) {
+		source.subscribe(new AfterOutcomeSubscriber<>(actual, next, ended));
 	}
 
 	/**
@@ -48,9 +84,17 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 	 */
 	static final class AfterOutcomeSubscriber<T> implements CoreSubscriber<T>, Subscription {
 
+		@SuppressWarnings("rawtypes")
+		private static final AtomicIntegerFieldUpdater<AfterOutcomeSubscriber> ENDED = AtomicIntegerFieldUpdater
+			.newUpdater(AfterOutcomeSubscriber.class, "endedOnce");
+
 		private final CoreSubscriber<? super T> actual;
 
 		private final BiFunction<@Nullable T, @Nullable Throwable, Mono<T>> next;
+
+		private final @Nullable Runnable ended;
+
+		private volatile int endedOnce;
 
 		private volatile @Nullable Subscription current;
 
@@ -64,9 +108,10 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 		private @Nullable T value;
 
 		AfterOutcomeSubscriber(CoreSubscriber<? super T> actual,
-				BiFunction<@Nullable T, @Nullable Throwable, Mono<T>> next) {
+				BiFunction<@Nullable T, @Nullable Throwable, Mono<T>> next, @Nullable Runnable ended) {
 			this.actual = actual;
 			this.next = next;
+			this.ended = ended;
 		}
 
 		@Override
@@ -105,6 +150,7 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 		public void onError(Throwable error) {
 			if (this.continued) {
 				this.actual.onError(error);
+				end();
 				return;
 			}
 			T discarded = this.value;
@@ -119,6 +165,7 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 		public void onComplete() {
 			if (this.continued) {
 				this.actual.onComplete();
+				end();
 				return;
 			}
 			T outcome = this.value;
@@ -140,9 +187,44 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 			}
 			catch (Throwable ex) {
 				this.actual.onError(Operators.onOperatorError(ex, this.actual.currentContext()));
+				end();
+				return;
+			}
+			if (this.requested && continuation instanceof Fuseable.ScalarCallable<?> constant) {
+				emit(constant);
 				return;
 			}
 			continuation.subscribe(this);
+		}
+
+		/**
+		 * A constant continuation (a value, empty, or an error), emitted as subscribing
+		 * to it would, once the downstream has requested.
+		 */
+		@SuppressWarnings("unchecked")
+		private void emit(Fuseable.ScalarCallable<?> constant) {
+			T value;
+			try {
+				value = (T) constant.call();
+			}
+			catch (Throwable ex) {
+				// Mono.error's way of being a constant: its error, as it would signal it.
+				this.actual.onError(Exceptions.unwrap(ex));
+				end();
+				return;
+			}
+			if (value != null) {
+				this.actual.onNext(value);
+			}
+			this.actual.onComplete();
+			end();
+		}
+
+		private void end() {
+			Runnable action = this.ended;
+			if (action != null && ENDED.compareAndSet(this, 0, 1)) {
+				action.run();
+			}
 		}
 
 		@Override
@@ -164,6 +246,7 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 			if (subscription != null) {
 				subscription.cancel();
 			}
+			end();
 		}
 
 	}

@@ -1,9 +1,6 @@
 package io.httpsentinel.resilience;
 
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.Function;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
@@ -26,28 +23,46 @@ final class MonoDeadline<T> extends MonoOperator<T, T> {
 
 	private final DeadlineTimer timer;
 
-	private final LongSupplier timeLeftNanos;
-
-	private final Supplier<Throwable> timeout;
-
-	private final Function<Throwable, Throwable> errors;
+	private final Bounds bounds;
 
 	/**
 	 * Bound a source.
 	 * @param source the source
 	 * @param timer schedules the deadline
-	 * @param timeLeftNanos time left until the deadline, read when subscribed (a body may
-	 * be subscribed to well after it was asked for)
-	 * @param timeout the error when the deadline passes
-	 * @param errors maps the source's error
+	 * @param bounds the deadline and the errors
 	 */
-	MonoDeadline(Mono<T> source, DeadlineTimer timer, LongSupplier timeLeftNanos, Supplier<Throwable> timeout,
-			Function<Throwable, Throwable> errors) {
+	MonoDeadline(Mono<T> source, DeadlineTimer timer, Bounds bounds) {
 		super(source);
 		this.timer = timer;
-		this.timeLeftNanos = timeLeftNanos;
-		this.timeout = timeout;
-		this.errors = errors;
+		this.bounds = bounds;
+	}
+
+	/**
+	 * The deadline of a source and its errors: one object the caller already has, rather
+	 * than three functions made for every source.
+	 */
+	interface Bounds {
+
+		/**
+		 * Time left until the deadline, read when subscribed (a body may be subscribed to
+		 * well after it was asked for).
+		 * @return nanoseconds, negative once it passed
+		 */
+		long timeLeftNanos();
+
+		/**
+		 * The error when the deadline passes.
+		 * @return the error
+		 */
+		Throwable timeout();
+
+		/**
+		 * Map an error of the source.
+		 * @param error the source's error
+		 * @return the error passed on
+		 */
+		Throwable error(Throwable error);
+
 	}
 
 	@Override
@@ -85,7 +100,7 @@ final class MonoDeadline<T> extends MonoOperator<T, T> {
 		public void onSubscribe(Subscription subscription) {
 			this.upstream = subscription;
 			this.actual.onSubscribe(this);
-			Disposable scheduled = this.parent.timer.schedule(this, Math.max(0, this.parent.timeLeftNanos.getAsLong()));
+			Disposable scheduled = this.parent.timer.schedule(this, Math.max(0, this.parent.bounds.timeLeftNanos()));
 			this.deadline = scheduled;
 			if (this.done != 0) {
 				// Ended while the deadline was being scheduled.
@@ -111,7 +126,7 @@ final class MonoDeadline<T> extends MonoOperator<T, T> {
 				return;
 			}
 			stopDeadline();
-			this.actual.onError(this.parent.errors.apply(error));
+			this.actual.onError(this.parent.bounds.error(error));
 		}
 
 		@Override
@@ -130,7 +145,7 @@ final class MonoDeadline<T> extends MonoOperator<T, T> {
 				if (subscription != null) {
 					subscription.cancel();
 				}
-				this.actual.onError(this.parent.timeout.get());
+				this.actual.onError(this.parent.bounds.timeout());
 			}
 		}
 

@@ -8,8 +8,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
 import org.springframework.http.HttpHeaders;
@@ -55,12 +57,7 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return Mono.defer(() -> {
-			Scheduler timer = this.scheduler.get();
-			RequestBody body = new RequestBody();
-			ExchangeCall call = new ExchangeCall(body.track(withIdempotencyKey(request)), next, body, timer);
-			return call.attempt().doFinally((signal) -> call.ended());
-		});
+		return new CallMono(request, next);
 	}
 
 	private ClientRequest withIdempotencyKey(ClientRequest request) {
@@ -74,13 +71,49 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 	}
 
 	/**
+	 * The exchange through the filter: each subscription is one call, which sends its
+	 * first attempt at once and ends when its outcome has passed downstream or it is
+	 * cancelled. One object where {@code Mono.defer(..).doFinally(..)} takes four.
+	 */
+	private final class CallMono extends Mono<ClientResponse> {
+
+		private final ClientRequest request;
+
+		private final ExchangeFunction next;
+
+		CallMono(ClientRequest request, ExchangeFunction next) {
+			this.request = request;
+			this.next = next;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super ClientResponse> actual) {
+			ExchangeCall call;
+			try {
+				Scheduler timer = ResilienceFilter.this.scheduler.get();
+				RequestBody body = new RequestBody();
+				call = new ExchangeCall(body.track(withIdempotencyKey(this.request)), this.next, body, timer);
+			}
+			catch (RuntimeException ex) {
+				Operators.error(actual, Operators.onOperatorError(ex, actual.currentContext()));
+				return;
+			}
+			// Each attempt's outcome is captured before deciding, so that an error of a
+			// later attempt travels back to the caller instead of being taken for this
+			// attempt's.
+			MonoAfterOutcome.subscribe(call.sendNow(), actual, call, call);
+		}
+
+	}
+
+	/**
 	 * One call through the filter: the {@link Call}'s decisions plus what the exchange
 	 * needs across attempts. It is also the function that continues after each attempt's
-	 * outcome (the continuation is a later attempt, or the outcome handed over), so that
-	 * an attempt costs no object for it.
+	 * outcome (the continuation is a later attempt, or the outcome handed over), and what
+	 * runs when the call ended, so that neither costs an object.
 	 */
 	private final class ExchangeCall extends Call
-			implements BiFunction<@Nullable ClientResponse, @Nullable Throwable, Mono<ClientResponse>> {
+			implements BiFunction<@Nullable ClientResponse, @Nullable Throwable, Mono<ClientResponse>>, Runnable {
 
 		private final ClientRequest request;
 
@@ -108,29 +141,26 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 			return this.timer.now(TimeUnit.NANOSECONDS);
 		}
 
-		/**
-		 * The first attempt, and whatever follows from it. Each attempt's outcome is
-		 * captured before deciding, so that an error of a later attempt travels back to
-		 * the caller instead of being taken for this attempt's.
-		 */
-		Mono<ClientResponse> attempt() {
-			return new MonoAfterOutcome<>(send(), this);
+		/** The call ended, however it did. */
+		@Override
+		public void run() {
+			ended();
 		}
 
-		private Mono<ClientResponse> send() {
-			return Mono.defer(() -> {
+		/**
+		 * An attempt, cleared and sent now: at subscription.
+		 * @return the attempt, or its error (paused, rate-limited)
+		 */
+		Mono<ClientResponse> sendNow() {
+			try {
 				if (rateLimiterIsAsync()) {
 					return beforeAttemptAsync().flatMap(this::exchangeAfter);
 				}
-				long wait;
-				try {
-					wait = beforeAttempt();
-				}
-				catch (HostPausedException | RateLimitExceededException ex) {
-					return Mono.error(ex);
-				}
-				return exchangeAfter(wait);
-			});
+				return exchangeAfter(beforeAttempt());
+			}
+			catch (RuntimeException ex) {
+				return Mono.error(ex);
+			}
 		}
 
 		private Mono<ClientResponse> exchangeAfter(long wait) {
@@ -208,7 +238,7 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 			// The retry holds its budget slot while it waits and until its attempt has an
 			// outcome, and gives it back before deciding on the next one.
 			Mono<ClientResponse> retried = Mono.delay(delay, this.timer)
-				.then(send())
+				.then(Mono.defer(this::sendNow))
 				.doOnSuccess((response) -> retryAttemptEnded())
 				.doOnError((error) -> retryAttemptEnded())
 				.doOnCancel(this::retryAttemptEnded);
@@ -223,7 +253,7 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 	 * stream's, when configured), and a stream breaking off counts against the circuit
 	 * breaker. One error operator does both the translation and the recording.
 	 */
-	private final class BodyGuard implements BodyInterceptor {
+	private final class BodyGuard implements BodyInterceptor, MonoDeadline.Bounds {
 
 		private final ExchangeCall call;
 
@@ -251,8 +281,22 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 			}
 			// One operator for the deadline and the error mapping: this runs for every
 			// buffered body.
-			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this.call::remainingNanos,
-					pipeline::totalTimeout, pipeline::bodyFailed);
+			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this);
+		}
+
+		@Override
+		public long timeLeftNanos() {
+			return this.call.remainingNanos();
+		}
+
+		@Override
+		public Throwable timeout() {
+			return ResilienceFilter.this.pipeline.totalTimeout();
+		}
+
+		@Override
+		public Throwable error(Throwable error) {
+			return ResilienceFilter.this.pipeline.bodyFailed(error);
 		}
 
 		@Override

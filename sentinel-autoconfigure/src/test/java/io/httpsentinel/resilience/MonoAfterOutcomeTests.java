@@ -1,5 +1,6 @@
 package io.httpsentinel.resilience;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,58 @@ class MonoAfterOutcomeTests {
 			.expectNext("second")
 			.expectComplete()
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aConstantContinuationAfterAnErrorStillWaitsForDemand() {
+		StepVerifier.create(after(Mono.error(new IllegalStateException("boom")), Mono.just("recovered")), 0)
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(50))
+			.thenRequest(1)
+			.expectNext("recovered")
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aConstantErrorContinuationPassesItsErrorAsItIs() {
+		Exception checked = new IOException("checked");
+		StepVerifier.create(after(Mono.just("first"), Mono.error(checked)))
+			.expectErrorMatches((error) -> error == checked)
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void theEndActionRunsOnceAfterTheTerminalSignalPassedDownstream() {
+		List<String> signals = new ArrayList<>();
+		Mono<String> whole = new MonoAfterOutcome<String>(Mono.just("first"), (value, error) -> Mono.just("second"),
+				() -> signals.add("ended"));
+		StepVerifier.create(whole.doOnSuccess((value) -> signals.add("value " + value)))
+			.expectNext("second")
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(signals).containsExactly("value second", "ended");
+	}
+
+	@Test
+	void theEndActionRunsAfterTheContinuationsError() {
+		List<String> signals = new ArrayList<>();
+		Mono<String> whole = new MonoAfterOutcome<String>(Mono.just("first"),
+				(value, error) -> Mono.<String>error(new IllegalStateException("later")).hide(),
+				() -> signals.add("ended"));
+		StepVerifier.create(whole).expectErrorMessage("later").verify(TIMEOUT);
+		assertThat(signals).containsExactly("ended");
+	}
+
+	@Test
+	void theEndActionRunsOnceOnCancellation() {
+		List<String> signals = new ArrayList<>();
+		TestPublisher<String> source = TestPublisher.create();
+		Mono<String> whole = new MonoAfterOutcome<String>(source.mono(), (value, error) -> Mono.just("second"),
+				() -> signals.add("ended"));
+		StepVerifier.create(whole).expectSubscription().thenCancel().verify(TIMEOUT);
+		source.emit("late");
+		assertThat(signals).containsExactly("ended");
 	}
 
 	private Mono<String> after(Mono<String> source, Mono<String> continuation) {

@@ -96,9 +96,7 @@ class MonoDeadlineTests {
 
 		};
 		TestPublisher<String> body = TestPublisher.create();
-		StepVerifier
-			.create(new MonoDeadline<>(body.mono(), recording, Duration.ofSeconds(10)::toNanos,
-					() -> new IllegalStateException("deadline"), (error) -> error))
+		StepVerifier.create(new MonoDeadline<>(body.mono(), recording, new TestBounds(Duration.ofSeconds(10), false)))
 			.thenCancel()
 			.verify(TIMEOUT);
 		body.assertCancelled();
@@ -106,8 +104,26 @@ class MonoDeadlineTests {
 	}
 
 	private Mono<String> bounded(Mono<String> source, Duration left) {
-		return new MonoDeadline<>(source, this.timer, left::toNanos, () -> new IllegalStateException("deadline"),
-				(error) -> new IllegalStateException("mapped " + error.getMessage()));
+		return new MonoDeadline<>(source, this.timer, new TestBounds(left, true));
+	}
+
+	private record TestBounds(Duration left, boolean mapsErrors) implements MonoDeadline.Bounds {
+
+		@Override
+		public long timeLeftNanos() {
+			return this.left.toNanos();
+		}
+
+		@Override
+		public Throwable timeout() {
+			return new IllegalStateException("deadline");
+		}
+
+		@Override
+		public Throwable error(Throwable error) {
+			return this.mapsErrors ? new IllegalStateException("mapped " + error.getMessage()) : error;
+		}
+
 	}
 
 }
