@@ -25,8 +25,11 @@ final class Upstream {
 
 	private @Nullable UpstreamConnection connection;
 
-	/** The backend the connections went to last, when the client has several. */
-	private final BackendAffinity backend;
+	/**
+	 * The backend the connections went to last, when the client has several; {@code null}
+	 * when it has one base URL.
+	 */
+	private final @Nullable BackendAffinity backend;
 
 	private boolean connectedBefore;
 
@@ -43,8 +46,9 @@ final class Upstream {
 		this.options = options;
 		this.context = context;
 		this.wakeUp = wakeUp;
-		// Read only by a client with several backends; one small object per stream.
-		this.backend = new BackendAffinity();
+		// Read only by a client with several backends: for the others, neither the
+		// object nor the request attribute that carries it.
+		this.backend = options.client().backends().isPresent() ? new BackendAffinity() : null;
 	}
 
 	/**
