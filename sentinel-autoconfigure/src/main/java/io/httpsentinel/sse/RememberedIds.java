@@ -55,8 +55,8 @@ final class RememberedIds {
 	// in order, then are reused from the oldest.
 	private int[] slots = {};
 
-	// First slot of each bucket, -1 for none; twice as many buckets as slots (one
-	// empty bucket before the first id).
+	// First slot of each bucket, -1 for none; a bucket per slot, rounded up to a power of
+	// two (one empty bucket before the first id).
 	private int[] buckets = NO_BUCKETS;
 
 	private int count;
@@ -221,7 +221,7 @@ final class RememberedIds {
 		int[] slots = this.slots;
 		int size = Math.min(Math.max(INITIAL_SLOTS, 2 * (slots.length / INTS_PER_SLOT)), this.capacity);
 		this.slots = Arrays.copyOf(slots, size * INTS_PER_SLOT);
-		this.buckets = new int[Integer.highestOneBit(size * 2 - 1) << 1];
+		this.buckets = new int[Integer.highestOneBit(size * 2 - 1)];
 		Arrays.fill(this.buckets, -1);
 		for (int slot = 0; slot < used; slot++) {
 			link(slot, slots[slot * INTS_PER_SLOT + HASH]);
