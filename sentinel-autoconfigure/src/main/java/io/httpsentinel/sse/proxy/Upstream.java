@@ -27,9 +27,9 @@ final class Upstream {
 
 	/**
 	 * The backend the connections went to last, when the client has several; {@code null}
-	 * when it has one base URL.
+	 * when it has one base URL (and before the first connection).
 	 */
-	private final @Nullable BackendAffinity backend;
+	private @Nullable BackendAffinity backend;
 
 	private boolean connectedBefore;
 
@@ -46,9 +46,6 @@ final class Upstream {
 		this.options = options;
 		this.context = context;
 		this.wakeUp = wakeUp;
-		// Read only by a client with several backends: for the others, neither the
-		// object nor the request attribute that carries it.
-		this.backend = options.client().backends().isPresent() ? new BackendAffinity() : null;
 	}
 
 	/**
@@ -61,6 +58,11 @@ final class Upstream {
 	void connect(String lastEventId) {
 		boolean first = !this.connectedBefore;
 		this.connectedBefore = true;
+		if (first && this.options.client().backends().isPresent()) {
+			// Read only by a client with several backends: for the others, neither the
+			// object nor the request attribute that carries it.
+			this.backend = new BackendAffinity();
+		}
 		this.connection = UpstreamConnection.open(this.options.webClient(), this.options.request(), header(lastEventId),
 				first, this.backend, this.context, this.wakeUp);
 	}
