@@ -157,7 +157,9 @@ final class BlockRecorder extends BlockSink {
 			@Nullable Duration retry) {
 		int index = 4 * this.count;
 		if (index + 4 > this.blocks.length) {
-			this.blocks = Arrays.copyOf(this.blocks, Math.max(32, 2 * this.blocks.length));
+			// Room for one block at first: an idle stream's chunks hold one event each,
+			// and its array stays for as long as the stream is open.
+			this.blocks = Arrays.copyOf(this.blocks, Math.max(4, 2 * this.blocks.length));
 		}
 		this.blocks[index] = start;
 		this.blocks[index + 1] = end;

@@ -10,7 +10,9 @@ final class ByteSink {
 	private static final byte[] EMPTY = {};
 
 	// The least a sink grows to: a few appends of short values take one allocation.
-	private static final int MIN_GROWTH = 64;
+	// Small:
+	// a stream's sinks keep their arrays (ids, a line cut by a chunk) while it is open.
+	private static final int MIN_GROWTH = 16;
 
 	// Larger buffers are dropped after use so that an idle stream does not keep a
 	// one-off large event's memory.

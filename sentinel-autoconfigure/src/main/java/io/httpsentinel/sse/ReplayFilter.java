@@ -136,7 +136,8 @@ final class ReplayFilter {
 	@Nullable String lastEventId() {
 		if (this.lastEventId == null && this.lastIdSlot >= 0) {
 			RememberedIds ids = this.forwardedIds;
-			this.lastEventId = Utf8.decode(ids.bytes(this.lastIdSlot), 0, ids.length(this.lastIdSlot), false);
+			this.lastEventId = Utf8.decode(ids.bytes(), ids.offset(this.lastIdSlot), ids.length(this.lastIdSlot),
+					false);
 		}
 		return this.lastEventId;
 	}

@@ -1,6 +1,9 @@
 package io.httpsentinel.sse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +58,8 @@ class RememberedIdsTests {
 		add(ids, "Aa");
 		assertThat(contains(ids, "BB")).isFalse();
 		int other = add(ids, "BB");
-		assertThat(new String(ids.bytes(other), 0, ids.length(other), StandardCharsets.UTF_8)).isEqualTo("BB");
+		assertThat(new String(ids.bytes(), ids.offset(other), ids.length(other), StandardCharsets.UTF_8))
+			.isEqualTo("BB");
 		assertThat(contains(ids, "Aa")).isTrue();
 		assertThat(contains(ids, "BB")).isTrue();
 	}
@@ -66,11 +70,41 @@ class RememberedIdsTests {
 		add(ids, "1");
 		String longer = "x".repeat(1000);
 		int slot = add(ids, longer);
-		assertThat(new String(ids.bytes(slot), 0, ids.length(slot), StandardCharsets.UTF_8)).isEqualTo(longer);
+		assertThat(new String(ids.bytes(), ids.offset(slot), ids.length(slot), StandardCharsets.UTF_8))
+			.isEqualTo(longer);
 		assertThat(contains(ids, "1")).isFalse();
 		add(ids, "2");
 		assertThat(contains(ids, longer)).isFalse();
 		assertThat(contains(ids, "2")).isTrue();
+	}
+
+	@Test
+	void rememberExactlyTheLastIdsAddedWhateverTheirLengths() {
+		// Ids of all lengths, forgotten and squeezed out of the bytes array as it fills,
+		// one very long once in a while: the ids remembered are always the last ones.
+		Random random = new Random(42);
+		int capacity = 16;
+		RememberedIds ids = new RememberedIds(capacity);
+		Deque<String> last = new ArrayDeque<>();
+		for (int i = 0; i < 5_000; i++) {
+			int length = (i % 997 == 0) ? 3_000 : random.nextInt(40);
+			String id = Integer.toString(i) + "x".repeat(length);
+			int slot = add(ids, id);
+			assertThat(new String(ids.bytes(), ids.offset(slot), ids.length(slot), StandardCharsets.UTF_8))
+				.isEqualTo(id);
+			last.addLast(id);
+			if (last.size() > capacity) {
+				assertThat(contains(ids, last.removeFirst())).isFalse();
+			}
+			for (String remembered : last) {
+				assertThat(contains(ids, remembered)).isTrue();
+			}
+		}
+		// A long id once does not leave a large array behind.
+		for (int i = 0; i < 3_000; i++) {
+			add(ids, Integer.toString(i));
+		}
+		assertThat(ids.bytes().length).isLessThanOrEqualTo(1024);
 	}
 
 	@Test

@@ -96,6 +96,27 @@ class SseRawRelayParserTests {
 	}
 
 	@Test
+	void aChunkOfManyBlocksAfterAChunkOfOneRecordsThemAll() {
+		// The recorder starts with room for one block (an idle stream's chunk) and grows.
+		RawBlocks parser = new RawBlocks(true);
+		assertThat(parser.feed(Unpooled.wrappedBuffer(utf8("id: 0\ndata: a\n\n")))).isOne();
+		StringBuilder many = new StringBuilder();
+		for (int i = 1; i <= 40; i++) {
+			many.append("id: ").append(i).append("\ndata: ").append(i).append("\n\n");
+		}
+		byte[] input = utf8(many.toString());
+		assertThat(parser.feed(Unpooled.wrappedBuffer(input))).isEqualTo(40);
+		long start = 15;
+		for (int i = 0; i < 40; i++) {
+			assertThat(parser.blocks.id(i)).isEqualTo(Integer.toString(i + 1));
+			assertThat(parser.blocks.hasData(i)).isTrue();
+			assertThat(parser.blocks.start(i)).isEqualTo(start);
+			start = parser.blocks.end(i);
+		}
+		assertThat(start).isEqualTo(15 + input.length);
+	}
+
+	@Test
 	void relayWithoutHooksForwardsTheStreamUnchanged() {
 		byte[] input = utf8(STREAM.substring(1, STREAM.lastIndexOf("data: cut")));
 		EventRelay relay = EventRelay.create(SseLimits.DEFAULTS, EventHooks.NONE, false, "");

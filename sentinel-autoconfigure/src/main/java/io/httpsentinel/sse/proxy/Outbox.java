@@ -1,7 +1,7 @@
 package io.httpsentinel.sse.proxy;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -20,9 +20,14 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  */
 final class Outbox implements DownstreamBuffers.ReleaseListener {
 
-	private final ArrayDeque<DataBuffer> queue = new ArrayDeque<>();
+	private static final AtomicLongFieldUpdater<Outbox> RELEASED = AtomicLongFieldUpdater.newUpdater(Outbox.class,
+			"released");
 
-	private final AtomicLong released = new AtomicLong();
+	// Small at first: an idle stream holds one buffer at a time, for as long as it is
+	// open; a burst grows it.
+	private final ArrayDeque<DataBuffer> queue = new ArrayDeque<>(3);
+
+	private volatile long released;
 
 	private final Runnable wakeUp;
 
@@ -88,7 +93,7 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	 * @return the byte count
 	 */
 	long held() {
-		return this.queuedBytes + this.handedOverBytes - this.released.get();
+		return this.queuedBytes + this.handedOverBytes - this.released;
 	}
 
 	/**
@@ -102,7 +107,7 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 
 	@Override
 	public void released(int bytes) {
-		this.released.addAndGet(bytes);
+		RELEASED.addAndGet(this, bytes);
 		if (this.awaitingRoom) {
 			this.wakeUp.run();
 		}

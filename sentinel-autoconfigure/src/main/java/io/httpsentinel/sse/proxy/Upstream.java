@@ -25,8 +25,11 @@ final class Upstream {
 
 	private @Nullable UpstreamConnection connection;
 
-	/** The backend the connections went to last, when the client has several. */
-	private final BackendAffinity backend;
+	/**
+	 * The backend the connections went to last, when the client has several; {@code null}
+	 * when it has one base URL (and before the first connection).
+	 */
+	private @Nullable BackendAffinity backend;
 
 	private boolean connectedBefore;
 
@@ -43,8 +46,6 @@ final class Upstream {
 		this.options = options;
 		this.context = context;
 		this.wakeUp = wakeUp;
-		// Read only by a client with several backends; one small object per stream.
-		this.backend = new BackendAffinity();
 	}
 
 	/**
@@ -57,6 +58,11 @@ final class Upstream {
 	void connect(String lastEventId) {
 		boolean first = !this.connectedBefore;
 		this.connectedBefore = true;
+		if (first && this.options.client().backends().isPresent()) {
+			// Read only by a client with several backends: for the others, neither the
+			// object nor the request attribute that carries it.
+			this.backend = new BackendAffinity();
+		}
 		this.connection = UpstreamConnection.open(this.options.webClient(), this.options.request(), header(lastEventId),
 				first, this.backend, this.context, this.wakeUp);
 	}

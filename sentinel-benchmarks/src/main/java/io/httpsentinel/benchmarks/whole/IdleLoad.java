@@ -137,7 +137,7 @@ final class IdleLoad {
 				LiveHeap heap = liveHeap(process);
 				open = heap.bytes();
 				if (this.settings.histogram()) {
-					System.out.println(heap.top(45));
+					System.out.println(heap.top(Integer.getInteger("histogramLines", 45)));
 				}
 			}
 			else {
