@@ -1,9 +1,9 @@
 package io.httpsentinel.sse.proxy;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -19,7 +19,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -103,43 +102,19 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 			@Nullable String lastEventId, boolean first, @Nullable BackendAffinity backend, Context context,
 			Runnable wakeUp) {
 		UpstreamConnection connection = new UpstreamConnection(context, wakeUp);
-		SseRequestHeaders headers = new SseRequestHeaders(lastEventId, first);
-		Flux.defer(() -> withAffinity(request.apply(webClient), backend).httpRequest(headers)
-			.exchangeToFlux(UpstreamConnection::response)).subscribe(connection);
-		return connection;
-	}
-
-	/**
-	 * Sets the headers of an upstream event-stream request on the request as it is sent,
-	 * over those the request was built with: {@code Accept: text/event-stream} unless the
-	 * request set another ({@link GuardedWebClients} leaves a client's default
-	 * {@code Accept} out), {@code Cache-Control: no-cache}, and the
-	 * {@code Last-Event-ID}. Set here rather than with {@code headers(..)} on the
-	 * request: that would make the request hold a headers map of its own, kept for as
-	 * long as the stream is open.
-	 *
-	 * @param lastEventId the {@code Last-Event-ID} to send, or {@code null} for none
-	 * @param first whether this is the stream's first connection (a {@code Last-Event-ID}
-	 * the request sets itself is then kept when there is none to send)
-	 */
-	private record SseRequestHeaders(@Nullable String lastEventId,
-			boolean first) implements Consumer<ClientHttpRequest> {
-
-		@Override
-		public void accept(ClientHttpRequest request) {
-			HttpHeaders headers = request.getHeaders();
+		Flux.defer(() -> withAffinity(request.apply(webClient), backend).headers((headers) -> {
 			if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
-				headers.set(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
+				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
 			}
-			headers.set(HttpHeaders.CACHE_CONTROL, "no-cache");
-			if (this.lastEventId != null) {
-				headers.set(SseProxy.LAST_EVENT_ID, this.lastEventId);
+			headers.setCacheControl("no-cache");
+			if (lastEventId != null) {
+				headers.set(SseProxy.LAST_EVENT_ID, lastEventId);
 			}
-			else if (!this.first) {
+			else if (!first) {
 				headers.remove(SseProxy.LAST_EVENT_ID);
 			}
-		}
-
+		}).exchangeToFlux(UpstreamConnection::response)).subscribe(connection);
+		return connection;
 	}
 
 	private static WebClient.RequestHeadersSpec<?> withAffinity(WebClient.RequestHeadersSpec<?> spec,
