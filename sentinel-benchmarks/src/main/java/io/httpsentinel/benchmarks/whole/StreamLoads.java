@@ -139,8 +139,8 @@ final class StreamLoads {
 			streams.awaitEvents(1, Duration.ofSeconds(30));
 			// Let the stream reach its pace before measuring.
 			Thread.sleep(500);
-			AllocatedBytes allocated = new AllocatedBytes(target.requireProcess().pid());
-			long bytes = allocated.read();
+			JvmCounters allocated = new JvmCounters(target.requireProcess().pid());
+			long bytes = allocated.allocatedBytes();
 			long events = streams.events();
 			long cpu = target.requireProcess().cpuNanos();
 			long start = System.nanoTime();
@@ -148,7 +148,7 @@ final class StreamLoads {
 			long elapsed = System.nanoTime() - start;
 			long cpuUsed = target.requireProcess().cpuNanos() - cpu;
 			long received = streams.events() - events;
-			long bytesAfter = allocated.read();
+			long bytesAfter = allocated.allocatedBytes();
 			check(target, streams.readers());
 			return new double[] { received * 1e9 / elapsed, cpuUsed / 1000.0 / received,
 					(bytes < 0 || bytesAfter < 0) ? -1 : (double) (bytesAfter - bytes) / received };
@@ -247,8 +247,8 @@ final class StreamLoads {
 			}
 			streams.awaitEvents(1, Duration.ofSeconds(60));
 			Thread.sleep(1000);
-			AllocatedBytes allocated = (target.process() != null) ? new AllocatedBytes(target.process().pid()) : null;
-			long bytes = (allocated != null) ? allocated.read() : -1;
+			JvmCounters allocated = (target.process() != null) ? new JvmCounters(target.process().pid()) : null;
+			long bytes = (allocated != null) ? allocated.allocatedBytes() : -1;
 			long events = streams.events();
 			long cpu = (target.process() != null) ? target.process().cpuNanos() : 0;
 			streams.recording(true);
@@ -257,7 +257,7 @@ final class StreamLoads {
 			if (totals != null) {
 				totals[0] += (target.process() != null) ? target.process().cpuNanos() - cpu : 0;
 				totals[1] += streams.events() - events;
-				long bytesAfter = (allocated != null) ? allocated.read() : -1;
+				long bytesAfter = (allocated != null) ? allocated.allocatedBytes() : -1;
 				// -1 once unknown (nginx, the upstream directly).
 				totals[2] = (totals[2] < 0 || bytes < 0 || bytesAfter < 0) ? -1 : totals[2] + bytesAfter - bytes;
 			}
