@@ -182,6 +182,13 @@ final class TargetProcess implements AutoCloseable {
 		return jdkTool("jcmd", Long.toString(pid()), "GC.class_histogram");
 	}
 
+	/**
+	 * A full GC of a JVM ({@code jcmd GC.run}).
+	 */
+	void fullGc() throws Exception {
+		jdkTool("jcmd", Long.toString(pid()), "GC.run");
+	}
+
 	private Stream<Long> processes() {
 		ProcessHandle self = this.process.toHandle();
 		return Stream.concat(Stream.of(self), self.descendants()).map(ProcessHandle::pid);
