@@ -50,7 +50,8 @@ final class RequestLoad {
 				rates.put(target.column(), new double[rounds]);
 				cpu.put(target.column(), new double[rounds]);
 			});
-			System.out.println("round  target         req/s   CPU µs/request   JIT compilers   GC pauses");
+			System.out.println("round  target         req/s   CPU µs/request   its core: target, others;"
+					+ " JIT compilers   GC pauses");
 			for (int round = 0; round < rounds; round++) {
 				List<Target> thisRound = new ArrayList<>(order);
 				if (round % 2 == 1) {
@@ -61,19 +62,25 @@ final class RequestLoad {
 					JvmCounters counters = new JvmCounters(process.pid());
 					JvmCounters.GcPauses gcBefore = counters.gcPauses();
 					long compilersBefore = target.isJvm() ? process.compilerCpuNanos() : 0;
+					long busyBefore = TargetProcess.busyNanos(0);
 					long cpuBefore = process.cpuNanos();
 					long start = System.nanoTime();
 					long requests = generator.run(target.jsonUrl(), seconds);
 					long elapsed = System.nanoTime() - start;
 					long cpuUsed = process.cpuNanos() - cpuBefore;
+					long busy = TargetProcess.busyNanos(0) - busyBefore;
 					long compilers = target.isJvm() ? process.compilerCpuNanos() - compilersBefore : 0;
 					JvmCounters.GcPauses gcAfter = counters.gcPauses();
 					rates.get(target.column())[round] = requests / (double) seconds;
 					cpu.get(target.column())[round] = cpuUsed / 1000.0 / Math.max(1, requests);
-					// What a low round is made of: the compilers' share of the core and
-					// the collections' pauses in it.
-					System.out.printf("%5d  %-10s %9.0f %12.1f   %10s   %s   (%.1f s)%n", round + 1, target.column(),
-							rates.get(target.column())[round], cpu.get(target.column())[round],
+					// What a low round is made of: the target's share of its core, what
+					// else ran there (the other targets, anything else on the machine),
+					// the compilers' share and the collections' pauses.
+					System.out.printf("%5d  %-10s %9.0f %12.1f   %5.1f%%  %7s   %10s   %-16s (%.1f s)%n", round + 1,
+							target.column(), rates.get(target.column())[round], cpu.get(target.column())[round],
+							cpuUsed * 100.0 / elapsed,
+							(this.settings.pin() && busyBefore >= 0)
+									? format("%.1f%%", (busy - cpuUsed) * 100.0 / elapsed) : "–",
 							target.isJvm() ? format("%.1f%%", compilers * 100.0 / elapsed) : "–",
 							(gcAfter != null) ? gcAfter.since(gcBefore) : "–", elapsed / 1e9);
 				}
