@@ -234,8 +234,8 @@ final class StreamLoads {
 	}
 
 	/**
-	 * Open the streams, let them run, recording latencies after the first second, and
-	 * close them.
+	 * Open the streams, let them run, recording latencies once a JVM target is over the
+	 * opening (see {@link #settle}) and a second has passed, and close them.
 	 * @param totals where to add the target's CPU ns, the events received while recording
 	 * and the bytes it allocated (-1 once unknown), {@code null} for a warm-up
 	 * @return the latencies in ns
