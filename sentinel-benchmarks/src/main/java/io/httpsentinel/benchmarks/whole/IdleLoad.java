@@ -171,25 +171,10 @@ final class IdleLoad {
 	 * in the first 20 s it took most of what told the targets apart.
 	 */
 	private static void awaitCompilersQuiet(Target target) throws InterruptedException {
-		if (!target.isJvm()) {
-			return;
+		if (target.isJvm()) {
+			JitCompilers compilers = new JitCompilers(target.requireProcess()).awaitQuiet(Duration.ofSeconds(60));
+			System.out.printf("%-10s %s, after the first events%n", target.column(), compilers.describe());
 		}
-		TargetProcess process = target.requireProcess();
-		long start = System.nanoTime();
-		long first = process.compilerCpuNanos();
-		long last = first;
-		long deadline = start + Duration.ofSeconds(60).toNanos();
-		int quiet = 0;
-		// Two windows of 2 s in a row with less than 1% of a core each: C2 works in
-		// bursts.
-		while (quiet < 2 && System.nanoTime() < deadline) {
-			Thread.sleep(2000);
-			long now = process.compilerCpuNanos();
-			quiet = (now - last < 20_000_000) ? quiet + 1 : 0;
-			last = now;
-		}
-		System.out.printf("%-10s JIT compilers used %.2f s of CPU in the %.0f s after the first events%n",
-				target.column(), (last - first) / 1e9, (System.nanoTime() - start) / 1e9);
 	}
 
 	/**

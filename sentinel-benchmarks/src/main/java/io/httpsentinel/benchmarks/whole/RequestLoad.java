@@ -3,6 +3,7 @@ package io.httpsentinel.benchmarks.whole;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,10 +13,11 @@ import static io.httpsentinel.benchmarks.whole.Report.min;
 
 /**
  * The load (4), request/response: 256 B of JSON through each target with 64 keep-alive
- * connections, after a warm-up, in rounds whose order alternates (Sentinel's
- * {@code /json} and the same app's {@code /plain-json} back to back, ABBA): requests per
- * second, CPU per request (the target's CPU time from {@code /proc} over the round /
- * requests), and the spread of the rounds (lowest / median).
+ * connections, after a warm-up that lasts until the JIT compilers are done, in rounds
+ * whose order alternates (Sentinel's {@code /json} and the same app's {@code /plain-json}
+ * back to back, ABBA): requests per second, CPU per request (the target's CPU time from
+ * {@code /proc} over the round / requests), and the spread of the rounds (lowest /
+ * median).
  */
 final class RequestLoad {
 
@@ -48,7 +50,8 @@ final class RequestLoad {
 				rates.put(target.column(), new double[rounds]);
 				cpu.put(target.column(), new double[rounds]);
 			});
-			System.out.println("round  target         req/s   CPU µs/request");
+			System.out.println("round  target         req/s   CPU µs/request   its core: target, others;"
+					+ " JIT compilers   GC pauses");
 			for (int round = 0; round < rounds; round++) {
 				List<Target> thisRound = new ArrayList<>(order);
 				if (round % 2 == 1) {
@@ -56,29 +59,77 @@ final class RequestLoad {
 				}
 				for (Target target : thisRound) {
 					TargetProcess process = target.requireProcess();
+					JvmCounters counters = new JvmCounters(process.pid());
+					JvmCounters.GcPauses gcBefore = counters.gcPauses();
+					long compilersBefore = target.isJvm() ? process.compilerCpuNanos() : 0;
+					long busyBefore = TargetProcess.busyNanos(0);
 					long cpuBefore = process.cpuNanos();
 					long start = System.nanoTime();
 					long requests = generator.run(target.jsonUrl(), seconds);
-					double elapsed = (System.nanoTime() - start) / 1e9;
+					long elapsed = System.nanoTime() - start;
 					long cpuUsed = process.cpuNanos() - cpuBefore;
+					long busy = TargetProcess.busyNanos(0) - busyBefore;
+					long compilers = target.isJvm() ? process.compilerCpuNanos() - compilersBefore : 0;
+					JvmCounters.GcPauses gcAfter = counters.gcPauses();
 					rates.get(target.column())[round] = requests / (double) seconds;
 					cpu.get(target.column())[round] = cpuUsed / 1000.0 / Math.max(1, requests);
-					System.out.printf("%5d  %-10s %9.0f %12.1f   (%.1f s)%n", round + 1, target.column(),
-							rates.get(target.column())[round], cpu.get(target.column())[round], elapsed);
+					// What a low round is made of: the target's share of its core, what
+					// else ran there (the other targets, anything else on the machine),
+					// the compilers' share and the collections' pauses.
+					System.out.printf("%5d  %-10s %9.0f %12.1f   %5.1f%%  %7s   %10s   %-16s (%.1f s)%n", round + 1,
+							target.column(), rates.get(target.column())[round], cpu.get(target.column())[round],
+							cpuUsed * 100.0 / elapsed,
+							(this.settings.pin() && busyBefore >= 0)
+									? format("%.1f%%", (busy - cpuUsed) * 100.0 / elapsed) : "–",
+							target.isJvm() ? format("%.1f%%", compilers * 100.0 / elapsed) : "–",
+							(gcAfter != null) ? gcAfter.since(gcBefore) : "–", elapsed / 1e9);
 				}
 			}
 			summarize(order, rates, cpu);
 		}
 	}
 
+	/**
+	 * Warm up each endpoint until its JVM is warm: at least {@code warmup} seconds per
+	 * JVM endpoint, then on until the JIT compilers of every JVM target have been quiet
+	 * for two of its slices in a row (see {@link JitCompilers}), at most
+	 * {@code warmupMax} seconds. With a fixed 60 s, C2 was still compiling during the
+	 * rounds on the one core the target has, and took whole rounds down by a third.
+	 */
 	private void warmUp(LoadGenerator generator, List<Target> order) throws Exception {
+		Map<TargetProcess, JitCompilers> compilers = new IdentityHashMap<>();
+		for (Target target : order) {
+			if (target.isJvm()) {
+				compilers.computeIfAbsent(target.requireProcess(), JitCompilers::new);
+			}
+		}
+		long start = System.nanoTime();
 		// In slices, alternating, so that the compiler sees both endpoints of the app.
 		int slice = Math.min(5, this.settings.warmup());
-		for (int done = 0; done < this.settings.warmup(); done += slice) {
+		int done = 0;
+		while (done < this.settings.warmupMax()) {
 			for (Target target : order) {
-				if (target.isJvm() || done == 0) {
-					generator.run(target.jsonUrl(), target.isJvm() ? slice : 2);
+				if (target.isJvm()) {
+					JitCompilers jit = compilers.get(target.requireProcess());
+					jit.startWindow();
+					generator.run(target.jsonUrl(), slice);
+					jit.endWindow();
 				}
+				else if (done == 0) {
+					generator.run(target.jsonUrl(), 2);
+				}
+			}
+			done += slice;
+			if (done >= this.settings.warmup() && compilers.values().stream().allMatch(JitCompilers::quiet)) {
+				break;
+			}
+		}
+		System.out.printf("warm-up: %d s per JVM endpoint (at least %d, at most %d), %.0f s in all%n", done,
+				this.settings.warmup(), this.settings.warmupMax(), (System.nanoTime() - start) / 1e9);
+		for (Target target : order) {
+			JitCompilers jit = compilers.remove(target.isJvm() ? target.requireProcess() : null);
+			if (jit != null) {
+				System.out.printf("%-10s %s%n", target.column(), jit.describe());
 			}
 		}
 	}

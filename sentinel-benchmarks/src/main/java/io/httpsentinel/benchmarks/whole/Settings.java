@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param idleSeconds how long idle CPU is measured
  * @param rounds rounds of the request/response load
  * @param requestSeconds the length of one request/response round
- * @param warmup seconds of request/response warm-up per JVM endpoint
+ * @param warmup seconds of request/response warm-up per JVM endpoint, at least
+ * @param warmupMax seconds of request/response warm-up per JVM endpoint, at most: the
+ * warm-up goes on after {@code warmup} until the JIT compilers are quiet
  * @param connections connections of the request/response load
  * @param faultStreams streams of the fault load
  * @param faultTotal events per stream of the fault load
@@ -29,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  * @param histogram whether to print heap histograms of the idle JVM targets
  */
 record Settings(List<String> loads, List<String> targets, int seconds, int throughputRounds, int streams, int idle,
-		int idleSeconds, int rounds, int requestSeconds, int warmup, int connections, int faultStreams, int faultTotal,
-		int faultEvery, int faultRate, boolean pin, String jvmOptions, @Nullable String jfr, boolean histogram) {
+		int idleSeconds, int rounds, int requestSeconds, int warmup, int warmupMax, int connections, int faultStreams,
+		int faultTotal, int faultEvery, int faultRate, boolean pin, String jvmOptions, @Nullable String jfr,
+		boolean histogram) {
 
 	static Settings fromSystemProperties(boolean canPin) {
 		boolean quick = Boolean.getBoolean("quick");
@@ -39,9 +42,9 @@ record Settings(List<String> loads, List<String> targets, int seconds, int throu
 				integer("throughputRounds", quick ? 3 : 5), integer("streams", quick ? 200 : 1000),
 				integer("idle", quick ? 500 : 5000), integer("idleSeconds", quick ? 5 : 20),
 				integer("rounds", quick ? 4 : 10), integer("requestSeconds", quick ? 2 : 5),
-				integer("warmup", quick ? 10 : 60), integer("connections", 64), integer("faultStreams", 20),
-				integer("faultTotal", quick ? 1000 : 2000), integer("faultEvery", quick ? 250 : 500),
-				integer("faultRate", quick ? 500 : 200),
+				integer("warmup", quick ? 10 : 60), integer("warmupMax", quick ? 30 : 180), integer("connections", 64),
+				integer("faultStreams", 20), integer("faultTotal", quick ? 1000 : 2000),
+				integer("faultEvery", quick ? 250 : 500), integer("faultRate", quick ? 500 : 200),
 				canPin && Boolean.parseBoolean(System.getProperty("pin", "true")),
 				System.getProperty("appJvmOptions", ""), System.getProperty("jfr"), Boolean.getBoolean("histogram"));
 	}

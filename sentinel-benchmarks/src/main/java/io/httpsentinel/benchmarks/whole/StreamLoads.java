@@ -139,8 +139,8 @@ final class StreamLoads {
 			streams.awaitEvents(1, Duration.ofSeconds(30));
 			// Let the stream reach its pace before measuring.
 			Thread.sleep(500);
-			AllocatedBytes allocated = new AllocatedBytes(target.requireProcess().pid());
-			long bytes = allocated.read();
+			JvmCounters allocated = new JvmCounters(target.requireProcess().pid());
+			long bytes = allocated.allocatedBytes();
 			long events = streams.events();
 			long cpu = target.requireProcess().cpuNanos();
 			long start = System.nanoTime();
@@ -148,7 +148,7 @@ final class StreamLoads {
 			long elapsed = System.nanoTime() - start;
 			long cpuUsed = target.requireProcess().cpuNanos() - cpu;
 			long received = streams.events() - events;
-			long bytesAfter = allocated.read();
+			long bytesAfter = allocated.allocatedBytes();
 			check(target, streams.readers());
 			return new double[] { received * 1e9 / elapsed, cpuUsed / 1000.0 / received,
 					(bytes < 0 || bytesAfter < 0) ? -1 : (double) (bytesAfter - bytes) / received };
@@ -234,8 +234,8 @@ final class StreamLoads {
 	}
 
 	/**
-	 * Open the streams, let them run, recording latencies after the first second, and
-	 * close them.
+	 * Open the streams, let them run, recording latencies once a JVM target is over the
+	 * opening (see {@link #settle}) and a second has passed, and close them.
 	 * @param totals where to add the target's CPU ns, the events received while recording
 	 * and the bytes it allocated (-1 once unknown), {@code null} for a warm-up
 	 * @return the latencies in ns
@@ -246,9 +246,11 @@ final class StreamLoads {
 				streams.open(target.streamUrl("/paced?size=256&rate=10"));
 			}
 			streams.awaitEvents(1, Duration.ofSeconds(60));
+			String settled = (totals != null && target.isJvm()) ? settle(target) : "";
 			Thread.sleep(1000);
-			AllocatedBytes allocated = (target.process() != null) ? new AllocatedBytes(target.process().pid()) : null;
-			long bytes = (allocated != null) ? allocated.read() : -1;
+			JvmCounters allocated = (target.process() != null) ? new JvmCounters(target.process().pid()) : null;
+			JvmCounters.GcPauses gcBefore = (allocated != null) ? allocated.gcPauses() : null;
+			long bytes = (allocated != null) ? allocated.allocatedBytes() : -1;
 			long events = streams.events();
 			long cpu = (target.process() != null) ? target.process().cpuNanos() : 0;
 			streams.recording(true);
@@ -257,13 +259,37 @@ final class StreamLoads {
 			if (totals != null) {
 				totals[0] += (target.process() != null) ? target.process().cpuNanos() - cpu : 0;
 				totals[1] += streams.events() - events;
-				long bytesAfter = (allocated != null) ? allocated.read() : -1;
+				long bytesAfter = (allocated != null) ? allocated.allocatedBytes() : -1;
 				// -1 once unknown (nginx, the upstream directly).
 				totals[2] = (totals[2] < 0 || bytes < 0 || bytesAfter < 0) ? -1 : totals[2] + bytesAfter - bytes;
+				JvmCounters.GcPauses gcAfter = (allocated != null) ? allocated.gcPauses() : null;
+				if (gcAfter != null) {
+					System.out.printf("       %-10s %s; GC pauses while recording: %s%n", target.column(), settled,
+							gcAfter.since(gcBefore));
+				}
 			}
 			check(target, streams.readers());
 			return streams.latencies();
 		}
+	}
+
+	/**
+	 * Let a JVM target get over the opening of the streams before a phase's recording
+	 * starts, the same way for every JVM target: wait until its JIT compilers are done
+	 * with what the opening made hot (at most 30 s, see {@link JitCompilers}), then run
+	 * one full GC. Without it, the first young collections after the opening copied the
+	 * 40–50 MB of stream state just opened (and the streams of the phase before, now
+	 * garbage, filled the old generation): pauses of 240–350 ms (once 1.1 s) that landed
+	 * in whichever phase came first and set its p99, a one-off cost of opening 1,000
+	 * streams at once. Young pauses with the streams open stay in the recording.
+	 * @return what it took
+	 */
+	private static String settle(Target target) throws Exception {
+		TargetProcess process = target.requireProcess();
+		JitCompilers compilers = new JitCompilers(process).awaitQuiet(Duration.ofSeconds(30));
+		long start = System.nanoTime();
+		process.fullGc();
+		return format("%s, then a full GC (%.0f ms)", compilers.describe(), (System.nanoTime() - start) / 1e6);
 	}
 
 	// (5) Faults

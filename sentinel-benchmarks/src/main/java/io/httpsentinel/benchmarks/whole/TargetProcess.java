@@ -147,6 +147,31 @@ final class TargetProcess implements AutoCloseable {
 	}
 
 	/**
+	 * @param cpu a CPU's number
+	 * @return the time that CPU was busy (not idle nor waiting for I/O) since the machine
+	 * started, in ns, from {@code /proc/stat}; -1 if unknown
+	 */
+	static long busyNanos(int cpu) {
+		try {
+			for (String line : Files.readAllLines(Paths.get("/proc/stat"), StandardCharsets.US_ASCII)) {
+				String[] fields = line.trim().split("\\s+");
+				if (fields[0].equals("cpu" + cpu)) {
+					long busy = 0;
+					// user nice system idle iowait irq softirq steal
+					for (int i = 1; i <= 8 && i < fields.length; i++) {
+						busy += (i == 4 || i == 5) ? 0 : Long.parseLong(fields[i]);
+					}
+					return busy * 1_000_000_000L / CLOCK_TICKS;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Not Linux.
+		}
+		return -1;
+	}
+
+	/**
 	 * @return user + system CPU time of a JVM's JIT compiler threads
 	 * ({@code C1/C2 CompilerThread*}, named {@code C2 CompilerThre} in {@code /proc}), in
 	 * ns
@@ -180,6 +205,13 @@ final class TargetProcess implements AutoCloseable {
 	 */
 	String liveHistogram() throws Exception {
 		return jdkTool("jcmd", Long.toString(pid()), "GC.class_histogram");
+	}
+
+	/**
+	 * A full GC of a JVM ({@code jcmd GC.run}).
+	 */
+	void fullGc() throws Exception {
+		jdkTool("jcmd", Long.toString(pid()), "GC.run");
 	}
 
 	private Stream<Long> processes() {

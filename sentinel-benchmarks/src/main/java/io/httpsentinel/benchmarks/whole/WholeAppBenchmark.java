@@ -48,7 +48,8 @@ import io.httpsentinel.benchmarks.sse.BenchUpstream;
  * the rounds' ratios;</li>
  * <li>1,000 streams of 10 events/s of 256 B: CPU µs per event, latency (event made →
  * received) p50 / p99 and the p99 each hop adds over a direct connection, in two phases
- * per target (forwards, then backwards);</li>
+ * per target (forwards, then backwards), each recorded once a JVM target is over the
+ * opening (its JIT compilers quiet, then one full GC);</li>
  * <li>5,000 idle streams (one event every 5 s each), all opened at once: time from each
  * stream's connection (established) to its response headers (p50, max; the upstream sends
  * its headers at once; the in-app relay, like any WebFlux body, holds them until its
@@ -57,9 +58,10 @@ import io.httpsentinel.benchmarks.sse.BenchUpstream;
  * streams open minus before opening them, checked against the heap after closing them;
  * nginx: resident memory with them open minus before);</li>
  * <li>request/response, 256 B JSON with 64 keep-alive connections ({@code wrk -t1 -c64},
- * or an in-JVM Reactor Netty client without wrk): after a warm-up (60 s per JVM
- * endpoint), 10 rounds of 5 s, Sentinel's {@code /json} and {@code /plain-json} back to
- * back (ABBA): req/s, CPU µs per request, the lowest round over the median;</li>
+ * or an in-JVM Reactor Netty client without wrk): after a warm-up (60 s per JVM endpoint,
+ * then on until the JIT compilers are quiet, at most 180 s), 10 rounds of 5 s, Sentinel's
+ * {@code /json} and {@code /plain-json} back to back (ABBA): req/s, CPU µs per request,
+ * the lowest round over the median;</li>
  * <li>faults: 20 streams whose upstream drops the connection every 500 events (and
  * continues after {@code Last-Event-ID} on a new request): streams that received every
  * event 1..2,000 exactly once and in order.</li>
@@ -78,12 +80,12 @@ import io.httpsentinel.benchmarks.sse.BenchUpstream;
  * baselines), {@code -Dstreams=1000}, {@code -Didle=5000}, {@code -DidleSeconds=20},
  * {@code -Dseconds=5} (a throughput round, half a streams phase),
  * {@code -DthroughputRounds=5}, {@code -Drounds=10} and {@code -DrequestSeconds=5}
- * (request/response rounds), {@code -Dwarmup=60}, {@code -Dconnections=64},
- * {@code -DfaultStreams=20}, {@code -DfaultTotal=2000}, {@code -DfaultEvery=500},
- * {@code -DfaultRate=200}, {@code -DappJvmOptions=...} (more options of the JVM targets),
- * {@code -Djfr=app.jfr} (a flight recording per JVM target), {@code -Dhistogram=true}
- * (heap histograms with the idle streams open), {@code -Dpin=false},
- * {@code -DappJar=...}, {@code -DgatewayJar=...}.
+ * (request/response rounds), {@code -Dwarmup=60} and {@code -DwarmupMax=180},
+ * {@code -Dconnections=64}, {@code -DfaultStreams=20}, {@code -DfaultTotal=2000},
+ * {@code -DfaultEvery=500}, {@code -DfaultRate=200}, {@code -DappJvmOptions=...} (more
+ * options of the JVM targets), {@code -Djfr=app.jfr} (a flight recording per JVM target),
+ * {@code -Dhistogram=true} (heap histograms with the idle streams open),
+ * {@code -Dpin=false}, {@code -DappJar=...}, {@code -DgatewayJar=...}.
  */
 public final class WholeAppBenchmark {
 
