@@ -42,8 +42,8 @@ public class PoolProperties {
 	private @Nullable Duration evictInBackground;
 
 	/**
-	 * Order in which idle connections are reused: 'lifo' (most recently used first) or
-	 * 'fifo'.
+	 * Order in which idle connections are reused: 'fifo' (least recently used first) or
+	 * 'lifo' (most recently used first).
 	 */
 	private @Nullable LeasingStrategy leasing;
 

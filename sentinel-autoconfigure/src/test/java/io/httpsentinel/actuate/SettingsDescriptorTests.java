@@ -54,7 +54,7 @@ class SettingsDescriptorTests {
 		assertThat(nested(described, "timeouts")).containsEntry("connect", "5s")
 			.containsEntry("total", "10m")
 			.containsEntry("total-includes-streams", false);
-		assertThat(nested(described, "pool")).containsEntry("max-connections", 100).containsEntry("leasing", "lifo");
+		assertThat(nested(described, "pool")).containsEntry("max-connections", 100).containsEntry("leasing", "fifo");
 		assertThat(nested(described, "retry")).containsEntry("statuses", List.of(408, 429, 500, 502, 503, 504, 529))
 			.containsEntry("initial-delay", "500ms")
 			.containsEntry("idempotency-key-header", null);

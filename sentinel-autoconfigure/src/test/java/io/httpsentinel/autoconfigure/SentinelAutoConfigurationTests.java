@@ -93,7 +93,7 @@ class SentinelAutoConfigurationTests {
 				assertThat(settings.timeouts().readIdle()).isEqualTo(Duration.ofSeconds(15));
 				assertThat(settings.pool().maxConnections()).isEqualTo(7);
 				assertThat(settings.pool().pendingAcquireMaxCount()).isEqualTo(200);
-				assertThat(settings.pool().leasing()).isEqualTo(LeasingStrategy.LIFO);
+				assertThat(settings.pool().leasing()).isEqualTo(LeasingStrategy.FIFO);
 				assertThat(settings.timeouts().total()).isEqualTo(Duration.ofMinutes(10));
 			});
 	}

@@ -175,7 +175,7 @@ class ClientSettingsTests {
 			.maxIdleTime(Duration.ofSeconds(30))
 			.maxLifeTime(Duration.ofMinutes(5))
 			.evictInBackground(Duration.ofSeconds(30))
-			.leasing(LeasingStrategy.LIFO)
+			.leasing(LeasingStrategy.FIFO)
 			.build());
 	}
 

@@ -50,7 +50,7 @@ import io.httpsentinel.client.pool.HttpClientFactory;
  * configuration (timeouts, compression); the only difference is the connection provider:
  * <ul>
  * <li>{@link #pooled}: the {@link SentinelClient}'s own pool (defaults: 100 connections,
- * LIFO);</li>
+ * FIFO);</li>
  * <li>{@link #freshConnectionPerRequest}: {@link ConnectionProvider#newConnection()},
  * which opens a TCP connection for each request and closes it afterwards.</li>
  * </ul>

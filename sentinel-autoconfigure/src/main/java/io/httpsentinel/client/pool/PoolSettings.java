@@ -35,7 +35,7 @@ public record PoolSettings(@Nullable Integer maxConnections, @Nullable Integer p
 	/**
 	 * Built-in defaults: 100 connections, 200 pending acquires waiting at most 10s, idle
 	 * connections closed after 30s, connections renewed after 5 minutes, background
-	 * eviction every 30s, LIFO leasing.
+	 * eviction every 30s, FIFO leasing (Reactor Netty's own default).
 	 */
 	public static final PoolSettings DEFAULTS = builder().maxConnections(100)
 		.pendingAcquireMaxCount(200)
@@ -43,7 +43,7 @@ public record PoolSettings(@Nullable Integer maxConnections, @Nullable Integer p
 		.maxIdleTime(Duration.ofSeconds(30))
 		.maxLifeTime(Duration.ofMinutes(5))
 		.evictInBackground(Duration.ofSeconds(30))
-		.leasing(LeasingStrategy.LIFO)
+		.leasing(LeasingStrategy.FIFO)
 		.build();
 
 	public PoolSettings {
