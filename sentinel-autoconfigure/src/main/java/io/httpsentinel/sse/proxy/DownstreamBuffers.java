@@ -1,5 +1,6 @@
 package io.httpsentinel.sse.proxy;
 
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
@@ -11,6 +12,7 @@ import io.netty.buffer.WrappedByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 /**
@@ -61,6 +63,26 @@ final class DownstreamBuffers {
 			return FACTORY.wrap(bytes);
 		}
 		return FACTORY.wrap(new TrackedSlice(bytes, listener, bytes.readableBytes()));
+	}
+
+	/**
+	 * Gather buffers of this class in one, without copying: the buffers are its
+	 * components, each released (and so reporting its release) with it.
+	 * @param first the first buffer
+	 * @param rest the buffers after it, all taken
+	 * @return the buffer holding them all, owning them
+	 */
+	static DataBuffer gather(DataBuffer first, Queue<DataBuffer> rest) {
+		ByteBuf firstBytes = ((NettyDataBuffer) first).getNativeBuffer();
+		// Made directly, as the tracked buffers are: its components are the ones a leak
+		// would show.
+		CompositeByteBuf all = new CompositeByteBuf(firstBytes.alloc(), true, Integer.MAX_VALUE);
+		all.addComponent(true, firstBytes);
+		DataBuffer next;
+		while ((next = rest.poll()) != null) {
+			all.addComponent(true, ((NettyDataBuffer) next).getNativeBuffer());
+		}
+		return FACTORY.wrap(all);
 	}
 
 	/**

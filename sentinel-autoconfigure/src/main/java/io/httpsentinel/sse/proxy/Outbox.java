@@ -70,16 +70,22 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	}
 
 	/**
-	 * Take the next buffer to hand to the downstream.
+	 * Take the next buffer to hand to the downstream: everything queued, in one buffer
+	 * (the server writes and flushes each buffer it is handed on its own, so the events
+	 * of one upstream read go out in one write rather than one each).
 	 * @return the buffer, or {@code null} if none is queued
 	 */
 	@Nullable DataBuffer next() {
 		DataBuffer next = this.queue.poll();
-		if (next != null) {
-			int size = next.readableByteCount();
-			this.queuedBytes -= size;
-			this.handedOverBytes += size;
+		if (next == null) {
+			return null;
 		}
+		if (!this.queue.isEmpty()) {
+			next = DownstreamBuffers.gather(next, this.queue);
+		}
+		int size = next.readableByteCount();
+		this.queuedBytes -= size;
+		this.handedOverBytes += size;
 		return next;
 	}
 
