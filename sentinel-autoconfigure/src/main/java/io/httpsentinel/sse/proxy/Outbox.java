@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
  * The bytes of a forwarded stream on their way to its downstream client: buffers not yet
@@ -20,7 +20,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  */
 final class Outbox implements DownstreamBuffers.ReleaseListener {
 
-	private final ArrayDeque<DataBuffer> queue = new ArrayDeque<>();
+	private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
 
 	private final AtomicLong released = new AtomicLong();
 
@@ -41,27 +41,27 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	 * @param bytes the bytes, not modified afterwards
 	 */
 	void add(byte[] bytes) {
-		this.queue.add(DownstreamBuffers.wrap(bytes, this));
+		this.queue.add(Unpooled.wrappedBuffer(bytes));
 		this.queuedBytes += bytes.length;
 	}
 
 	/**
-	 * A new empty buffer for bytes to queue, tracked by this outbox.
+	 * A new empty buffer to gather bytes to queue in.
 	 * @param alloc the allocator of the bytes it will hold
 	 * @return the buffer
 	 */
 	CompositeByteBuf newBuffer(ByteBufAllocator alloc) {
-		return DownstreamBuffers.newTracked(alloc, this);
+		return DownstreamBuffers.newComposite(alloc);
 	}
 
 	/**
 	 * Queue bytes for the downstream.
-	 * @param bytes the bytes: one buffer (tracked by a thin wrapper) or several gathered
-	 * in a buffer from {@link #newBuffer}; owned by the outbox from now on
+	 * @param bytes the bytes: one buffer, or several gathered in a buffer from
+	 * {@link #newBuffer}; owned by the outbox from now on
 	 */
 	void add(ByteBuf bytes) {
 		int size = bytes.readableBytes();
-		this.queue.add(DownstreamBuffers.track(bytes, this));
+		this.queue.add(bytes);
 		this.queuedBytes += size;
 	}
 
@@ -76,17 +76,25 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	 * @return the buffer, or {@code null} if none is queued
 	 */
 	@Nullable DataBuffer next() {
-		DataBuffer next = this.queue.poll();
+		ByteBuf next = this.queue.poll();
 		if (next == null) {
 			return null;
 		}
-		if (!this.queue.isEmpty()) {
-			next = DownstreamBuffers.gather(next, this.queue);
+		// Tracked from here on: what is handed over counts as held until released.
+		int size = next.readableBytes();
+		DataBuffer handedOver;
+		if (this.queue.isEmpty()) {
+			handedOver = DownstreamBuffers.track(next, this);
 		}
-		int size = next.readableByteCount();
+		else {
+			for (ByteBuf rest : this.queue) {
+				size += rest.readableBytes();
+			}
+			handedOver = DownstreamBuffers.track(next, this.queue, this);
+		}
 		this.queuedBytes -= size;
 		this.handedOverBytes += size;
-		return next;
+		return handedOver;
 	}
 
 	/**
@@ -119,9 +127,9 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	 */
 	void clear() {
 		this.awaitingRoom = false;
-		DataBuffer buffer;
-		while ((buffer = this.queue.poll()) != null) {
-			DataBufferUtils.release(buffer);
+		ByteBuf bytes;
+		while ((bytes = this.queue.poll()) != null) {
+			bytes.release();
 		}
 		this.queuedBytes = 0;
 	}
