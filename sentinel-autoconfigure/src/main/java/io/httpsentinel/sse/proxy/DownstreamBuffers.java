@@ -1,12 +1,12 @@
 package io.httpsentinel.sse.proxy;
 
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.buffer.WrappedByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 
@@ -22,45 +22,55 @@ import org.springframework.core.io.buffer.NettyDataBufferFactory;
  */
 final class DownstreamBuffers {
 
+	private static final int MAX_PIECES = 4;
+
 	private static final NettyDataBufferFactory FACTORY = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
 
 	private DownstreamBuffers() {
 	}
 
 	/**
-	 * Wrap bytes in a buffer.
-	 * @param bytes the bytes, not modified afterwards (they may be shared read-only)
-	 * @param listener told the byte count once the buffer is released
-	 * @return the buffer
-	 */
-	static DataBuffer wrap(byte[] bytes, ReleaseListener listener) {
-		return FACTORY.wrap(new TrackedByteBuf(bytes, listener));
-	}
-
-	/**
-	 * A new empty buffer to gather slices of the upstream's buffers in.
+	 * A new empty buffer to gather slices of the upstream's buffers in, not tracked
+	 * itself ({@link #track} it).
 	 * @param alloc the allocator of the upstream's buffers
-	 * @param listener told the byte count once the buffer is released
 	 * @return the buffer
 	 */
-	static CompositeByteBuf newTracked(ByteBufAllocator alloc, ReleaseListener listener) {
-		return new TrackedComposite(alloc, listener);
+	static CompositeByteBuf newComposite(ByteBufAllocator alloc) {
+		// Made directly, as the tracked buffers are: no leak-aware wrapper per chunk.
+		// Slices of the upstream's (direct) buffers stay direct, so they are written with
+		// a gathering write and no copy. Usually one or two pieces; more are merged into
+		// one (a copy), which only an event spread over many reads needs.
+		return new CompositeByteBuf(alloc, true, MAX_PIECES);
 	}
 
 	/**
 	 * Wrap a buffer for the downstream.
-	 * @param bytes a buffer from {@link #newTracked}, or another (typically one slice of
-	 * an upstream buffer), which is then tracked by a thin wrapper; owned by the returned
-	 * buffer
-	 * @param listener told the byte count once the buffer is released (for a buffer from
-	 * {@link #newTracked}, the one it was made with)
+	 * @param bytes the bytes (typically one slice of an upstream buffer, or several in a
+	 * buffer from {@link #newComposite}), tracked by a thin wrapper; owned by the
+	 * returned buffer
+	 * @param listener told the byte count once the buffer is released
 	 * @return the buffer
 	 */
 	static DataBuffer track(ByteBuf bytes, ReleaseListener listener) {
-		if (bytes instanceof TrackedComposite) {
-			return FACTORY.wrap(bytes);
-		}
 		return FACTORY.wrap(new TrackedSlice(bytes, listener, bytes.readableBytes()));
+	}
+
+	/**
+	 * Gather buffers in one for the downstream, without copying: they are its components,
+	 * released with it.
+	 * @param first the first buffer, owned by the returned buffer
+	 * @param rest the buffers after it, all taken and owned by the returned buffer
+	 * @param listener told the byte count of them all once the buffer is released
+	 * @return the buffer
+	 */
+	static DataBuffer track(ByteBuf first, Queue<ByteBuf> rest, ReleaseListener listener) {
+		CompositeByteBuf all = new TrackedComposite(first.alloc(), listener);
+		all.addComponent(true, first);
+		ByteBuf next;
+		while ((next = rest.poll()) != null) {
+			all.addComponent(true, next);
+		}
+		return FACTORY.wrap(all);
 	}
 
 	/**
@@ -70,26 +80,6 @@ final class DownstreamBuffers {
 	interface ReleaseListener {
 
 		void released(int bytes);
-
-	}
-
-	private static final class TrackedByteBuf extends UnpooledHeapByteBuf {
-
-		private final ReleaseListener listener;
-
-		private final int size;
-
-		TrackedByteBuf(byte[] bytes, ReleaseListener listener) {
-			super(UnpooledByteBufAllocator.DEFAULT, bytes, bytes.length);
-			this.listener = listener;
-			this.size = bytes.length;
-		}
-
-		@Override
-		protected void deallocate() {
-			super.deallocate();
-			this.listener.released(this.size);
-		}
 
 	}
 
@@ -206,19 +196,15 @@ final class DownstreamBuffers {
 	}
 
 	/**
-	 * Slices of the upstream's (direct) buffers stay direct, so they are written with a
-	 * gathering write and no copy; the release is seen.
+	 * The buffers that one pass hands over together, as one: its release is seen.
 	 */
 	private static final class TrackedComposite extends CompositeByteBuf {
-
-		private static final int MAX_PIECES = 4;
 
 		private final ReleaseListener listener;
 
 		TrackedComposite(ByteBufAllocator alloc, ReleaseListener listener) {
-			// Usually one or two pieces; more are merged into one (a copy), which only
-			// an event spread over many reads needs.
-			super(alloc, true, MAX_PIECES);
+			// As many components as were queued: one write, no copy.
+			super(alloc, true, Integer.MAX_VALUE);
 			this.listener = listener;
 		}
 

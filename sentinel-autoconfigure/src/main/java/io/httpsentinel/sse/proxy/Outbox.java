@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
  * The bytes of a forwarded stream on their way to its downstream client: buffers not yet
@@ -25,7 +25,7 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 
 	// Small at first: an idle stream holds one buffer at a time, for as long as it is
 	// open; a burst grows it.
-	private final ArrayDeque<DataBuffer> queue = new ArrayDeque<>(3);
+	private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(3);
 
 	private volatile long released;
 
@@ -46,27 +46,27 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	 * @param bytes the bytes, not modified afterwards
 	 */
 	void add(byte[] bytes) {
-		this.queue.add(DownstreamBuffers.wrap(bytes, this));
+		this.queue.add(Unpooled.wrappedBuffer(bytes));
 		this.queuedBytes += bytes.length;
 	}
 
 	/**
-	 * A new empty buffer for bytes to queue, tracked by this outbox.
+	 * A new empty buffer to gather bytes to queue in.
 	 * @param alloc the allocator of the bytes it will hold
 	 * @return the buffer
 	 */
 	CompositeByteBuf newBuffer(ByteBufAllocator alloc) {
-		return DownstreamBuffers.newTracked(alloc, this);
+		return DownstreamBuffers.newComposite(alloc);
 	}
 
 	/**
 	 * Queue bytes for the downstream.
-	 * @param bytes the bytes: one buffer (tracked by a thin wrapper) or several gathered
-	 * in a buffer from {@link #newBuffer}; owned by the outbox from now on
+	 * @param bytes the bytes: one buffer, or several gathered in a buffer from
+	 * {@link #newBuffer}; owned by the outbox from now on
 	 */
 	void add(ByteBuf bytes) {
 		int size = bytes.readableBytes();
-		this.queue.add(DownstreamBuffers.track(bytes, this));
+		this.queue.add(bytes);
 		this.queuedBytes += size;
 	}
 
@@ -75,17 +75,31 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	}
 
 	/**
-	 * Take the next buffer to hand to the downstream.
+	 * Take the next buffer to hand to the downstream: everything queued, in one buffer
+	 * (the server writes and flushes each buffer it is handed on its own, so the events
+	 * of one upstream read go out in one write rather than one each).
 	 * @return the buffer, or {@code null} if none is queued
 	 */
 	@Nullable DataBuffer next() {
-		DataBuffer next = this.queue.poll();
-		if (next != null) {
-			int size = next.readableByteCount();
-			this.queuedBytes -= size;
-			this.handedOverBytes += size;
+		ByteBuf next = this.queue.poll();
+		if (next == null) {
+			return null;
 		}
-		return next;
+		// Tracked from here on: what is handed over counts as held until released.
+		int size = next.readableBytes();
+		DataBuffer handedOver;
+		if (this.queue.isEmpty()) {
+			handedOver = DownstreamBuffers.track(next, this);
+		}
+		else {
+			for (ByteBuf rest : this.queue) {
+				size += rest.readableBytes();
+			}
+			handedOver = DownstreamBuffers.track(next, this.queue, this);
+		}
+		this.queuedBytes -= size;
+		this.handedOverBytes += size;
+		return handedOver;
 	}
 
 	/**
@@ -118,9 +132,9 @@ final class Outbox implements DownstreamBuffers.ReleaseListener {
 	 */
 	void clear() {
 		this.awaitingRoom = false;
-		DataBuffer buffer;
-		while ((buffer = this.queue.poll()) != null) {
-			DataBufferUtils.release(buffer);
+		ByteBuf bytes;
+		while ((bytes = this.queue.poll()) != null) {
+			bytes.release();
 		}
 		this.queuedBytes = 0;
 	}

@@ -46,6 +46,8 @@ final class ProxyStream {
 
 	private volatile boolean reconnectDue;
 
+	private volatile boolean emitDue;
+
 	/**
 	 * A stream admitted by the proxy.
 	 * @param options what the stream needs to know
@@ -105,6 +107,15 @@ final class ProxyStream {
 	}
 
 	/**
+	 * The time to hand what is queued to the downstream came: the event loop that
+	 * received the upstream's bytes has read all it had.
+	 */
+	void emitDue() {
+		this.emitDue = true;
+		drain();
+	}
+
+	/**
 	 * Run drain passes until no signal is left; returns at once if another thread runs
 	 * them, which then runs one more.
 	 */
@@ -115,7 +126,7 @@ final class ProxyStream {
 		int missed = 1;
 		for (;;) {
 			try {
-				this.machine.pass(takeShutdown(), takeTick(), takeReconnect());
+				this.machine.pass(takeShutdown(), takeTick(), takeReconnect(), takeEmit());
 			}
 			catch (RuntimeException | Error ex) {
 				this.machine.failInternally(ex);
@@ -140,6 +151,14 @@ final class ProxyStream {
 			return false;
 		}
 		this.tickDue = false;
+		return true;
+	}
+
+	private boolean takeEmit() {
+		if (!this.emitDue) {
+			return false;
+		}
+		this.emitDue = false;
 		return true;
 	}
 

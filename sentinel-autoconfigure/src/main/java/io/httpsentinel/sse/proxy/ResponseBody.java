@@ -22,8 +22,8 @@ import org.springframework.core.io.buffer.DataBuffer;
  * it (one subscriber, whose demand and cancellation wake the stream's drain loop up); the
  * {@link Outbox} holds the bytes on their way to it; it ends completed, failed, or with
  * the connection closed under a slow client. Bytes queued are counted in the
- * {@link StreamReport} and restart the heartbeat's silence. Owned by the drain loop,
- * except for the subscriber's signals.
+ * {@link StreamReport}; bytes handed over restart the heartbeat's silence. Owned by the
+ * drain loop, except for the subscriber's signals.
  */
 final class ResponseBody extends Flux<DataBuffer> implements Subscription {
 
@@ -170,7 +170,6 @@ final class ResponseBody extends Flux<DataBuffer> implements Subscription {
 
 	private void queued(int size) {
 		this.report.bytesForwarded(size);
-		this.deadlines.wrote(this.nanoTime.getAsLong());
 	}
 
 	/**
@@ -242,8 +241,13 @@ final class ResponseBody extends Flux<DataBuffer> implements Subscription {
 			emitted++;
 			actual.onNext(next);
 		}
-		if (emitted > 0 && demand != Long.MAX_VALUE) {
-			REQUESTED.addAndGet(this, -emitted);
+		if (emitted > 0) {
+			// The silence before a heartbeat restarts once per pass, not per buffer (what
+			// is queued and not handed over yet keeps the heartbeat away too).
+			this.deadlines.wrote(this.nanoTime.getAsLong());
+			if (demand != Long.MAX_VALUE) {
+				REQUESTED.addAndGet(this, -emitted);
+			}
 		}
 	}
 

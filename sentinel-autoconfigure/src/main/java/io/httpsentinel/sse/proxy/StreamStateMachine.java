@@ -3,9 +3,12 @@ package io.httpsentinel.sse.proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.MonoSink;
@@ -67,6 +70,11 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 
 	private StreamEnd end = StreamEnd.COMPLETED;
 
+	// Whether a pass later in this turn of the event loop hands the body what is queued.
+	private boolean emitScheduled;
+
+	private final Runnable emitTask;
+
 	/**
 	 * The state of a stream admitted by the proxy, not connected yet.
 	 * @param stream the stream, woken up by the signals of the parts
@@ -95,6 +103,7 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 				this.body::newBuffer);
 		this.upstream = new Upstream(options, Context.of(head.contextView()), stream::drain);
 		this.timer = new StreamTimer(timers, this.deadlines, stream::tickDue);
+		this.emitTask = stream::emitDue;
 	}
 
 	/**
@@ -111,8 +120,13 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 	 * ({@link Duration#ZERO} for none), or {@code null} if it does not
 	 * @param tick whether the stream's timer fired
 	 * @param reconnect whether the time to reconnect a failed upstream came
+	 * @param emit whether the pass {@link #emitLater() scheduled} to hand the body what
+	 * is queued came
 	 */
-	void pass(@Nullable Duration shutdown, boolean tick, boolean reconnect) {
+	void pass(@Nullable Duration shutdown, boolean tick, boolean reconnect, boolean emit) {
+		if (emit) {
+			this.emitScheduled = false;
+		}
 		if (this.phase == StreamPhase.DONE) {
 			return;
 		}
@@ -141,7 +155,9 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 		if (this.phase == StreamPhase.DONE) {
 			return;
 		}
-		this.body.emit();
+		if (emit || !emitLater()) {
+			this.body.emit();
+		}
 		if (this.phase == StreamPhase.ENDING && this.body.isWritten()) {
 			// Closed first: whoever sees the body complete sees the stream's permits,
 			// metrics and listener calls done.
@@ -150,6 +166,35 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 			return;
 		}
 		readMore();
+	}
+
+	/**
+	 * While streaming on an event loop, leave what is queued to a pass that runs once the
+	 * loop has handled all the reads it is at: the upstream's chunks that one read of its
+	 * connection brings (an event each, typically, when it writes events one by one) then
+	 * go to the server as one buffer, written and flushed once instead of once each. The
+	 * bytes wait for the rest of the read only, microseconds, and count as held.
+	 * @return whether a later pass emits
+	 */
+	private boolean emitLater() {
+		if (this.phase != StreamPhase.STREAMING || !this.body.isStarted() || this.body.isEmpty()) {
+			return false;
+		}
+		if (this.emitScheduled) {
+			return true;
+		}
+		EventExecutor loop = ThreadExecutorMap.currentExecutor();
+		if (loop == null || loop.isShuttingDown()) {
+			return false;
+		}
+		try {
+			loop.execute(this.emitTask);
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+		this.emitScheduled = true;
+		return true;
 	}
 
 	// Upstream

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import io.netty.handler.codec.http.HttpHeaders;
@@ -33,6 +34,10 @@ final class Downstream implements AutoCloseable {
 
 	private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
+	// Pieces of the body as received: one per chunk of the chunked response body, unless
+	// a chunk spans reads.
+	private final AtomicInteger pieces = new AtomicInteger();
+
 	private final Disposable subscription;
 
 	private final LoopResources loops;
@@ -48,6 +53,7 @@ final class Downstream implements AutoCloseable {
 			this.head.complete(response);
 			return content.asByteArray();
 		}).subscribe((bytes) -> {
+			this.pieces.incrementAndGet();
 			synchronized (this.body) {
 				this.body.writeBytes(bytes);
 				this.body.notifyAll();
@@ -64,6 +70,15 @@ final class Downstream implements AutoCloseable {
 		synchronized (this.body) {
 			this.body.notifyAll();
 		}
+	}
+
+	/**
+	 * The pieces of the body received so far: a chunk of the response each, as the server
+	 * wrote them.
+	 * @return the count
+	 */
+	int pieces() {
+		return this.pieces.get();
 	}
 
 	int status() throws Exception {

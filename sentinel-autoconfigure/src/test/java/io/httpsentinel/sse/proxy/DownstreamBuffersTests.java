@@ -1,11 +1,13 @@
 package io.httpsentinel.sse.proxy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.util.IllegalReferenceCountException;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +60,27 @@ class DownstreamBuffersTests {
 		assertThat(part.release()).isTrue();
 		assertThat(this.released).containsExactly(9);
 		assertThat(chunk.refCnt()).isZero();
+	}
+
+	@Test
+	void buffersHandedOverTogetherAreOneWriteWithoutACopyReleasedAsOne() {
+		ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(64);
+		read.writeBytes("data: one\n\ndata: two\n\n".getBytes(StandardCharsets.US_ASCII));
+		ByteBuf first = read.retainedSlice(0, 11);
+		ArrayDeque<ByteBuf> rest = new ArrayDeque<>(List.of(read.retainedSlice(11, 11),
+				Unpooled.wrappedBuffer(": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII))));
+		ByteBuf written = ((NettyDataBuffer) DownstreamBuffers.track(first, rest, this.released::add))
+			.getNativeBuffer();
+		assertThat(rest).isEmpty();
+		assertThat(written.toString(StandardCharsets.US_ASCII)).isEqualTo("data: one\n\ndata: two\n\n: heartbeat\n\n");
+		assertThat(written.nioBufferCount()).as("no copy").isEqualTo(3);
+		written.retain();
+		assertThat(written.release()).isFalse();
+		assertThat(this.released).isEmpty();
+		assertThat(written.release()).isTrue();
+		assertThat(this.released).containsExactly(35);
+		assertThat(read.refCnt()).isEqualTo(1);
+		read.release();
 	}
 
 }

@@ -1,14 +1,20 @@
 package io.httpsentinel.sse.proxy;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import io.httpsentinel.sse.SseEvent;
@@ -107,6 +113,39 @@ class SseProxyIntegrationTests {
 			// upstream's write happened to arrive in two reads).
 			assertThat(flushes).isBetween(1, 2);
 			events.tryEmitComplete();
+		}
+	}
+
+	@Test
+	void eventsThatArriveInOneReadAsChunksOfTheirOwnGoOutInOneWrite() throws Exception {
+		List<String> burst = IntStream.range(0, 50)
+			.mapToObj((i) -> "id: " + i + "\ndata: burst " + i + "\n\n")
+			.toList();
+		Sinks.Empty<Void> go = Sinks.empty();
+		this.app.upstream((request, response) -> response.header("Content-Type", "text/event-stream")
+			.sendHeaders()
+			.then(go.asMono())
+			.then(Mono.fromRunnable(() -> response.withConnection((connection) -> {
+				Channel channel = connection.channel();
+				// Each event a chunk of the chunked body, all sent with one flush: the
+				// proxy receives them one by one, from one read of its connection.
+				channel.eventLoop().execute(() -> {
+					for (String event : burst) {
+						channel.write(new DefaultHttpContent(Unpooled.copiedBuffer(event, StandardCharsets.UTF_8)));
+					}
+					channel.flush();
+				});
+			})))
+			.then(Mono.never()));
+		try (Downstream downstream = Downstream.get(this.app.url())) {
+			downstream.await((text) -> text.equals(":\n\n"));
+			int before = downstream.pieces();
+			go.tryEmitEmpty();
+			downstream.awaitContains("data: burst 49\n\n");
+			// One chunk of the response for the 50 events, not 50 (two if the upstream's
+			// bytes happened to come in two turns of the event loop).
+			assertThat(downstream.pieces() - before).isBetween(1, 2);
+			assertThat(downstream.text()).isEqualTo(":\n\n" + String.join("", burst));
 		}
 	}
 
