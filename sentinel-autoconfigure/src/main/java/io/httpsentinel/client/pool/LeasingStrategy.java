@@ -13,9 +13,9 @@ public enum LeasingStrategy {
 
 	/**
 	 * Least recently used connection first: spreads requests over all pooled connections.
-	 * The default, as in Reactor Netty: measured under load on one core, a call cost about
-	 * a seventh less CPU than with {@link #LIFO}, with fewer cross-thread wake-ups of the
-	 * event loops (docs/benchmarks.md).
+	 * The default, as in Reactor Netty: measured under load on one core, a call cost
+	 * about a seventh less CPU than with {@link #LIFO}, with fewer cross-thread wake-ups
+	 * of the event loops (docs/benchmarks.md).
 	 */
 	FIFO
 
