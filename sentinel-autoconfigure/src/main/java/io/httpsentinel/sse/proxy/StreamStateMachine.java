@@ -183,6 +183,9 @@ final class StreamStateMachine implements UpstreamConnection.Receiver {
 		if (this.emitScheduled) {
 			return true;
 		}
+		// The loop running this pass, if any. Netty keeps it per thread in an internal
+		// class (public, stable since 4.1.25); the exchange does not expose its channel.
+		// Off an event loop (the servlet stack) it is null and the bytes go out at once.
 		EventExecutor loop = ThreadExecutorMap.currentExecutor();
 		if (loop == null || loop.isShuttingDown()) {
 			return false;

@@ -15,8 +15,8 @@ import static io.httpsentinel.testsupport.RawRequestHeads.utf8Hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The headers of the requests {@link SseProxy} sends upstream, as bytes on the wire: set
- * as each request is sent, over the client's default headers and the request's own.
+ * The headers of the requests {@link SseProxy} sends upstream, as bytes on the wire: the
+ * proxy's event-stream headers over the client's default headers and the request's own.
  */
 class SseProxyUpstreamRequestTests {
 
