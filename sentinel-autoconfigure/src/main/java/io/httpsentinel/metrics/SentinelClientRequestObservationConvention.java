@@ -18,7 +18,8 @@ public final class SentinelClientRequestObservationConvention implements ClientR
 
 	private final ClientRequestObservationConvention delegate;
 
-	private final KeyValue client;
+	/** The {@code client} key, as key values: added to each call's without copying. */
+	private final KeyValues client;
 
 	/**
 	 * Create the convention of a client.
@@ -27,7 +28,7 @@ public final class SentinelClientRequestObservationConvention implements ClientR
 	 */
 	public SentinelClientRequestObservationConvention(String clientName, ClientRequestObservationConvention delegate) {
 		this.delegate = delegate;
-		this.client = KeyValue.of(SentinelClientMetrics.CLIENT_TAG, clientName);
+		this.client = KeyValues.of(KeyValue.of(SentinelClientMetrics.CLIENT_TAG, clientName));
 	}
 
 	@Override

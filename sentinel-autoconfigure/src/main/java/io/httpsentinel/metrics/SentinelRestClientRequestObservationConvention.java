@@ -17,7 +17,8 @@ public final class SentinelRestClientRequestObservationConvention implements Cli
 
 	private final ClientRequestObservationConvention delegate;
 
-	private final KeyValue client;
+	/** The {@code client} key, as key values: added to each call's without copying. */
+	private final KeyValues client;
 
 	/**
 	 * Create the convention of a client.
@@ -27,7 +28,7 @@ public final class SentinelRestClientRequestObservationConvention implements Cli
 	public SentinelRestClientRequestObservationConvention(String clientName,
 			ClientRequestObservationConvention delegate) {
 		this.delegate = delegate;
-		this.client = KeyValue.of(SentinelClientMetrics.CLIENT_TAG, clientName);
+		this.client = KeyValues.of(KeyValue.of(SentinelClientMetrics.CLIENT_TAG, clientName));
 	}
 
 	@Override

@@ -125,7 +125,7 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 
 		ExchangeCall(ClientRequest request, ExchangeFunction next, RequestBody body, Scheduler timer) {
 			super(ResilienceFilter.this.pipeline, request.method(), request.url(),
-					ResilienceFilter.this.pipeline.listeners(request.attribute(RetryListener.ATTRIBUTE).orElse(null)),
+					ResilienceFilter.this.pipeline.listeners(request.attributes().get(RetryListener.ATTRIBUTE)),
 					timer.now(TimeUnit.NANOSECONDS));
 			this.request = request;
 			this.next = next;
@@ -271,17 +271,13 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 		public <T> Mono<T> mono(Mono<T> body, Function<ClientResponse, Mono<T>> reread) {
 			// Nothing of a body read whole has reached the caller when it breaks off: it
 			// may be fetched again.
-			return guarded(body).onErrorResume((error) -> this.call.afterBodyError(error, this.status, reread));
-		}
-
-		private <T> Mono<T> guarded(Mono<T> body) {
-			Pipeline pipeline = ResilienceFilter.this.pipeline;
+			Function<Throwable, Mono<T>> again = (error) -> this.call.afterBodyError(error, this.status, reread);
 			if (!this.coveredByTotal) {
-				return body.onErrorMap(pipeline::bodyFailed);
+				return body.onErrorMap(ResilienceFilter.this.pipeline::bodyFailed).onErrorResume(again);
 			}
-			// One operator for the deadline and the error mapping: this runs for every
-			// buffered body.
-			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this);
+			// One operator for the deadline, the error mapping and the fetch again: this
+			// runs for every buffered body.
+			return new MonoDeadline<>(body, ResilienceFilter.this.deadlines, this, again);
 		}
 
 		@Override

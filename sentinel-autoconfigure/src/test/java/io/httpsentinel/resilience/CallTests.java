@@ -269,6 +269,19 @@ class CallTests {
 	}
 
 	@Test
+	void streamingSubtypesAreFoundAnywhereInTheContentTypeInAnyCase() {
+		assertThat(StreamingContentTypes.isStream("TEXT/EVENT-STREAM")).isTrue();
+		assertThat(StreamingContentTypes.isStream("application/vnd.example.Stream+Json; q=1")).isTrue();
+		assertThat(StreamingContentTypes.isStream("application/JSON-SEQ")).isTrue();
+		assertThat(StreamingContentTypes.isStream("application/x-jsonl")).isTrue();
+		assertThat(StreamingContentTypes.isStream("ndjson")).isTrue();
+		// Ends one character short of a streaming subtype.
+		assertThat(StreamingContentTypes.isStream("application/x-ndjso")).isFalse();
+		assertThat(StreamingContentTypes.isStream("text/event-strea")).isFalse();
+		assertThat(StreamingContentTypes.isStream("")).isFalse();
+	}
+
+	@Test
 	void theTotalTimeoutCoversAStreamedBodyOnlyWhenConfigured() {
 		assertThat(newPipeline().totalTimeoutCoversBody(false)).isTrue();
 		assertThat(newPipeline().totalTimeoutCoversBody(true)).isFalse();

@@ -1,6 +1,8 @@
 package io.httpsentinel.resilience;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +103,63 @@ class MonoDeadlineTests {
 			.verify(TIMEOUT);
 		body.assertCancelled();
 		assertThat(stopped).isTrue();
+	}
+
+	@Test
+	void anErrorResumesWithWhatTheFunctionMakesOfTheMappedError() {
+		List<String> resumedWith = new ArrayList<>();
+		Mono<String> resumed = new MonoDeadline<>(Mono.error(new IllegalStateException("reset")), this.timer,
+				new TestBounds(Duration.ofSeconds(10), true), (error) -> {
+					resumedWith.add(error.getMessage());
+					return Mono.just("again");
+				});
+		StepVerifier.create(resumed).expectNext("again").expectComplete().verify(TIMEOUT);
+		assertThat(resumedWith).containsExactly("mapped reset");
+	}
+
+	@Test
+	void theDeadlineResumesWithWhatTheFunctionMakesOfTheTimeoutError() {
+		TestPublisher<String> body = TestPublisher.create();
+		Mono<String> resumed = new MonoDeadline<>(body.mono(), this.timer, new TestBounds(Duration.ofSeconds(10), true),
+				(error) -> Mono.error(new IllegalStateException("resumed " + error.getMessage())));
+		StepVerifier.create(resumed)
+			.expectSubscription()
+			.then(() -> this.time.advanceTimeBy(Duration.ofSeconds(10)))
+			.expectErrorMessage("resumed deadline")
+			.verify(TIMEOUT);
+		body.assertCancelled();
+	}
+
+	@Test
+	void theResumedSourceIsRequestedOnlyOnceTheDownstreamRequested() {
+		TestPublisher<String> again = TestPublisher.create();
+		Mono<String> resumed = new MonoDeadline<>(Mono.error(new IllegalStateException("reset")), this.timer,
+				new TestBounds(Duration.ofSeconds(10), true), (error) -> again.mono());
+		StepVerifier.create(resumed, 0).expectSubscription().then(() -> {
+			again.assertWasSubscribed();
+			again.assertWasNotRequested();
+		}).thenRequest(1).then(() -> {
+			again.assertWasRequested();
+			again.emit("again");
+		}).expectNext("again").expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void cancellingAfterAnErrorCancelsTheResumedSource() {
+		TestPublisher<String> again = TestPublisher.create();
+		Mono<String> resumed = new MonoDeadline<>(Mono.error(new IllegalStateException("reset")), this.timer,
+				new TestBounds(Duration.ofSeconds(10), true), (error) -> again.mono());
+		StepVerifier.create(resumed).expectSubscription().then(again::assertWasSubscribed).thenCancel().verify(TIMEOUT);
+		again.assertCancelled();
+	}
+
+	@Test
+	void aResumeFunctionThatThrowsFailsWithItsError() {
+		Mono<String> resumed = new MonoDeadline<>(Mono.error(new IllegalStateException("reset")), this.timer,
+				new TestBounds(Duration.ofSeconds(10), true), (error) -> {
+					throw new IllegalArgumentException("resume failed");
+				});
+		StepVerifier.create(resumed).expectErrorMessage("resume failed").verify(TIMEOUT);
 	}
 
 	private Mono<String> bounded(Mono<String> source, Duration left) {
