@@ -4,29 +4,23 @@ import java.util.Arrays;
 
 /**
  * The last ids a stream forwarded, as the bytes they arrived in, up to a fixed number:
- * adding one more forgets the oldest. Ids are compared byte for byte, never by hash
- * alone. Their bytes are kept one after the other in one array, oldest first (an array
- * per id would cost an object header and padding per id, more than a short id itself, for
- * as long as the stream is open); the bytes of forgotten ids are squeezed out when the
- * array is full, so that nothing is allocated per id once it has grown. Not thread-safe.
+ * adding one more forgets the oldest. Ids are compared byte for byte. Held for as long as
+ * a stream is open, so kept compact: the ids' bytes one after the other in one array,
+ * oldest first (an array per id would cost an object header and padding per id, more than
+ * a short id itself); per id, only where its bytes start (its length is where the next
+ * id's start) and a 2-byte entry in a hash table at most half full (open addressing),
+ * about 8 bytes per id besides its own bytes. The bytes of forgotten ids are squeezed out
+ * when the array is full, and the arrays grow by half, so that nothing is allocated per
+ * id once they have grown. Not thread-safe.
  */
 final class RememberedIds {
+
+	/** The most ids a table of 2-byte entries can tell apart (0 marks an empty entry). */
+	static final int MAX_CAPACITY = Character.MAX_VALUE - 1;
 
 	// An idle stream forwards a few ids in a while: a stream holds arrays for as many ids
 	// as it forwarded, up to the capacity.
 	private static final int INITIAL_SLOTS = 4;
-
-	// Per slot in the slots array: where the id's bytes are, their length, the id's hash,
-	// and the next slot in its hash bucket (-1 for none).
-	private static final int OFFSET = 0;
-
-	private static final int LENGTH = 1;
-
-	private static final int HASH = 2;
-
-	private static final int NEXT = 3;
-
-	private static final int INTS_PER_SLOT = 4;
 
 	// The least the bytes array grows to.
 	private static final int MIN_BYTES = 32;
@@ -37,12 +31,14 @@ final class RememberedIds {
 
 	private static final byte[] EMPTY = {};
 
-	private static final int[] NO_BUCKETS = { -1 };
+	private static final int[] NO_SLOTS = {};
+
+	private static final char[] NO_TABLE = { 0 };
 
 	private final int capacity;
 
 	// The ids' bytes, in the order they were added (so the oldest first), with the bytes
-	// of ids forgotten since the array was last squeezed between them.
+	// of ids forgotten since the array was last squeezed before them.
 	private byte[] bytes = EMPTY;
 
 	// Where the next id's bytes go.
@@ -51,13 +47,14 @@ final class RememberedIds {
 	// The bytes of the ids remembered.
 	private int held;
 
-	// Per slot, its ints (one array for the four: fewer objects per stream). Slots fill
-	// in order, then are reused from the oldest.
-	private int[] slots = {};
+	// Per slot, where its id's bytes start. Slots fill in order, then are reused from the
+	// oldest: the slot after a slot (in a ring of `count` slots) holds the id added next,
+	// whose bytes start where the slot's end, except for the newest, whose end at `end`.
+	private int[] starts = NO_SLOTS;
 
-	// First slot of each bucket, -1 for none; a bucket per slot, rounded up to a power of
-	// two (one empty bucket before the first id).
-	private int[] buckets = NO_BUCKETS;
+	// Open addressing, linear probing: each entry is a slot + 1, or 0 when empty; at
+	// least twice as many entries as slots (one empty entry before the first id).
+	private char[] table = NO_TABLE;
 
 	private int count;
 
@@ -65,9 +62,12 @@ final class RememberedIds {
 
 	/**
 	 * Remembers up to so many ids.
-	 * @param capacity the most ids remembered
+	 * @param capacity the most ids remembered, at most {@link #MAX_CAPACITY}
 	 */
 	RememberedIds(int capacity) {
+		if (capacity < 1 || capacity > MAX_CAPACITY) {
+			throw new IllegalArgumentException("capacity must be between 1 and " + MAX_CAPACITY + ": " + capacity);
+		}
 		this.capacity = capacity;
 	}
 
@@ -98,25 +98,23 @@ final class RememberedIds {
 		}
 		int slot;
 		if (this.count < this.capacity) {
-			if (this.count * INTS_PER_SLOT == this.slots.length) {
+			if (this.count == this.starts.length) {
 				grow();
 			}
 			slot = this.count++;
 		}
 		else {
 			slot = this.oldest;
+			int forgotten = length(slot);
+			unlink(slot, hash(this.bytes, this.starts[slot], forgotten));
+			this.held -= forgotten;
 			this.oldest = (slot + 1 == this.capacity) ? 0 : slot + 1;
-			unlink(slot);
-			this.held -= this.slots[slot * INTS_PER_SLOT + LENGTH];
 		}
-		int at = slot * INTS_PER_SLOT;
 		// Now the newest slot: it holds no bytes until the new id's are copied.
-		this.slots[at + LENGTH] = 0;
+		this.starts[slot] = this.end;
 		makeRoom(length);
 		System.arraycopy(bytes, offset, this.bytes, this.end, length);
-		this.slots[at + OFFSET] = this.end;
-		this.slots[at + LENGTH] = length;
-		this.slots[at + HASH] = hash;
+		this.starts[slot] = this.end;
 		this.end += length;
 		this.held += length;
 		link(slot, hash);
@@ -137,7 +135,7 @@ final class RememberedIds {
 	 * @return the offset of its first byte
 	 */
 	int offset(int slot) {
-		return this.slots[slot * INTS_PER_SLOT + OFFSET];
+		return this.starts[slot];
 	}
 
 	/**
@@ -146,16 +144,26 @@ final class RememberedIds {
 	 * @return its length in bytes
 	 */
 	int length(int slot) {
-		return this.slots[slot * INTS_PER_SLOT + LENGTH];
+		int next = (slot + 1 == this.count) ? 0 : slot + 1;
+		boolean newest = next == this.oldest;
+		return (newest ? this.end : this.starts[next]) - this.starts[slot];
+	}
+
+	/**
+	 * The bytes the arrays take, besides their headers: what a stream holds for its ids.
+	 * @return the byte count
+	 */
+	int footprint() {
+		return this.bytes.length + 4 * this.starts.length + 2 * this.table.length;
 	}
 
 	private int find(int hash, byte[] bytes, int offset, int length) {
-		int[] slots = this.slots;
-		for (int slot = this.buckets[hash & (this.buckets.length - 1)]; slot >= 0; slot = slots[slot * INTS_PER_SLOT
-				+ NEXT]) {
-			int at = slot * INTS_PER_SLOT;
-			int from = slots[at + OFFSET];
-			if (slots[at + HASH] == hash && slots[at + LENGTH] == length
+		char[] table = this.table;
+		int mask = table.length - 1;
+		for (int i = hash & mask; table[i] != 0; i = (i + 1) & mask) {
+			int slot = table[i] - 1;
+			int from = this.starts[slot];
+			if (length(slot) == length
 					&& Arrays.equals(this.bytes, from, from + length, bytes, offset, offset + length)) {
 				return slot;
 			}
@@ -165,31 +173,31 @@ final class RememberedIds {
 
 	/**
 	 * Make room for {@code length} more bytes at {@link #end}: squeeze out the bytes of
-	 * forgotten ids, in a larger array if half of it would still be in use (or a smaller
-	 * one, if a long id made it much larger than needed).
+	 * forgotten ids, in a larger array if two thirds of it would still be in use (or a
+	 * smaller one, if a long id made it much larger than needed).
 	 */
 	private void makeRoom(int length) {
 		if (this.end + length <= this.bytes.length) {
 			return;
 		}
-		int needed = this.held + length;
+		long needed = (long) this.held + length;
 		int size = this.bytes.length;
-		if (2L * needed > size || (size > RETAINED_BYTES && size > 4L * needed)) {
-			size = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(MIN_BYTES, 2L * needed));
+		if (3 * needed > 2L * size || (size > RETAINED_BYTES && size > 4 * needed)) {
+			size = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(MIN_BYTES, needed + needed / 2));
 		}
 		byte[] target = (size != this.bytes.length) ? new byte[size] : this.bytes;
 		// The ids' bytes are in the order the slots were filled, oldest first: moved
-		// down in that order, none overwrites another's before it moved.
+		// down in that order, none overwrites another's before it moved. Each length is
+		// taken before the slot's start moves (it is read from the next slot's start).
 		int to = 0;
 		for (int i = 0; i < this.count; i++) {
 			int slot = this.oldest + i;
 			if (slot >= this.count) {
 				slot -= this.count;
 			}
-			int at = slot * INTS_PER_SLOT;
-			int slotLength = this.slots[at + LENGTH];
-			System.arraycopy(this.bytes, this.slots[at + OFFSET], target, to, slotLength);
-			this.slots[at + OFFSET] = to;
+			int slotLength = length(slot);
+			System.arraycopy(this.bytes, this.starts[slot], target, to, slotLength);
+			this.starts[slot] = to;
 			to += slotLength;
 		}
 		this.bytes = target;
@@ -197,34 +205,48 @@ final class RememberedIds {
 	}
 
 	private void link(int slot, int hash) {
-		int bucket = hash & (this.buckets.length - 1);
-		this.slots[slot * INTS_PER_SLOT + NEXT] = this.buckets[bucket];
-		this.buckets[bucket] = slot;
+		char[] table = this.table;
+		int mask = table.length - 1;
+		int i = hash & mask;
+		while (table[i] != 0) {
+			i = (i + 1) & mask;
+		}
+		table[i] = (char) (slot + 1);
 	}
 
-	private void unlink(int slot) {
-		int[] slots = this.slots;
-		int bucket = slots[slot * INTS_PER_SLOT + HASH] & (this.buckets.length - 1);
-		int current = this.buckets[bucket];
-		if (current == slot) {
-			this.buckets[bucket] = slots[slot * INTS_PER_SLOT + NEXT];
-			return;
+	/**
+	 * Take a slot out of the table, moving back the entries after it that would not be
+	 * found otherwise (deletion without tombstones).
+	 */
+	private void unlink(int slot, int hash) {
+		char[] table = this.table;
+		int mask = table.length - 1;
+		int i = hash & mask;
+		while (table[i] != slot + 1) {
+			i = (i + 1) & mask;
 		}
-		while (slots[current * INTS_PER_SLOT + NEXT] != slot) {
-			current = slots[current * INTS_PER_SLOT + NEXT];
+		for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
+			int other = table[j] - 1;
+			int home = hash(this.bytes, this.starts[other], length(other)) & mask;
+			// The entry stays if its home is cyclically in (i, j]: it is still found.
+			boolean stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+			if (!stays) {
+				table[i] = table[j];
+				i = j;
+			}
 		}
-		slots[current * INTS_PER_SLOT + NEXT] = slots[slot * INTS_PER_SLOT + NEXT];
+		table[i] = 0;
 	}
 
 	private void grow() {
-		int used = this.count;
-		int[] slots = this.slots;
-		int size = Math.min(Math.max(INITIAL_SLOTS, 2 * (slots.length / INTS_PER_SLOT)), this.capacity);
-		this.slots = Arrays.copyOf(slots, size * INTS_PER_SLOT);
-		this.buckets = new int[Integer.highestOneBit(size * 2 - 1)];
-		Arrays.fill(this.buckets, -1);
-		for (int slot = 0; slot < used; slot++) {
-			link(slot, slots[slot * INTS_PER_SLOT + HASH]);
+		int size = Math.min(Math.max(INITIAL_SLOTS, this.starts.length + this.starts.length / 2), this.capacity);
+		this.starts = Arrays.copyOf(this.starts, size);
+		int entries = Integer.highestOneBit(2 * size - 1) << 1;
+		if (entries > this.table.length) {
+			this.table = new char[entries];
+			for (int slot = 0; slot < this.count; slot++) {
+				link(slot, hash(this.bytes, this.starts[slot], length(slot)));
+			}
 		}
 	}
 

@@ -3,11 +3,14 @@ package io.httpsentinel.sse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link RememberedIds}: the last ids, compared byte for byte, the oldest
@@ -113,6 +116,59 @@ class RememberedIdsTests {
 		assertThat(contains(ids, "")).isFalse();
 		add(ids, "");
 		assertThat(contains(ids, "")).isTrue();
+	}
+
+	@Test
+	void rememberTheSameIdsAsAReferenceWhenIdsComeAgain() {
+		// Short ids, many of them sent again while remembered (they keep their place),
+		// at the capacity a stream uses: slots reused in a ring, entries moved back in
+		// the table as others are forgotten.
+		Random random = new Random(7);
+		int capacity = ReplayFilter.REMEMBERED_IDS;
+		RememberedIds ids = new RememberedIds(capacity);
+		Map<String, Boolean> reference = new LinkedHashMap<>();
+		for (int i = 0; i < 20_000; i++) {
+			String id = Integer.toString(random.nextInt(3 * capacity));
+			boolean known = reference.containsKey(id);
+			assertThat(contains(ids, id)).as(id).isEqualTo(known);
+			int slot = add(ids, id);
+			assertThat(new String(ids.bytes(), ids.offset(slot), ids.length(slot), StandardCharsets.UTF_8))
+				.isEqualTo(id);
+			if (!known) {
+				reference.put(id, true);
+				if (reference.size() > capacity) {
+					reference.remove(reference.keySet().iterator().next());
+				}
+			}
+			if (i % 1000 == 0) {
+				for (int other = 0; other < 3 * capacity; other++) {
+					String otherId = Integer.toString(other);
+					assertThat(contains(ids, otherId)).as(otherId).isEqualTo(reference.containsKey(otherId));
+				}
+			}
+		}
+	}
+
+	@Test
+	void anOpenStreamHoldsAboutEightBytesPerIdBesidesTheIdsThemselves() {
+		// What a stream holds for its ids grows with its age up to the capacity: it must
+		// stay small at every step (ids of 6 bytes, like most counters).
+		RememberedIds ids = new RememberedIds(ReplayFilter.REMEMBERED_IDS);
+		for (int i = 0; i < 12; i++) {
+			add(ids, Integer.toString(100_000 + i));
+		}
+		assertThat(ids.footprint()).isLessThanOrEqualTo(12 * (8 + 6) + 64);
+		for (int i = 12; i < 10_000; i++) {
+			add(ids, Integer.toString(100_000 + i));
+		}
+		// 512 ids: 4 KB of starts and table, their 3 KB of bytes with a third more room.
+		assertThat(ids.footprint()).isLessThanOrEqualTo(512 * 8 + 512 * 6 * 3 / 2 + 64);
+	}
+
+	@Test
+	void aCapacityOutOfRangeIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new RememberedIds(0));
+		assertThatIllegalArgumentException().isThrownBy(() -> new RememberedIds(RememberedIds.MAX_CAPACITY + 1));
 	}
 
 	private static int add(RememberedIds ids, String id) {

@@ -14,7 +14,9 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 /**
  * Keeps the upstream requests of forwarded streams on their client's base URL (same
  * scheme, host and port), before anything is sent: an absolute URL built from a
- * downstream request cannot make the proxy call another host.
+ * downstream request cannot make the proxy call another host. Outermost, it also sets the
+ * event-stream headers of each connection ({@link EventStreamRequest}), so that every
+ * other filter sees them.
  */
 final class BaseUrlGuard implements ExchangeFilterFunction {
 
@@ -35,7 +37,7 @@ final class BaseUrlGuard implements ExchangeFilterFunction {
 					+ "': the upstream request must go to the client's base URL " + origin(this.baseUrl) + ", not to "
 					+ origin(url) + "; configure another client for another host"));
 		}
-		return next.exchange(request);
+		return EventStreamRequest.exchange(request, next);
 	}
 
 	private static boolean sameOrigin(URI url, URI base) {

@@ -1,7 +1,5 @@
 package io.httpsentinel.sse.proxy;
 
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Function;
@@ -9,9 +7,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
@@ -39,7 +35,7 @@ import io.httpsentinel.resilience.BackendAffinity;
  * loop), which allocates nothing per chunk: no more items can be waiting than were asked
  * for.
  */
-final class UpstreamConnection implements CoreSubscriber<Object> {
+final class UpstreamConnection implements CoreSubscriber<Object>, Function<ClientResponse, Flux<DataBuffer>> {
 
 	/** The end of a connection that completed. */
 	private static final Object COMPLETE = new Object();
@@ -72,7 +68,8 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	private volatile boolean cancelled;
 
-	// Items asked for and not taken yet (the head at first); owned by the stream.
+	// Items asked for and not taken yet (the head at first, which comes unasked); owned
+	// by the stream.
 	private int pending = 1;
 
 	// Whether the head was delivered; owned by the stream.
@@ -84,7 +81,7 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	}
 
 	/**
-	 * Send a request and subscribe to its response; the head is asked for at once.
+	 * Send a request and subscribe to its response; its head comes unasked.
 	 * @param webClient the client's web client
 	 * @param request builds the request
 	 * @param lastEventId the value of the {@code Last-Event-ID} header to send, as
@@ -101,19 +98,12 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 	static UpstreamConnection open(WebClient webClient, Function<WebClient, WebClient.RequestHeadersSpec<?>> request,
 			@Nullable String lastEventId, boolean first, @Nullable BackendAffinity backend, Context context,
 			Runnable wakeUp) {
-		UpstreamConnection connection = new UpstreamConnection(context, wakeUp);
-		Flux.defer(() -> withAffinity(request.apply(webClient), backend).headers((headers) -> {
-			if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
-				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
-			}
-			headers.setCacheControl("no-cache");
-			if (lastEventId != null) {
-				headers.set(SseProxy.LAST_EVENT_ID, lastEventId);
-			}
-			else if (!first) {
-				headers.remove(SseProxy.LAST_EVENT_ID);
-			}
-		}).exchangeToFlux(UpstreamConnection::response)).subscribe(connection);
+		// The event-stream headers go with the subscriber's context, not on the request:
+		// see EventStreamRequest.
+		Context withHeaders = EventStreamRequest.Headers.of(lastEventId, first).in(context);
+		UpstreamConnection connection = new UpstreamConnection(withHeaders, wakeUp);
+		Flux.defer(() -> withAffinity(request.apply(webClient), backend).exchangeToFlux(connection))
+			.subscribe(connection);
 		return connection;
 	}
 
@@ -122,22 +112,21 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 		return (backend != null) ? spec.attribute(BackendAffinity.ATTRIBUTE, backend) : spec;
 	}
 
-	private static Flux<Object> response(ClientResponse response) {
+	/**
+	 * The response arrived: its head goes to the stream at once, as the first item (it is
+	 * not asked for), and its body is what the exchange relays next. The body is
+	 * subscribed as soon as this returns, and cancelled with the exchange (which releases
+	 * what it holds), so the head needs no operators of its own: none is kept for the
+	 * stream's life.
+	 * @param response the response
+	 * @return its body, or nothing when it is not an event stream (Spring then releases
+	 * it, which returns the connection to the pool)
+	 */
+	@Override
+	public Flux<DataBuffer> apply(ClientResponse response) {
 		Head head = new Head(response.statusCode().value(), response.headers().asHttpHeaders());
-		if (!head.isEventStream()) {
-			// Left to Spring to release (and pool).
-			return Flux.just(head);
-		}
-		AtomicBoolean bodySubscribed = new AtomicBoolean();
-		Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class).doOnSubscribe((s) -> bodySubscribed.set(true));
-		return Flux.concat(Mono.just(head), body).doOnCancel(() -> {
-			if (!bodySubscribed.get()) {
-				// Cancelled while the stream took the head (its client left, or was
-				// answered otherwise): the body would never be subscribed, and the bytes
-				// received with the head never released.
-				body.subscribe(new CancellingSubscriber());
-			}
-		});
+		onNext(head);
+		return head.isEventStream() ? response.bodyToFlux(DataBuffer.class) : Flux.empty();
 	}
 
 	/**
@@ -216,9 +205,8 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 
 	@Override
 	public void onSubscribe(Subscription subscription) {
-		if (Operators.setOnce(SUBSCRIPTION, this, subscription)) {
-			subscription.request(1);
-		}
+		// Nothing is asked for yet: the head comes unasked (see apply).
+		Operators.setOnce(SUBSCRIPTION, this, subscription);
 	}
 
 	@Override
@@ -268,29 +256,6 @@ final class UpstreamConnection implements CoreSubscriber<Object> {
 		if (item instanceof DataBuffer buffer) {
 			DataBufferUtils.release(buffer);
 		}
-	}
-
-	/**
-	 * Subscribes to a body only to cancel it at once: the connection releases what it
-	 * holds and closes. Subscribing a second time (a race with the stream's own
-	 * subscription, which then releases the body) fails, which is ignored.
-	 */
-	private static final class CancellingSubscriber extends BaseSubscriber<DataBuffer> {
-
-		@Override
-		protected void hookOnSubscribe(Subscription subscription) {
-			subscription.cancel();
-		}
-
-		@Override
-		protected void hookOnNext(DataBuffer value) {
-			DataBufferUtils.release(value);
-		}
-
-		@Override
-		protected void hookOnError(Throwable throwable) {
-		}
-
 	}
 
 	/**

@@ -1,12 +1,17 @@
 package io.httpsentinel.sse.proxy;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.WebClient;
 
+import io.httpsentinel.client.SentinelClientCustomizer;
 import io.httpsentinel.sse.SseEvent;
 
 import static io.httpsentinel.sse.proxy.ProxyApp.breaksOffAfter;
@@ -69,6 +74,34 @@ class SseProxyUpstreamRequestTests {
 		assertThat(this.app.upstreamHeads.values("Last-Event-ID")).containsExactly(utf8Hex("7"), "-");
 		assertThat(this.app.upstreamHeads.values("Accept")).containsExactly(utf8Hex("text/event-stream"),
 				utf8Hex("text/event-stream"));
+	}
+
+	@Test
+	void theClientsFiltersSeeTheEventStreamHeadersOfEachConnection() throws Exception {
+		// Set as each request is sent rather than kept in the request's headers map:
+		// a filter (signing, auditing, the exchange log) must still see them.
+		List<String> seen = new CopyOnWriteArrayList<>();
+		ExchangeFilterFunction recording = (request, next) -> {
+			HttpHeaders headers = request.headers();
+			seen.add(headers.getFirst("Accept") + " " + headers.getFirst("Cache-Control") + " "
+					+ headers.getFirst("Last-Event-ID"));
+			return next.exchange(request);
+		};
+		this.app = ProxyApp.builder()
+			.properties(SseProxyResumeTests.RESUME)
+			.bean("recordingFilter", new SentinelClientCustomizer() {
+
+				@Override
+				public void customizeWebClient(String clientName, WebClient.Builder builder) {
+					builder.filter(recording);
+				}
+
+			})
+			.start()
+			.upstream(breaksOffAfter("id: 5\ndata: a\n\n"), eventStream("id: 6\ndata: b\n\n"));
+		assertThat(dataOfStream()).containsExactly("a", "b");
+		assertThat(seen).containsExactly("text/event-stream no-cache null", "text/event-stream no-cache 5");
+		assertThat(this.app.upstreamHeads.values("Last-Event-ID")).containsExactly("-", utf8Hex("5"));
 	}
 
 	private List<String> dataOfStream() throws Exception {
