@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import static io.httpsentinel.benchmarks.whole.Report.format;
 import static io.httpsentinel.benchmarks.whole.Report.percentile;
 import static io.httpsentinel.benchmarks.whole.Report.ratio;
@@ -111,7 +113,9 @@ final class IdleLoad {
 		long open;
 		long rssOpen;
 		try (StreamClient.Streams streams = this.client.streams(count)) {
+			OpeningProfile profile = OpeningProfile.start(target);
 			openAll(streams, target, count);
+			profile.dump("headers");
 			long[] headers = streams.headerTimes();
 			result[2] = percentile(headers, 0.5);
 			result[3] = headers[headers.length - 1];
@@ -122,6 +126,7 @@ final class IdleLoad {
 					sinceCall[sinceCall.length - 1] / 1e9);
 			// Every stream has had its first event when its upstream stream is open.
 			streams.awaitEvents(1, Duration.ofSeconds(60));
+			profile.stop("events");
 			awaitCompilersQuiet(target);
 			long cpu = process.cpuNanos();
 			long compilers = target.isJvm() ? process.compilerCpuNanos() : 0;
@@ -223,6 +228,45 @@ final class IdleLoad {
 		String top(int lines) {
 			String[] all = this.histogram.split("\n");
 			return String.join("\n", Arrays.copyOf(all, Math.min(all.length, lines)));
+		}
+
+	}
+
+	/**
+	 * An async-profiler CPU profile ({@code itimer}) of a JVM target's opening of the
+	 * streams only, when {@code -DopeningProfile=/path/prefix} names where to write it
+	 * (and {@code -DprofilerLibrary} where {@code libasyncProfiler.so} is): collapsed
+	 * stacks from the first stream's opening to the last one's headers
+	 * ({@code prefix-column-headers.collapsed}) and to every stream's first event
+	 * ({@code prefix-column-events.collapsed}, which includes the first file's samples).
+	 */
+	private record OpeningProfile(@Nullable TargetProcess process, String library, String prefix, String column) {
+
+		static OpeningProfile start(Target target) throws Exception {
+			String prefix = System.getProperty("openingProfile");
+			String library = System.getProperty("profilerLibrary", "libasyncProfiler.so");
+			if (prefix == null || !target.isJvm()) {
+				return new OpeningProfile(null, library, "", target.column());
+			}
+			TargetProcess process = target.requireProcess();
+			process.profiler(library, "start,event=itimer,interval=1ms,threads");
+			return new OpeningProfile(process, library, prefix, target.column());
+		}
+
+		void dump(String phase) throws Exception {
+			command("dump", phase);
+		}
+
+		void stop(String phase) throws Exception {
+			command("stop", phase);
+		}
+
+		private void command(String action, String phase) throws Exception {
+			TargetProcess process = this.process;
+			if (process != null) {
+				process.profiler(this.library,
+						action + ",collapsed,file=" + this.prefix + "-" + this.column + "-" + phase + ".collapsed");
+			}
 		}
 
 	}
