@@ -176,9 +176,9 @@ final class IdleLoad {
 	 * Open and close {@code count} streams, again until a JVM target's JIT compilers took
 	 * less than 5% of a core in a round (at most 5 rounds): class loading, caches that are
 	 * not per stream, and the compilation of the opening's path do not count. After one
-	 * round of 1,000 streams, C2 still took 30% of the core while 5,000 opened (35-40%
-	 * for the in-app relay), at the cost of the event loops: the figure was the JIT's
-	 * more than the target's, a cost nginx does not have and a warm server has paid.
+	 * round of 1,000 streams, the compilers still took 32% of the core while 5,000 opened
+	 * (42% for the in-app relay; an async-profiler profile of the opening), at the cost
+	 * of the event loops: a cost nginx does not have and a warm server has paid.
 	 */
 	private void warmUp(Target target, int count) throws Exception {
 		for (int round = 1; round <= 5; round++) {
