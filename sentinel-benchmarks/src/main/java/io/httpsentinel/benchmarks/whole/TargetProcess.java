@@ -208,6 +208,18 @@ final class TargetProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Run an async-profiler command in a JVM ({@code jcmd JVMTI.agent_load}), which loads
+	 * the agent on the first call.
+	 * @param library the path of {@code libasyncProfiler.so}
+	 * @param command the profiler's command, such as {@code start,event=itimer}
+	 */
+	void profiler(String library, String command) throws Exception {
+		jdkTool("jcmd", Long.toString(pid()), "JVMTI.agent_load", library,
+				// Quoted: the diagnostic command would read the first "=" as its own.
+				"\"" + command + "\"");
+	}
+
+	/**
 	 * A full GC of a JVM ({@code jcmd GC.run}).
 	 */
 	void fullGc() throws Exception {
