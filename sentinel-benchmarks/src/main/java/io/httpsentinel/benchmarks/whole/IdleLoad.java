@@ -173,12 +173,16 @@ final class IdleLoad {
 	}
 
 	/**
-	 * Open and close {@code count} streams, again until a JVM target's JIT compilers took
-	 * less than 5% of a core in a round (at most 5 rounds): class loading, caches that are
-	 * not per stream, and the compilation of the opening's path do not count. After one
-	 * round of 1,000 streams, the compilers still took 32% of the core while 5,000 opened
-	 * (42% for the in-app relay; an async-profiler profile of the opening), at the cost
-	 * of the event loops: a cost nginx does not have and a warm server has paid.
+	 * Open {@code count} streams, keep them open until each had two events, and close
+	 * them, again until a JVM target's JIT compilers took less than 5% of a core in a
+	 * round (at most 5 rounds): class loading, caches that are not per stream, and the
+	 * compilation of the opening's path and of the idle streams' event path do not count.
+	 * After one round of 1,000 streams opened and closed at once, the compilers still
+	 * took 32% of the core while 5,000 opened (42% for the in-app relay; an
+	 * async-profiler profile of the opening), at the cost of the event loops: a cost
+	 * nginx does not have and a warm server has paid. And a target whose own code handles
+	 * each event (a parser, resume ids) compiled it in the 20 s its idle CPU was
+	 * measured, a one-off cost that took up to 3% of a core in that window.
 	 */
 	private void warmUp(Target target, int count) throws Exception {
 		for (int round = 1; round <= 5; round++) {
@@ -186,6 +190,7 @@ final class IdleLoad {
 			long compilers = target.isJvm() ? target.requireProcess().compilerCpuNanos() : 0;
 			try (StreamClient.Streams streams = this.client.streams(count)) {
 				openAll(streams, target, count);
+				streams.awaitEvents(2, Duration.ofSeconds(60));
 			}
 			if (!target.isJvm()) {
 				return;
