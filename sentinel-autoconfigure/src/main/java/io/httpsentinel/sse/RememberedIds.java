@@ -255,7 +255,32 @@ final class RememberedIds {
 		for (int i = offset; i < offset + length; i++) {
 			hash = 31 * hash + bytes[i];
 		}
+		// Mixed (MurmurHash3's finalizer) so that the table's index bits depend on every
+		// byte: ids are often sequence numbers, whose polynomial hashes are nearly
+		// consecutive, and linear probing turned them into runs of hundreds of entries
+		// (409 for 512 sequential ids), scanned by every lookup of a new id and every
+		// forgetting: 0.7 µs more per event at full speed.
+		hash ^= hash >>> 16;
+		hash *= 0x85ebca6b;
+		hash ^= hash >>> 13;
+		hash *= 0xc2b2ae35;
 		return hash ^ (hash >>> 16);
+	}
+
+	/**
+	 * The longest run of occupied entries in the hash table, which every lookup of an id
+	 * that is not remembered may scan.
+	 * @return the entry count
+	 */
+	int longestRun() {
+		char[] table = this.table;
+		int longest = 0;
+		int run = 0;
+		for (int i = 0; i < 2 * table.length; i++) {
+			run = (table[i & (table.length - 1)] != 0) ? run + 1 : 0;
+			longest = Math.max(longest, Math.min(run, table.length));
+		}
+		return longest;
 	}
 
 }
