@@ -9,6 +9,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -31,6 +33,10 @@ import io.httpsentinel.sse.proxy.SseProxy;
  * compares them with in the same process, what the user would write without Sentinel:
  * {@code /relay/{stream}} relays the upstream's body as raw bytes through a plain
  * {@link WebClient}, and {@code /plain-json} makes the {@code /json} call through it.
+ * Three more relays measure floors (the benchmark's {@code -DrelayPath}):
+ * {@code /relay-open/{stream}} commits its response as soon as the upstream answered, as
+ * Sentinel does; {@code /raw-relay/{stream}} and {@code /raw-open/{stream}} do without
+ * the {@link WebClient}, on Reactor Netty's {@link HttpClient} (the same pool).
  */
 @SpringBootApplication(proxyBeanMethods = false)
 public class BenchmarkedApplication {
@@ -42,11 +48,15 @@ public class BenchmarkedApplication {
 	@RestController
 	static class Endpoints {
 
+		private static final byte[] OPEN = { ':', '\n', '\n' };
+
 		private final SentinelClient upstream;
 
 		private final SseProxy sseProxy;
 
 		private final WebClient plain;
+
+		private final HttpClient raw;
 
 		Endpoints(SentinelClients clients, SseProxy sseProxy, WebClient.Builder builder,
 				@Value("${sentinel.clients.upstream.base-url}") String upstreamUrl) {
@@ -57,9 +67,9 @@ public class BenchmarkedApplication {
 				.maxConnections(12000)
 				.pendingAcquireMaxCount(12000)
 				.build();
-			this.plain = builder.baseUrl(upstreamUrl)
-				.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
-				.build();
+			HttpClient http = HttpClient.create(pool);
+			this.plain = builder.baseUrl(upstreamUrl).clientConnector(new ReactorClientHttpConnector(http)).build();
+			this.raw = http.baseUrl(upstreamUrl);
 		}
 
 		@GetMapping(path = "/sse/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -68,17 +78,43 @@ public class BenchmarkedApplication {
 			return this.sseProxy.forward(this.upstream, (web) -> web.get().uri(upstreamPath(stream, query)));
 		}
 
-		@GetMapping(path = "/relay/{stream}", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		// The relay; /relay-open commits its response as soon as the upstream answered,
+		// as Sentinel does (with the comment Sentinel opens a stream with).
+		@GetMapping(path = { "/relay/{stream}", "/relay-open/{stream}" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 		Mono<ResponseEntity<Flux<DataBuffer>>> relay(@PathVariable String stream, ServerWebExchange exchange) {
 			String query = exchange.getRequest().getURI().getRawQuery();
 			return this.plain.get()
 				.uri(upstreamPath(stream, query))
 				.retrieve()
 				.toEntityFlux(DataBuffer.class)
-				.map((entity) -> ResponseEntity.ok()
-					.contentType(MediaType.TEXT_EVENT_STREAM)
-					.cacheControl(CacheControl.noCache())
-					.body(entity.getBody()));
+				.map((entity) -> eventStream(exchange, "/relay-open/", entity.getBody()));
+		}
+
+		// The floor of a relay in a WebFlux app: Reactor Netty's HttpClient without a
+		// WebClient, its body handed to the response as the gateway does (the upstream's
+		// status is not looked at); /raw-open commits at once as /relay-open does.
+		@GetMapping(path = { "/raw-relay/{stream}", "/raw-open/{stream}" },
+				produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		Mono<ResponseEntity<Flux<DataBuffer>>> rawRelay(@PathVariable String stream, ServerWebExchange exchange) {
+			String query = exchange.getRequest().getURI().getRawQuery();
+			NettyDataBufferFactory buffers = (NettyDataBufferFactory) exchange.getResponse().bufferFactory();
+			return this.raw.get().uri(upstreamPath(stream, query)).responseConnection((response, connection) -> {
+				Flux<DataBuffer> body = connection.inbound().receive().retain().map(buffers::wrap);
+				return Mono.just(eventStream(exchange, "/raw-open/", body));
+			}).next();
+		}
+
+		private static ResponseEntity<Flux<DataBuffer>> eventStream(ServerWebExchange exchange, String openPrefix,
+				Flux<? extends DataBuffer> upstream) {
+			Flux<DataBuffer> body = Flux.from(upstream);
+			if (exchange.getRequest().getPath().value().startsWith(openPrefix)) {
+				DataBufferFactory buffers = exchange.getResponse().bufferFactory();
+				body = Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPEN)), body);
+			}
+			return ResponseEntity.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.cacheControl(CacheControl.noCache())
+				.body(body);
 		}
 
 		@GetMapping(path = "/json", produces = MediaType.APPLICATION_JSON_VALUE)

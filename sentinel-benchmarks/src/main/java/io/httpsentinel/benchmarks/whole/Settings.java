@@ -29,11 +29,18 @@ import org.jspecify.annotations.Nullable;
  * @param jvmOptions more options of the JVM targets
  * @param jfr a flight recording file name for the JVM targets (one file each)
  * @param histogram whether to print heap histograms of the idle JVM targets
+ * @param relayPath the in-app relay the {@code relay} column measures: {@code /relay} (a
+ * plain {@code WebClient}, the default), {@code /relay-open} (the same, committing the
+ * response once the upstream answered, as Sentinel does), {@code /raw-relay} or
+ * {@code /raw-open} (Reactor Netty's {@code HttpClient} without a {@code WebClient}: the
+ * floors of a WebFlux relay)
  */
 record Settings(List<String> loads, List<String> targets, int seconds, int throughputRounds, int streams, int idle,
 		int idleSeconds, int rounds, int requestSeconds, int warmup, int warmupMax, int connections, int faultStreams,
 		int faultTotal, int faultEvery, int faultRate, boolean pin, String jvmOptions, @Nullable String jfr,
-		boolean histogram) {
+		boolean histogram, String relayPath) {
+
+	private static final List<String> RELAYS = List.of("/relay", "/relay-open", "/raw-relay", "/raw-open");
 
 	static Settings fromSystemProperties(boolean canPin) {
 		boolean quick = Boolean.getBoolean("quick");
@@ -46,7 +53,16 @@ record Settings(List<String> loads, List<String> targets, int seconds, int throu
 				integer("faultStreams", 20), integer("faultTotal", quick ? 1000 : 2000),
 				integer("faultEvery", quick ? 250 : 500), integer("faultRate", quick ? 500 : 200),
 				canPin && Boolean.parseBoolean(System.getProperty("pin", "true")),
-				System.getProperty("appJvmOptions", ""), System.getProperty("jfr"), Boolean.getBoolean("histogram"));
+				System.getProperty("appJvmOptions", ""), System.getProperty("jfr"), Boolean.getBoolean("histogram"),
+				relayPathProperty());
+	}
+
+	private static String relayPathProperty() {
+		String path = System.getProperty("relayPath", "/relay");
+		if (!RELAYS.contains(path)) {
+			throw new IllegalArgumentException("-DrelayPath=" + path + " is not one of " + String.join(", ", RELAYS));
+		}
+		return path;
 	}
 
 	private static List<String> list(String name, String defaultValue) {

@@ -160,12 +160,13 @@ public final class WholeAppBenchmark {
 			if (jar != null) {
 				TargetProcess app = peers.sentinelApp(jar);
 				started.add(app);
-				targets.put("relay", new Target("relay", app, app.port(), "/relay", "/plain-json"));
+				targets.put("relay", new Target("relay", app, app.port(), settings.relayPath(), "/plain-json"));
 				targets.put("sentinel", new Target("sentinel", app, app.port(), "/sse", "/json"));
 			}
 		}
-		System.out.printf(Locale.ROOT, "targets: %s; JVM options: -Xms1g -Xmx1g %s%n", targets.keySet(),
-				settings.jvmOptions());
+		System.out.printf(Locale.ROOT, "targets: %s; JVM options: -Xms1g -Xmx1g %s%s%n", targets.keySet(),
+				settings.jvmOptions(),
+				settings.relayPath().equals("/relay") ? "" : "; the relay column is " + settings.relayPath());
 		return targets;
 	}
 
