@@ -16,12 +16,21 @@ final class Report {
 
 	private static final List<String> COLUMNS = List.of("nginx", "gateway", "relay", "sentinel");
 
-	private static final Map<String, String> HEADINGS = Map.of("nginx", "nginx", "gateway", "Spring Cloud Gateway",
-			"relay", "in-app relay / plain WebClient", "sentinel", "Sentinel app");
+	private final Map<String, String> headings;
 
 	private final Map<String, Map<String, String>> rows = new LinkedHashMap<>();
 
 	private final List<String> targets = new ArrayList<>();
+
+	/**
+	 * A report whose relay column is the given in-app relay.
+	 * @param relayPath the relay's path, {@code /relay} unless another one was chosen
+	 */
+	Report(String relayPath) {
+		String relay = relayPath.equals("/relay") ? "in-app relay" : "in-app relay (" + relayPath + ")";
+		this.headings = Map.of("nginx", "nginx", "gateway", "Spring Cloud Gateway", "relay",
+				relay + " / plain WebClient", "sentinel", "Sentinel app");
+	}
 
 	/**
 	 * Put a cell of the table.
@@ -52,7 +61,7 @@ final class Report {
 	void print(String conditions) {
 		System.out.println();
 		System.out.println("| load (" + conditions + ") | "
-				+ String.join(" | ", COLUMNS.stream().map(HEADINGS::get).toList()) + " |");
+				+ String.join(" | ", COLUMNS.stream().map(this.headings::get).toList()) + " |");
 		System.out.println("| --- |" + " ---: |".repeat(COLUMNS.size()));
 		this.rows.forEach((row,
 				cells) -> System.out.println("| " + row + " | "

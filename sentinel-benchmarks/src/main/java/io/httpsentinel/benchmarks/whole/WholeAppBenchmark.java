@@ -110,7 +110,7 @@ public final class WholeAppBenchmark {
 		try (BenchUpstream upstream = new BenchUpstream(); StreamClient client = new StreamClient(upstream)) {
 			try {
 				Map<String, Target> targets = startTargets(settings, upstream, started);
-				Report report = new Report();
+				Report report = new Report(settings.relayPath());
 				StreamLoads streams = new StreamLoads(settings, targets, client, report);
 				load(settings, "throughput", streams::throughput);
 				load(settings, "streams", streams::streams);
