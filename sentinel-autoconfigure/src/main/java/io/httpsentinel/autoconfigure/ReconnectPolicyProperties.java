@@ -26,14 +26,17 @@ public class ReconnectPolicyProperties {
 	/**
 	 * Most reconnects in a row before giving up. A run of reconnects ends with a
 	 * connection that stayed open 'reset-after' ('reconnect') or that delivered a new
-	 * event ('resume'). -1 for no limit.
+	 * event ('resume'). A reconnect the client refuses without sending it (open circuit
+	 * breaker, paused host, rate limit) is not counted: the stream waits it out, within
+	 * 'max-elapsed'. -1 for no limit.
 	 */
 	private @Nullable Integer maxAttempts;
 
 	/**
 	 * Longest time spent reconnecting in a row, counted from the end of the connection
-	 * that started the run: a reconnect whose delay would end past it is not made, and
-	 * the stream ends as with 'max-attempts'. 0 for no limit.
+	 * that started the run, waits for an open circuit breaker included: a reconnect whose
+	 * delay would end past it is not made, and the stream ends as with 'max-attempts'. 0
+	 * for no limit.
 	 */
 	private @Nullable Duration maxElapsed;
 

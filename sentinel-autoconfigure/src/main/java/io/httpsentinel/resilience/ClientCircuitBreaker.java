@@ -97,7 +97,7 @@ final class ClientCircuitBreaker implements CircuitBreakerView {
 	/**
 	 * Record a failure of a response body after its headers arrived (the attempt itself
 	 * was recorded as a success then). A stream's length never counts; its breaking off
-	 * does.
+	 * does, unless its caller reconnects it ({@link ReconnectedStream}).
 	 * @param error the body's error
 	 */
 	void recordBodyFailure(Throwable error) {

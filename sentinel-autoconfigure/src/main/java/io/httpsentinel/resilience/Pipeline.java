@@ -128,9 +128,20 @@ final class Pipeline {
 	 * @return the error for the caller
 	 */
 	Throwable bodyFailed(Throwable error) {
-		Throwable translated = ResponseTooLargeException.translate(this.clientName, this.maxResponseSize, error);
+		Throwable translated = bodyFailedBeforeReconnect(error);
 		this.resilience.breaker().recordBodyFailure(translated);
 		return translated;
+	}
+
+	/**
+	 * The error a stream failed with, as the caller sees it, when the caller reconnects
+	 * it ({@link ReconnectedStream}): not counted against the circuit breaker, which
+	 * records the reconnect instead.
+	 * @param error the stream's error
+	 * @return the error for the caller
+	 */
+	Throwable bodyFailedBeforeReconnect(Throwable error) {
+		return ResponseTooLargeException.translate(this.clientName, this.maxResponseSize, error);
 	}
 
 	/**

@@ -251,7 +251,8 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 	 * Applied to the body the caller reads: a body over {@code max-response-size} fails
 	 * with a typed error, the total timeout keeps running through a buffered body (and a
 	 * stream's, when configured), and a stream breaking off counts against the circuit
-	 * breaker. One error operator does both the translation and the recording.
+	 * breaker, unless its caller reconnects it ({@link ReconnectedStream}). One error
+	 * operator does both the translation and the recording.
 	 */
 	private final class BodyGuard implements BodyInterceptor, MonoDeadline.Bounds {
 
@@ -261,10 +262,13 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 
 		private final boolean coveredByTotal;
 
+		private final boolean reconnected;
+
 		BodyGuard(ExchangeCall call, int status, boolean stream) {
 			this.call = call;
 			this.status = status;
 			this.coveredByTotal = ResilienceFilter.this.pipeline.totalTimeoutCoversBody(stream);
+			this.reconnected = stream && ReconnectedStream.isMarked(call.request.attributes());
 		}
 
 		@Override
@@ -298,10 +302,14 @@ final class ResilienceFilter implements ExchangeFilterFunction {
 		@Override
 		public <T> Flux<T> flux(Flux<T> body) {
 			Pipeline pipeline = ResilienceFilter.this.pipeline;
+			// A break of a stream the caller reconnects counts against its backend (the
+			// reconnect goes to another one), not against the client's breaker.
+			Function<Throwable, Throwable> failed = this.reconnected ? pipeline::bodyFailedBeforeReconnect
+					: pipeline::bodyFailed;
 			Flux<T> guarded = this.call.choosesBackend() ? body.onErrorMap((error) -> {
 				this.call.streamBroke(error);
-				return pipeline.bodyFailed(error);
-			}) : body.onErrorMap(pipeline::bodyFailed);
+				return failed.apply(error);
+			}) : body.onErrorMap(failed);
 			if (!this.coveredByTotal) {
 				return guarded;
 			}

@@ -18,7 +18,9 @@ import io.httpsentinel.Internal;
  * <li>the delay is the server's {@code retry:} time (or the initial delay), doubled per
  * reconnect of the streak up to the maximum delay (a server's {@code retry:} above it is
  * still honoured), then stretched by up to 20% so that clients fall out of step;</li>
- * <li>the streak gives up after the most reconnects allowed;</li>
+ * <li>the streak gives up after the most reconnects allowed; a reconnect refused before
+ * it was sent ({@link #nextDelayAfterRefusal}) waits like the others but is not one of
+ * them;</li>
  * <li>and when the next delay would end past the time budget, counted from the first end
  * of the streak: a reconnect that cannot happen in time is pointless;</li>
  * <li>a new streak starts after {@link #reset()}, or after a connection that stayed open
@@ -50,7 +52,11 @@ public final class ReconnectStreak {
 
 	private final DoubleSupplier random;
 
-	private int attempts;
+	// Reconnects scheduled in this streak: the delay doubles with each.
+	private int scheduled;
+
+	// Of those, the ones refused before they were sent: not counted against the limit.
+	private int refused;
 
 	private boolean inStreak;
 
@@ -111,7 +117,8 @@ public final class ReconnectStreak {
 	 * initial delay with every limit untouched.
 	 */
 	public void reset() {
-		this.attempts = 0;
+		this.scheduled = 0;
+		this.refused = 0;
 		this.inStreak = false;
 	}
 
@@ -122,6 +129,26 @@ public final class ReconnectStreak {
 	 * @return the delay, or {@code null} when the streak is over its limits
 	 */
 	public @Nullable Duration nextDelay(@Nullable Duration serverRetry) {
+		return next(serverRetry);
+	}
+
+	/**
+	 * The last reconnect was refused before it was sent (an open circuit breaker, a
+	 * paused host, a rate limit): the delay before trying again, or {@code null} to give
+	 * up. Nothing reached the server, so it is not one of the reconnects allowed; the
+	 * delay still doubles, so that the tries thin out, and the time budget still holds.
+	 * @param serverRetry the server's {@code retry:} time, or {@code null}
+	 * @return the delay, or {@code null} when the streak is over its time budget
+	 */
+	public @Nullable Duration nextDelayAfterRefusal(@Nullable Duration serverRetry) {
+		// Only a reconnect of this streak gives its place back (not a first connection).
+		if (this.refused < this.scheduled) {
+			this.refused++;
+		}
+		return next(serverRetry);
+	}
+
+	private @Nullable Duration next(@Nullable Duration serverRetry) {
 		long now = this.nanoTime.getAsLong();
 		if (this.connected) {
 			this.connected = false;
@@ -133,8 +160,8 @@ public final class ReconnectStreak {
 			this.inStreak = true;
 			this.startedAt = now;
 		}
-		// The application does not allow another reconnect.
-		if (this.maxAttempts >= 0 && this.attempts >= this.maxAttempts) {
+		// The application does not allow another reconnect (a refused one was not sent).
+		if (this.maxAttempts >= 0 && this.scheduled - this.refused >= this.maxAttempts) {
 			return null;
 		}
 		Duration delay = delay(serverRetry);
@@ -142,13 +169,13 @@ public final class ReconnectStreak {
 		if (this.maxElapsedNanos != 0 && now + delay.toNanos() - this.startedAt > this.maxElapsedNanos) {
 			return null;
 		}
-		this.attempts++;
+		this.scheduled++;
 		return delay;
 	}
 
 	private Duration delay(@Nullable Duration serverRetry) {
 		long baseMillis = (serverRetry != null) ? serverRetry.toMillis() : this.initialDelayMillis;
-		long grown = baseMillis << Math.min(this.attempts, MAX_DOUBLINGS);
+		long grown = baseMillis << Math.min(this.scheduled, MAX_DOUBLINGS);
 		long capped = Math.max(baseMillis, Math.min(grown, this.maxDelayMillis));
 		long jitter = (long) (capped * JITTER * this.random.getAsDouble());
 		return Duration.ofMillis(capped + jitter);

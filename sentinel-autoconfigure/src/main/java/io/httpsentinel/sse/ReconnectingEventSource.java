@@ -26,6 +26,7 @@ import io.httpsentinel.SentinelException;
 import io.httpsentinel.client.pool.ReadIdleTimeoutException;
 import io.httpsentinel.resilience.BackendAffinity;
 import io.httpsentinel.resilience.FailureKind;
+import io.httpsentinel.resilience.ReconnectedStream;
 
 /**
  * Reads an event stream the way a browser's {@code EventSource} does, through a client's
@@ -109,7 +110,13 @@ public final class ReconnectingEventSource {
 		stream.connecting();
 		// The stream's connections share their backend affinity: a reconnection goes to
 		// another backend when the client has several.
-		return request.apply(this.webClient).attribute(BackendAffinity.ATTRIBUTE, stream.backend).headers((headers) -> {
+		WebClient.RequestHeadersSpec<?> spec = request.apply(this.webClient)
+			.attribute(BackendAffinity.ATTRIBUTE, stream.backend);
+		if (stream.reconnects()) {
+			// The breaker counts the reconnect, not the break.
+			spec.attribute(ReconnectedStream.ATTRIBUTE, Boolean.TRUE);
+		}
+		return spec.headers((headers) -> {
 			if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
 				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
 			}
@@ -234,6 +241,10 @@ public final class ReconnectingEventSource {
 			}
 		}
 
+		boolean reconnects() {
+			return this.streak != null;
+		}
+
 		void connecting() {
 			this.failure = null;
 		}
@@ -275,12 +286,22 @@ public final class ReconnectingEventSource {
 			if (this.stopped) {
 				return Mono.just(STOP);
 			}
-			Duration delay = (this.streak != null) ? this.streak.nextDelay(this.parser.reconnectionTime()) : null;
+			Duration delay = (this.streak != null) ? nextDelay(this.streak, this.parser.reconnectionTime()) : null;
 			if (delay == null) {
 				Throwable last = this.failure;
 				return (last != null) ? Mono.error(last) : Mono.just(STOP);
 			}
 			return Mono.delay(delay, this.timer);
+		}
+
+		/**
+		 * A connection refused here (breaker, pause, rate limit) reached no server: it
+		 * does not count against {@code max-attempts}, and the stream waits it out.
+		 */
+		private @Nullable Duration nextDelay(ReconnectStreak streak, @Nullable Duration serverRetry) {
+			Throwable last = this.failure;
+			return (last != null && FailureKind.of(last) == FailureKind.REJECTED_LOCALLY)
+					? streak.nextDelayAfterRefusal(serverRetry) : streak.nextDelay(serverRetry);
 		}
 
 		private void endParser() {

@@ -25,15 +25,17 @@ public record SseResumeSettings(@Nullable Boolean enabled, ReconnectPolicySettin
 	static final String KEY_PREFIX = "sse.resume";
 
 	/**
-	 * Built-in defaults: off; when on, at most 5 reconnects in a row within 30s, starting
-	 * after 250ms and doubling up to 5s.
+	 * Built-in defaults: off; when on, at most 5 reconnects in a row within 60s, starting
+	 * after 250ms and doubling up to 5s. The time budget outlasts the circuit breaker's
+	 * default 30s open state: a reconnect it refuses is not one of the 5, and the stream
+	 * waits for it to let a reconnect through.
 	 */
 	public static final SseResumeSettings DEFAULTS = new SseResumeSettings(false,
 			ReconnectPolicySettings.builder()
 				.initialDelay(Duration.ofMillis(250))
 				.maxDelay(Duration.ofSeconds(5))
 				.maxAttempts(5)
-				.maxElapsed(Duration.ofSeconds(30))
+				.maxElapsed(Duration.ofSeconds(60))
 				.build());
 
 	/**

@@ -1,5 +1,6 @@
 package io.httpsentinel.resilience;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.stream.Stream;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
@@ -140,6 +142,31 @@ class CircuitBreakerIntegrationTests {
 		assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(1);
 		assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
 		assertThat(this.served).hasValue(1);
+	}
+
+	@Test
+	void streamItsCallerReconnectsIsJudgedByItsReconnectsNotByItsBreaks() {
+		SentinelClient client = this.clients.create(this.server.baseUrl(), ResilientClients::smallBreaker);
+		// Far more breaks than the 4 calls at 50% that open this breaker.
+		for (int i = 0; i < 6; i++) {
+			List<String> chunks = new CopyOnWriteArrayList<>();
+			Throwable error = catchThrowable(() -> client.webClient()
+				.get()
+				.uri("/stream-breaks")
+				.attribute(ReconnectedStream.ATTRIBUTE, Boolean.TRUE)
+				.retrieve()
+				.bodyToFlux(byte[].class)
+				.doOnNext((chunk) -> chunks.add(new String(chunk, StandardCharsets.UTF_8)))
+				.blockLast(Duration.ofSeconds(10)));
+			assertThat(String.join("", chunks)).isEqualTo("data: one\n\n");
+			assertThat(error).isNotNull();
+		}
+		CircuitBreaker.Metrics metrics = client.circuitBreaker().resilience4j().getMetrics();
+		// Each connection is a success when its headers arrive; its break is not counted.
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(6);
+		assertThat(metrics.getNumberOfFailedCalls()).isZero();
+		assertThat(state(client)).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(this.served).hasValue(6);
 	}
 
 	@ParameterizedTest

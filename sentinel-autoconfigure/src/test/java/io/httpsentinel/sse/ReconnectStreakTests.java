@@ -102,6 +102,46 @@ class ReconnectStreakTests {
 	}
 
 	@Test
+	void reconnectRefusedBeforeItWasSentIsNotOneOfTheReconnectsAllowed() {
+		ReconnectStreak streak = streak(2, Duration.ZERO, null);
+		assertThat(streak.nextDelay(null)).isNotNull();
+		for (int i = 0; i < 10; i++) {
+			assertThat(streak.nextDelayAfterRefusal(null)).as("refusal %d", i).isNotNull();
+		}
+		assertThat(streak.nextDelay(null)).isNotNull();
+		assertThat(streak.nextDelay(null)).isNull();
+	}
+
+	@Test
+	void delayGoesOnDoublingThroughRefusals() {
+		ReconnectStreak streak = streak(1, Duration.ZERO, null);
+		assertThat(streak.nextDelay(null)).isEqualTo(INITIAL);
+		assertThat(streak.nextDelayAfterRefusal(null)).isEqualTo(Duration.ofMillis(200));
+		assertThat(streak.nextDelayAfterRefusal(null)).isEqualTo(Duration.ofMillis(400));
+		assertThat(streak.nextDelay(null)).as("the one reconnect allowed was sent").isNull();
+	}
+
+	@Test
+	void refusalsStillEndAtTheTimeBudget() {
+		ReconnectStreak streak = streak(-1, Duration.ofMillis(1000), null);
+		assertThat(streak.nextDelay(null)).isEqualTo(Duration.ofMillis(100));
+		this.now += Duration.ofMillis(100).toNanos();
+		assertThat(streak.nextDelayAfterRefusal(null)).isEqualTo(Duration.ofMillis(200));
+		this.now += Duration.ofMillis(200).toNanos();
+		assertThat(streak.nextDelayAfterRefusal(null)).isEqualTo(Duration.ofMillis(400));
+		this.now += Duration.ofMillis(400).toNanos();
+		// 700ms + 800ms is past the budget.
+		assertThat(streak.nextDelayAfterRefusal(null)).isNull();
+	}
+
+	@Test
+	void refusedFirstConnectionGainsNoReconnect() {
+		ReconnectStreak streak = streak(1, Duration.ZERO, null);
+		assertThat(streak.nextDelayAfterRefusal(null)).isNotNull();
+		assertThat(streak.nextDelay(null)).isNull();
+	}
+
+	@Test
 	void resetStartsANewStreakFromTheInitialDelayWithItsLimitsUntouched() {
 		ReconnectStreak streak = streak(2, Duration.ofMillis(500), null);
 		streak.nextDelay(null);

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -232,6 +233,53 @@ class ReconnectingEventSourceIntegrationTests {
 			.then(() -> reconnectAfter(Duration.ofSeconds(6), 0))
 			.expectErrorSatisfies((error) -> assertThat(error).hasMessageContaining("Connection refused"))
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void waitsOutAnOpenCircuitBreakerWithoutSpendingReconnects() throws Exception {
+		serve(brokenStream("id: 1\ndata: a\n\n"), stream("id: 2\ndata: b\n\n"));
+		SentinelClient client = client((settings) -> settings
+			.withSse(SseSettings.INHERIT.withReconnect(SseReconnectSettings.INHERIT.withLimits(1, null))));
+		CircuitBreaker breaker = client.circuitBreaker().resilience4j();
+		StepVerifier.create(client.sse((web) -> web.get().uri("/")).map(SseEvent::data))
+			.expectNext("a")
+			.then(breaker::transitionToForcedOpenState)
+			// Refused without reaching the server, twice: the one reconnect allowed is
+			// still there, and the waits go on doubling.
+			.then(() -> reconnectAfter(Duration.ofSeconds(3), 1))
+			.then(() -> reconnectAfter(Duration.ofSeconds(6), 1))
+			.then(breaker::transitionToClosedState)
+			.then(() -> reconnectAfter(Duration.ofSeconds(12), 1))
+			.expectNext("b")
+			.thenCancel()
+			.verify(TIMEOUT);
+		assertThat(this.lastEventIds).containsExactly("-", "1");
+	}
+
+	@Test
+	void theBreakerCountsTheReconnectsOfABrokenStreamNotItsBreaks() throws Exception {
+		serve(brokenStream("id: 1\ndata: a\n\n"), stream("id: 2\ndata: b\n\n"));
+		SentinelClient client = client(UnaryOperator.identity());
+		StepVerifier.create(client.sse((web) -> web.get().uri("/")).map(SseEvent::data))
+			.expectNext("a")
+			.then(() -> reconnectAfter(Duration.ofSeconds(3), 1))
+			.expectNext("b")
+			.thenCancel()
+			.verify(TIMEOUT);
+		CircuitBreaker.Metrics metrics = client.circuitBreaker().resilience4j().getMetrics();
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(2);
+		assertThat(metrics.getNumberOfFailedCalls()).isZero();
+	}
+
+	@Test
+	void withoutReconnectABrokenStreamCountsAgainstTheBreaker() {
+		serve(brokenStream("id: 5\ndata: a\n\n"));
+		SentinelClient client = client(UnaryOperator.identity());
+		StepVerifier.create(client.sse((web) -> web.get().uri("/"), SseOptions.DEFAULTS.noReconnect()))
+			.expectNextCount(1)
+			.expectError(SseStreamBrokenException.class)
+			.verify(TIMEOUT);
+		assertThat(client.circuitBreaker().resilience4j().getMetrics().getNumberOfFailedCalls()).isOne();
 	}
 
 	@Test

@@ -64,7 +64,7 @@ final class StreamResume {
 	Outcome failed(Throwable error, String lastEventId, @Nullable Duration serverRetry) {
 		this.report.resuming(lastEventId, error);
 		this.failure = error;
-		return schedule(serverRetry);
+		return schedule(this.streak.nextDelay(serverRetry));
 	}
 
 	/**
@@ -101,7 +101,13 @@ final class StreamResume {
 	private Outcome attemptFailed(Throwable error, @Nullable Duration serverRetry) {
 		this.report.resumeAttemptFailed();
 		this.failure = error;
-		return Resumable.attemptError(error) ? schedule(serverRetry) : giveUp();
+		if (!Resumable.attemptError(error)) {
+			return giveUp();
+		}
+		// Refused here (breaker, pause, rate limit): nothing reached the upstream, so it
+		// does not spend an attempt. The stream waits it out, within max-elapsed.
+		return schedule(Resumable.refusedLocally(error) ? this.streak.nextDelayAfterRefusal(serverRetry)
+				: this.streak.nextDelay(serverRetry));
 	}
 
 	/**
@@ -129,8 +135,7 @@ final class StreamResume {
 		}
 	}
 
-	private Outcome schedule(@Nullable Duration serverRetry) {
-		Duration delay = this.streak.nextDelay(serverRetry);
+	private Outcome schedule(@Nullable Duration delay) {
 		if (delay == null) {
 			return giveUp();
 		}

@@ -64,7 +64,7 @@ final class Upstream {
 			this.backend = new BackendAffinity();
 		}
 		this.connection = UpstreamConnection.open(this.options.webClient(), this.options.request(), header(lastEventId),
-				first, this.backend, this.context, this.wakeUp);
+				first, this.backend, this.options.resume(), this.context, this.wakeUp);
 	}
 
 	private @Nullable String header(String lastEventId) {

@@ -19,6 +19,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.httpsentinel.resilience.BackendAffinity;
+import io.httpsentinel.resilience.ReconnectedStream;
 
 /**
  * One upstream connection of a forwarded stream: its request, and the subscriber of its
@@ -91,25 +92,33 @@ final class UpstreamConnection implements CoreSubscriber<Object>, Function<Clien
 	 * the request sets itself is then kept when there is none to send)
 	 * @param backend the stream's backend affinity (a resume goes to another backend), or
 	 * {@code null} when the client has one
+	 * @param resumed whether the stream resumes when this connection breaks off (then the
+	 * circuit breaker counts the resume, not the break: {@link ReconnectedStream})
 	 * @param context the context of the downstream subscriber, for tracing and logging
 	 * @param wakeUp called on every signal
 	 * @return the connection
 	 */
 	static UpstreamConnection open(WebClient webClient, Function<WebClient, WebClient.RequestHeadersSpec<?>> request,
-			@Nullable String lastEventId, boolean first, @Nullable BackendAffinity backend, Context context,
-			Runnable wakeUp) {
+			@Nullable String lastEventId, boolean first, @Nullable BackendAffinity backend, boolean resumed,
+			Context context, Runnable wakeUp) {
 		// The event-stream headers go with the subscriber's context, not on the request:
 		// see EventStreamRequest.
 		Context withHeaders = EventStreamRequest.Headers.of(lastEventId, first).in(context);
 		UpstreamConnection connection = new UpstreamConnection(withHeaders, wakeUp);
-		Flux.defer(() -> withAffinity(request.apply(webClient), backend).exchangeToFlux(connection))
+		Flux.defer(() -> withAttributes(request.apply(webClient), backend, resumed).exchangeToFlux(connection))
 			.subscribe(connection);
 		return connection;
 	}
 
-	private static WebClient.RequestHeadersSpec<?> withAffinity(WebClient.RequestHeadersSpec<?> spec,
-			@Nullable BackendAffinity backend) {
-		return (backend != null) ? spec.attribute(BackendAffinity.ATTRIBUTE, backend) : spec;
+	private static WebClient.RequestHeadersSpec<?> withAttributes(WebClient.RequestHeadersSpec<?> spec,
+			@Nullable BackendAffinity backend, boolean resumed) {
+		if (backend != null) {
+			spec.attribute(BackendAffinity.ATTRIBUTE, backend);
+		}
+		if (resumed) {
+			spec.attribute(ReconnectedStream.ATTRIBUTE, Boolean.TRUE);
+		}
+		return spec;
 	}
 
 	/**

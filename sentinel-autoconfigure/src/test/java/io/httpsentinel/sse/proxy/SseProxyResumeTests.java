@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,13 +43,9 @@ class SseProxyResumeTests {
 	@Test
 	void everyEventArrivesExactlyOnceAndInOrderOverManyDrops() throws Exception {
 		int total = 500;
-		// Every drop counts against the circuit breaker, which would open (rightly) after
-		// ten of them: this test is about the events, not the breaker.
-		this.app = ProxyApp.builder()
-			.properties(RESUME)
-			.properties("sentinel.clients.up.circuit-breaker.enabled=false")
-			.start()
-			.upstream(new DroppingUpstream(total, new Random(42)));
+		// The breaker stays on: the drops of a resumed stream are not counted against it,
+		// its reconnects are (each one a success here).
+		this.app = ProxyApp.builder().properties(RESUME).start().upstream(new DroppingUpstream(total, new Random(42)));
 		try (Downstream downstream = Downstream.get(this.app.url())) {
 			assertThat(downstream.awaitEnd()).as("completes when the upstream ends cleanly").isNull();
 			List<String> expected = new ArrayList<>();
@@ -65,6 +62,36 @@ class SseProxyResumeTests {
 		SseProxyStatistics statistics = this.app.proxy().statistics().get("up");
 		assertThat(statistics.resumes()).isEqualTo(this.app.upstreamRequests.get() - 1);
 		assertThat(statistics.errorEvents()).isZero();
+		CircuitBreaker breaker = this.app.client().circuitBreaker().resilience4j();
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	@Test
+	void waitsOutTheCircuitBreakerItsFailedReconnectsOpenedWithoutSpendingAttempts() throws Exception {
+		this.app = ProxyApp.builder()
+			.properties(RESUME)
+			.properties("sentinel.clients.up.sse.resume.max-attempts=3", "sentinel.clients.up.retry.max-retries=0",
+					"sentinel.clients.up.circuit-breaker.minimum-calls=2",
+					"sentinel.clients.up.circuit-breaker.wait-in-open=500ms",
+					"sentinel.clients.up.circuit-breaker.half-open-calls=1")
+			.start()
+			// The failed reconnect makes 1 failure in 2 calls: the breaker opens.
+			.upstream(breaksOffAfter("id: 1\ndata: a\n\n"),
+					(request, response) -> response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send(),
+					eventStream("id: 2\ndata: b\n\n"));
+		try (Downstream downstream = Downstream.get(this.app.url())) {
+			assertThat(downstream.awaitEnd()).isNull();
+			assertThat(downstream.events()).extracting(SseEvent::data).containsExactly("a", "b");
+		}
+		assertThat(this.app.lastEventIds).containsExactly("-", "1", "1");
+		SseProxyStatistics statistics = this.app.proxy().statistics().get("up");
+		// Reconnects every 20ms at most for 500ms: refused far more often than the 3
+		// attempts allowed, none of which reached the upstream.
+		assertThat(statistics.resumeAttemptsFailed()).isGreaterThan(3);
+		assertThat(statistics.resumes()).isOne();
+		assertThat(statistics.resumesGivenUp()).isZero();
+		assertThat(this.app.client().circuitBreaker().resilience4j().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
 	@Test
