@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 import io.httpsentinel.Internal;
+import io.httpsentinel.resilience.FailureKind;
 
 /**
  * Decides, each time an event stream's connection ends, whether to connect again and
@@ -18,9 +19,9 @@ import io.httpsentinel.Internal;
  * <li>the delay is the server's {@code retry:} time (or the initial delay), doubled per
  * reconnect of the streak up to the maximum delay (a server's {@code retry:} above it is
  * still honoured), then stretched by up to 20% so that clients fall out of step;</li>
- * <li>the streak gives up after the most reconnects allowed; a reconnect refused before
- * it was sent ({@link #nextDelayAfterRefusal}) waits like the others but is not one of
- * them;</li>
+ * <li>the streak gives up after the most reconnects allowed; a reconnect the client
+ * refused before sending it ({@link #nextDelay(Duration, Throwable)}) waits like the
+ * others but is not one of them;</li>
  * <li>and when the next delay would end past the time budget, counted from the first end
  * of the streak: a reconnect that cannot happen in time is pointless;</li>
  * <li>a new streak starts after {@link #reset()}, or after a connection that stayed open
@@ -123,32 +124,30 @@ public final class ReconnectStreak {
 	}
 
 	/**
+	 * A connection or reconnect failed: the delay before connecting again, or
+	 * {@code null} to give up. A reconnect the client refused before sending it (an open
+	 * circuit breaker, a paused host, a rate limit) reached no server, so it is not one
+	 * of the reconnects allowed; the delay still doubles, so that the tries thin out, and
+	 * the time budget still holds.
+	 * @param serverRetry the server's {@code retry:} time, or {@code null}
+	 * @param failure the error it failed with
+	 * @return the delay, or {@code null} when the streak is over its limits
+	 */
+	public @Nullable Duration nextDelay(@Nullable Duration serverRetry, Throwable failure) {
+		// Only a reconnect of this streak gives its place back (not a first connection).
+		if (FailureKind.of(failure) == FailureKind.REJECTED_LOCALLY && this.refused < this.scheduled) {
+			this.refused++;
+		}
+		return nextDelay(serverRetry);
+	}
+
+	/**
 	 * The connection ended: the delay before connecting again, or {@code null} to give
 	 * up. A delay counts as one reconnect of the streak.
 	 * @param serverRetry the server's {@code retry:} time, or {@code null}
 	 * @return the delay, or {@code null} when the streak is over its limits
 	 */
 	public @Nullable Duration nextDelay(@Nullable Duration serverRetry) {
-		return next(serverRetry);
-	}
-
-	/**
-	 * The last reconnect was refused before it was sent (an open circuit breaker, a
-	 * paused host, a rate limit): the delay before trying again, or {@code null} to give
-	 * up. Nothing reached the server, so it is not one of the reconnects allowed; the
-	 * delay still doubles, so that the tries thin out, and the time budget still holds.
-	 * @param serverRetry the server's {@code retry:} time, or {@code null}
-	 * @return the delay, or {@code null} when the streak is over its time budget
-	 */
-	public @Nullable Duration nextDelayAfterRefusal(@Nullable Duration serverRetry) {
-		// Only a reconnect of this streak gives its place back (not a first connection).
-		if (this.refused < this.scheduled) {
-			this.refused++;
-		}
-		return next(serverRetry);
-	}
-
-	private @Nullable Duration next(@Nullable Duration serverRetry) {
 		long now = this.nanoTime.getAsLong();
 		if (this.connected) {
 			this.connected = false;

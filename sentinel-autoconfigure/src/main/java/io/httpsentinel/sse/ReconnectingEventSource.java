@@ -286,22 +286,17 @@ public final class ReconnectingEventSource {
 			if (this.stopped) {
 				return Mono.just(STOP);
 			}
-			Duration delay = (this.streak != null) ? nextDelay(this.streak, this.parser.reconnectionTime()) : null;
+			Throwable last = this.failure;
+			Duration delay = (this.streak == null) ? null : nextDelay(this.streak, last);
 			if (delay == null) {
-				Throwable last = this.failure;
 				return (last != null) ? Mono.error(last) : Mono.just(STOP);
 			}
 			return Mono.delay(delay, this.timer);
 		}
 
-		/**
-		 * A connection refused here (breaker, pause, rate limit) reached no server: it
-		 * does not count against {@code max-attempts}, and the stream waits it out.
-		 */
-		private @Nullable Duration nextDelay(ReconnectStreak streak, @Nullable Duration serverRetry) {
-			Throwable last = this.failure;
-			return (last != null && FailureKind.of(last) == FailureKind.REJECTED_LOCALLY)
-					? streak.nextDelayAfterRefusal(serverRetry) : streak.nextDelay(serverRetry);
+		private @Nullable Duration nextDelay(ReconnectStreak streak, @Nullable Throwable last) {
+			Duration serverRetry = this.parser.reconnectionTime();
+			return (last != null) ? streak.nextDelay(serverRetry, last) : streak.nextDelay(serverRetry);
 		}
 
 		private void endParser() {

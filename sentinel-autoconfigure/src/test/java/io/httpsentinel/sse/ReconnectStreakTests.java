@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.httpsentinel.resilience.CircuitOpenException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -16,6 +18,8 @@ class ReconnectStreakTests {
 	private static final Duration INITIAL = Duration.ofMillis(100);
 
 	private static final Duration MAX = Duration.ofSeconds(1);
+
+	private static final Throwable REFUSED = new CircuitOpenException("upstream", null);
 
 	private long now = 5_000_000_000L;
 
@@ -106,7 +110,7 @@ class ReconnectStreakTests {
 		ReconnectStreak streak = streak(2, Duration.ZERO, null);
 		assertThat(streak.nextDelay(null)).isNotNull();
 		for (int i = 0; i < 10; i++) {
-			assertThat(streak.nextDelayAfterRefusal(null)).as("refusal %d", i).isNotNull();
+			assertThat(streak.nextDelay(null, REFUSED)).as("refusal %d", i).isNotNull();
 		}
 		assertThat(streak.nextDelay(null)).isNotNull();
 		assertThat(streak.nextDelay(null)).isNull();
@@ -116,8 +120,8 @@ class ReconnectStreakTests {
 	void delayGoesOnDoublingThroughRefusals() {
 		ReconnectStreak streak = streak(1, Duration.ZERO, null);
 		assertThat(streak.nextDelay(null)).isEqualTo(INITIAL);
-		assertThat(streak.nextDelayAfterRefusal(null)).isEqualTo(Duration.ofMillis(200));
-		assertThat(streak.nextDelayAfterRefusal(null)).isEqualTo(Duration.ofMillis(400));
+		assertThat(streak.nextDelay(null, REFUSED)).isEqualTo(Duration.ofMillis(200));
+		assertThat(streak.nextDelay(null, REFUSED)).isEqualTo(Duration.ofMillis(400));
 		assertThat(streak.nextDelay(null)).as("the one reconnect allowed was sent").isNull();
 	}
 
@@ -126,18 +130,18 @@ class ReconnectStreakTests {
 		ReconnectStreak streak = streak(-1, Duration.ofMillis(1000), null);
 		assertThat(streak.nextDelay(null)).isEqualTo(Duration.ofMillis(100));
 		this.now += Duration.ofMillis(100).toNanos();
-		assertThat(streak.nextDelayAfterRefusal(null)).isEqualTo(Duration.ofMillis(200));
+		assertThat(streak.nextDelay(null, REFUSED)).isEqualTo(Duration.ofMillis(200));
 		this.now += Duration.ofMillis(200).toNanos();
-		assertThat(streak.nextDelayAfterRefusal(null)).isEqualTo(Duration.ofMillis(400));
+		assertThat(streak.nextDelay(null, REFUSED)).isEqualTo(Duration.ofMillis(400));
 		this.now += Duration.ofMillis(400).toNanos();
 		// 700ms + 800ms is past the budget.
-		assertThat(streak.nextDelayAfterRefusal(null)).isNull();
+		assertThat(streak.nextDelay(null, REFUSED)).isNull();
 	}
 
 	@Test
 	void refusedFirstConnectionGainsNoReconnect() {
 		ReconnectStreak streak = streak(1, Duration.ZERO, null);
-		assertThat(streak.nextDelayAfterRefusal(null)).isNotNull();
+		assertThat(streak.nextDelay(null, REFUSED)).isNotNull();
 		assertThat(streak.nextDelay(null)).isNull();
 	}
 

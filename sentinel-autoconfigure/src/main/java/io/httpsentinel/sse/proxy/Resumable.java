@@ -45,14 +45,4 @@ final class Resumable {
 		return error instanceof ReadIdleTimeoutException || FailureKind.of(error) != FailureKind.OTHER;
 	}
 
-	/**
-	 * Whether a reconnect was refused without contacting the upstream: an open circuit
-	 * breaker, a paused host, a rate limit.
-	 * @param error the failure of the reconnect
-	 * @return whether nothing was sent
-	 */
-	static boolean refusedLocally(Throwable error) {
-		return FailureKind.of(error) == FailureKind.REJECTED_LOCALLY;
-	}
-
 }

@@ -101,13 +101,9 @@ final class StreamResume {
 	private Outcome attemptFailed(Throwable error, @Nullable Duration serverRetry) {
 		this.report.resumeAttemptFailed();
 		this.failure = error;
-		if (!Resumable.attemptError(error)) {
-			return giveUp();
-		}
-		// Refused here (breaker, pause, rate limit): nothing reached the upstream, so it
-		// does not spend an attempt. The stream waits it out, within max-elapsed.
-		return schedule(Resumable.refusedLocally(error) ? this.streak.nextDelayAfterRefusal(serverRetry)
-				: this.streak.nextDelay(serverRetry));
+		// One refused here (breaker, pause, rate limit) does not spend an attempt: the
+		// stream waits it out, within max-elapsed.
+		return Resumable.attemptError(error) ? schedule(this.streak.nextDelay(serverRetry, error)) : giveUp();
 	}
 
 	/**
