@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param seconds the measurement of one throughput round and one half of a streams phase
  * @param throughputRounds rounds of the one-stream load
  * @param streams streams of the paced load
+ * @param streamRate events per second of each stream of the paced load
  * @param idle idle streams
  * @param idleSeconds how long idle CPU is measured
  * @param rounds rounds of the request/response load
@@ -35,10 +36,10 @@ import org.jspecify.annotations.Nullable;
  * {@code /raw-open} (Reactor Netty's {@code HttpClient} without a {@code WebClient}: the
  * floors of a WebFlux relay)
  */
-record Settings(List<String> loads, List<String> targets, int seconds, int throughputRounds, int streams, int idle,
-		int idleSeconds, int rounds, int requestSeconds, int warmup, int warmupMax, int connections, int faultStreams,
-		int faultTotal, int faultEvery, int faultRate, boolean pin, String jvmOptions, @Nullable String jfr,
-		boolean histogram, String relayPath) {
+record Settings(List<String> loads, List<String> targets, int seconds, int throughputRounds, int streams,
+		int streamRate, int idle, int idleSeconds, int rounds, int requestSeconds, int warmup, int warmupMax,
+		int connections, int faultStreams, int faultTotal, int faultEvery, int faultRate, boolean pin,
+		String jvmOptions, @Nullable String jfr, boolean histogram, String relayPath) {
 
 	private static final List<String> RELAYS = List.of("/relay", "/relay-open", "/raw-relay", "/raw-open");
 
@@ -47,7 +48,7 @@ record Settings(List<String> loads, List<String> targets, int seconds, int throu
 		return new Settings(list("loads", "throughput,streams,idle,requests,faults"),
 				list("targets", "sentinel,gateway,nginx"), integer("seconds", quick ? 2 : 5),
 				integer("throughputRounds", quick ? 3 : 5), integer("streams", quick ? 200 : 1000),
-				integer("idle", quick ? 500 : 5000), integer("idleSeconds", quick ? 5 : 20),
+				integer("streamRate", 10), integer("idle", quick ? 500 : 5000), integer("idleSeconds", quick ? 5 : 20),
 				integer("rounds", quick ? 4 : 10), integer("requestSeconds", quick ? 2 : 5),
 				integer("warmup", quick ? 10 : 60), integer("warmupMax", quick ? 30 : 180), integer("connections", 64),
 				integer("faultStreams", 20), integer("faultTotal", quick ? 1000 : 2000),

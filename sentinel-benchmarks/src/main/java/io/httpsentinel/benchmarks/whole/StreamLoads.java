@@ -196,12 +196,14 @@ final class StreamLoads {
 			long[] totals = cpuAndEvents.get(target.column());
 			cpu.put(target.column(), (target.process() != null) ? totals[0] / 1000.0 / totals[1] : Double.NaN);
 			p99.put(target.column(), percentile(all, 0.99) / 1000);
-			this.report.cell(format("%,d streams × 10 events/s, 256 B: latency p50 / p99 ms", count), target.column(),
-					format("%.2f / %.2f", percentile(all, 0.5) / 1e6, percentile(all, 0.99) / 1e6));
-			allocatedRow(format("%,d streams × 10 events/s, 256 B: bytes allocated per event", count), target,
-					allocatedPerEvent(totals));
+			this.report.cell(
+					format("%,d streams × %d events/s, 256 B: latency p50 / p99 ms", count, this.settings.streamRate()),
+					target.column(), format("%.2f / %.2f", percentile(all, 0.5) / 1e6, percentile(all, 0.99) / 1e6));
+			allocatedRow(format("%,d streams × %d events/s, 256 B: bytes allocated per event", count,
+					this.settings.streamRate()), target, allocatedPerEvent(totals));
 		}
-		String row = format("%,d streams × 10 events/s, 256 B: CPU µs/event (added p99 over direct)", count);
+		String row = format("%,d streams × %d events/s, 256 B: CPU µs/event (added p99 over direct)", count,
+				this.settings.streamRate());
 		double direct = p99.getOrDefault("direct", Double.NaN);
 		for (Target target : order) {
 			if (target.process() != null) {
@@ -243,7 +245,7 @@ final class StreamLoads {
 	private long[] streamsPhase(Target target, int count, int seconds, long @Nullable [] totals) throws Exception {
 		try (StreamClient.Streams streams = this.client.streams(count)) {
 			for (int i = 0; i < count; i++) {
-				streams.open(target.streamUrl("/paced?size=256&rate=10"));
+				streams.open(target.streamUrl("/paced?size=256&rate=" + this.settings.streamRate()));
 			}
 			streams.awaitEvents(1, Duration.ofSeconds(60));
 			String settled = (totals != null && target.isJvm()) ? settle(target) : "";
