@@ -3,15 +3,21 @@ package io.httpsentinel.sse;
 import java.util.Arrays;
 
 /**
- * The last ids a stream forwarded, as the bytes they arrived in, up to a fixed number:
- * adding one more forgets the oldest. Ids are compared byte for byte. Held for as long as
- * a stream is open, so kept compact: the ids' bytes one after the other in one array,
- * oldest first (an array per id would cost an object header and padding per id, more than
- * a short id itself); per id, only where its bytes start (its length is where the next
- * id's start) and a 2-byte entry in a hash table at most half full (open addressing),
- * about 8 bytes per id besides its own bytes. The bytes of forgotten ids are squeezed out
- * when the array is full, and the arrays grow by half, so that nothing is allocated per
- * id once they have grown. Not thread-safe.
+ * The ids of the last events that had one, as the bytes they arrived in, up to a fixed
+ * number: adding one more forgets the oldest (an id added twice takes two places). Ids
+ * are compared byte for byte. Held for as long as a stream is open, so kept compact: the
+ * ids' bytes one after the other in one array, oldest first (an array per id would cost
+ * an object header and padding per id, more than a short id itself); per id, only where
+ * its bytes start (its length is where the next id's start), and, once looked up, a
+ * 2-byte entry in a hash table at most half full (open addressing): about 8 bytes per id
+ * besides its own bytes, 4 before. The bytes of forgotten ids are squeezed out when the
+ * array is full, and the arrays grow by half, so that nothing is allocated per id once
+ * they have grown. Not thread-safe.
+ * <p>
+ * The table is built at the first lookup, not kept from the start: a stream looks ids up
+ * only once it was resumed, which most streams never are, and keeping the table cost
+ * every event an id's hash, a lookup and a removal (a tenth of what a forwarded event
+ * costs the proxy beyond a plain relay).
  */
 final class RememberedIds {
 
@@ -53,8 +59,12 @@ final class RememberedIds {
 	private int[] starts = NO_SLOTS;
 
 	// Open addressing, linear probing: each entry is a slot + 1, or 0 when empty; at
-	// least twice as many entries as slots (one empty entry before the first id).
+	// least twice as many entries as slots (one empty entry before the first id). Built
+	// at the first lookup (see `indexed`).
 	private char[] table = NO_TABLE;
+
+	// Whether the table is built and kept up to date.
+	private boolean indexed;
 
 	private int count;
 
@@ -72,30 +82,28 @@ final class RememberedIds {
 	}
 
 	/**
-	 * Whether an id is remembered.
+	 * Whether an id is remembered. The first call builds the table that this and every
+	 * later call looks ids up in, and that {@link #add} then keeps up to date.
 	 * @param bytes where the id is
 	 * @param offset its start
 	 * @param length its length
 	 * @return whether it is
 	 */
 	boolean contains(byte[] bytes, int offset, int length) {
+		if (!this.indexed) {
+			index();
+		}
 		return find(hash(bytes, offset, length), bytes, offset, length) >= 0;
 	}
 
 	/**
-	 * Remember an id, unless it is already: then it keeps its place (it is forgotten as
-	 * early as before).
+	 * Remember an id as the newest, forgetting the oldest if all places are taken.
 	 * @param bytes where the id is
 	 * @param offset its start
 	 * @param length its length
 	 * @return the slot that holds it, valid until {@link #capacity} more ids were added
 	 */
 	int add(byte[] bytes, int offset, int length) {
-		int hash = hash(bytes, offset, length);
-		int found = find(hash, bytes, offset, length);
-		if (found >= 0) {
-			return found;
-		}
 		int slot;
 		if (this.count < this.capacity) {
 			if (this.count == this.starts.length) {
@@ -106,7 +114,9 @@ final class RememberedIds {
 		else {
 			slot = this.oldest;
 			int forgotten = length(slot);
-			unlink(slot, hash(this.bytes, this.starts[slot], forgotten));
+			if (this.indexed) {
+				unlink(slot, hash(this.bytes, this.starts[slot], forgotten));
+			}
 			this.held -= forgotten;
 			this.oldest = (slot + 1 == this.capacity) ? 0 : slot + 1;
 		}
@@ -117,7 +127,9 @@ final class RememberedIds {
 		this.starts[slot] = this.end;
 		this.end += length;
 		this.held += length;
-		link(slot, hash);
+		if (this.indexed) {
+			link(slot, hash(bytes, offset, length));
+		}
 		return slot;
 	}
 
@@ -241,13 +253,26 @@ final class RememberedIds {
 	private void grow() {
 		int size = Math.min(Math.max(INITIAL_SLOTS, this.starts.length + this.starts.length / 2), this.capacity);
 		this.starts = Arrays.copyOf(this.starts, size);
-		int entries = Integer.highestOneBit(2 * size - 1) << 1;
-		if (entries > this.table.length) {
-			this.table = new char[entries];
-			for (int slot = 0; slot < this.count; slot++) {
-				link(slot, hash(this.bytes, this.starts[slot], length(slot)));
-			}
+		if (this.indexed && entriesFor(size) > this.table.length) {
+			index();
 		}
+	}
+
+	/**
+	 * Build the table afresh for the ids remembered now, large enough for as many as
+	 * there are slots.
+	 */
+	private void index() {
+		this.indexed = true;
+		this.table = new char[entriesFor(Math.max(1, this.starts.length))];
+		for (int slot = 0; slot < this.count; slot++) {
+			link(slot, hash(this.bytes, this.starts[slot], length(slot)));
+		}
+	}
+
+	// At least twice as many entries as slots, a power of two.
+	private static int entriesFor(int slots) {
+		return Integer.highestOneBit(2 * slots - 1) << 1;
 	}
 
 	private static int hash(byte[] bytes, int offset, int length) {
@@ -269,7 +294,7 @@ final class RememberedIds {
 
 	/**
 	 * The longest run of occupied entries in the hash table, which every lookup of an id
-	 * that is not remembered may scan.
+	 * that is not remembered may scan ({@code 0} before the first lookup).
 	 * @return the entry count
 	 */
 	int longestRun() {

@@ -3,18 +3,18 @@ package io.httpsentinel.sse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link RememberedIds}: the last ids, compared byte for byte, the oldest
- * forgotten first.
+ * Tests for {@link RememberedIds}: the ids of the last events, compared byte for byte,
+ * the oldest forgotten first, the same whenever the first lookup builds the table.
  */
 class RememberedIdsTests {
 
@@ -40,18 +40,22 @@ class RememberedIdsTests {
 	}
 
 	@Test
-	void anIdAddedAgainKeepsItsPlaceAndTakesNoOther() {
+	void anIdAddedAgainTakesAnotherPlaceAndIsRememberedUntilItsLastIsForgotten() {
 		RememberedIds ids = new RememberedIds(3);
 		int slot = add(ids, "a");
 		add(ids, "b");
-		assertThat(add(ids, "a")).isEqualTo(slot);
+		assertThat(add(ids, "a")).isNotEqualTo(slot);
 		add(ids, "c");
+		// The first "a" is forgotten, the second is not.
 		assertThat(contains(ids, "a")).isTrue();
 		add(ids, "d");
+		assertThat(contains(ids, "a")).isTrue();
+		assertThat(contains(ids, "b")).isFalse();
+		add(ids, "e");
 		assertThat(contains(ids, "a")).isFalse();
-		assertThat(contains(ids, "b")).isTrue();
 		assertThat(contains(ids, "c")).isTrue();
 		assertThat(contains(ids, "d")).isTrue();
+		assertThat(contains(ids, "e")).isTrue();
 	}
 
 	@Test
@@ -118,50 +122,55 @@ class RememberedIdsTests {
 		assertThat(contains(ids, "")).isTrue();
 	}
 
-	@Test
-	void rememberTheSameIdsAsAReferenceWhenIdsComeAgain() {
-		// Short ids, many of them sent again while remembered (they keep their place),
-		// at the capacity a stream uses: slots reused in a ring, entries moved back in
-		// the table as others are forgotten.
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 700, 5_000, 19_999 })
+	void rememberTheSameIdsAsAReferenceWhenIdsComeAgain(int firstLookup) {
+		// Short ids, many of them sent again while remembered, at the capacity a stream
+		// uses: slots reused in a ring, entries moved back in the table as others are
+		// forgotten. The table is built at the first lookup: at once, once the ring
+		// wrapped (after growing), or at the very end; the answers are the same.
 		Random random = new Random(7);
 		int capacity = ReplayFilter.REMEMBERED_IDS;
 		RememberedIds ids = new RememberedIds(capacity);
-		Map<String, Boolean> reference = new LinkedHashMap<>();
+		Deque<String> reference = new ArrayDeque<>();
 		for (int i = 0; i < 20_000; i++) {
 			String id = Integer.toString(random.nextInt(3 * capacity));
-			boolean known = reference.containsKey(id);
-			assertThat(contains(ids, id)).as(id).isEqualTo(known);
+			if (i >= firstLookup) {
+				assertThat(contains(ids, id)).as(id).isEqualTo(reference.contains(id));
+			}
 			int slot = add(ids, id);
 			assertThat(new String(ids.bytes(), ids.offset(slot), ids.length(slot), StandardCharsets.UTF_8))
 				.isEqualTo(id);
-			if (!known) {
-				reference.put(id, true);
-				if (reference.size() > capacity) {
-					reference.remove(reference.keySet().iterator().next());
-				}
+			reference.addLast(id);
+			if (reference.size() > capacity) {
+				reference.removeFirst();
 			}
-			if (i % 1000 == 0) {
+			if (i >= firstLookup && (i % 1000 == 0 || i == firstLookup)) {
 				for (int other = 0; other < 3 * capacity; other++) {
 					String otherId = Integer.toString(other);
-					assertThat(contains(ids, otherId)).as(otherId).isEqualTo(reference.containsKey(otherId));
+					assertThat(contains(ids, otherId)).as(otherId).isEqualTo(reference.contains(otherId));
 				}
 			}
 		}
 	}
 
 	@Test
-	void anOpenStreamHoldsAboutEightBytesPerIdBesidesTheIdsThemselves() {
+	void anOpenStreamHoldsAboutFourBytesPerIdBesidesTheIdsThemselvesUntilItLooksOneUp() {
 		// What a stream holds for its ids grows with its age up to the capacity: it must
-		// stay small at every step (ids of 6 bytes, like most counters).
+		// stay small at every step (ids of 6 bytes, like most counters). Most streams are
+		// never resumed, so never look an id up: they keep no table.
 		RememberedIds ids = new RememberedIds(ReplayFilter.REMEMBERED_IDS);
 		for (int i = 0; i < 12; i++) {
 			add(ids, Integer.toString(100_000 + i));
 		}
-		assertThat(ids.footprint()).isLessThanOrEqualTo(12 * (8 + 6) + 64);
+		assertThat(ids.footprint()).isLessThanOrEqualTo(12 * (4 + 6) + 64);
 		for (int i = 12; i < 10_000; i++) {
 			add(ids, Integer.toString(100_000 + i));
 		}
-		// 512 ids: 4 KB of starts and table, their 3 KB of bytes with a third more room.
+		// 512 ids: 2 KB of starts, their 3 KB of bytes with a third more room.
+		assertThat(ids.footprint()).isLessThanOrEqualTo(512 * 4 + 512 * 6 * 3 / 2 + 64);
+		// A resumed stream: 2 KB more of table.
+		assertThat(contains(ids, "109999")).isTrue();
 		assertThat(ids.footprint()).isLessThanOrEqualTo(512 * 8 + 512 * 6 * 3 / 2 + 64);
 	}
 
@@ -172,10 +181,15 @@ class RememberedIdsTests {
 		// lookup scanned. Mixed, the longest run at half load stays short.
 		for (int start : new int[] { 1, 100_000, 987_654, 12_345_678 }) {
 			RememberedIds ids = new RememberedIds(ReplayFilter.REMEMBERED_IDS);
+			RememberedIds indexedLate = new RememberedIds(ReplayFilter.REMEMBERED_IDS);
+			assertThat(contains(ids, "x")).isFalse();
 			for (int i = 0; i < 2 * ReplayFilter.REMEMBERED_IDS; i++) {
 				add(ids, Integer.toString(start + i));
+				add(indexedLate, Integer.toString(start + i));
 			}
 			assertThat(ids.longestRun()).as("from %d", start).isLessThanOrEqualTo(40);
+			assertThat(contains(indexedLate, "x")).isFalse();
+			assertThat(indexedLate.longestRun()).as("from %d, built late", start).isLessThanOrEqualTo(40);
 		}
 	}
 
