@@ -67,8 +67,11 @@ public final class HttpClientFactory {
 		boolean secure = security != TransportSecurity.PLAIN;
 		HttpClient httpClient = HttpClient.create(provider)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, toMillis(timeouts.connect()))
-			// Aligns with Spring's and Boot's defaults.
-			.compress(true);
+			// Aligns with Spring's and Boot's defaults; a response sent as is then costs
+			// nothing (ResponseDecompressor).
+			.compress(true)
+			.doOnConnected(ResponseDecompressor::install)
+			.doOnRequest(ResponseDecompressor::installOnStream);
 		if (http2) {
 			httpClient = httpClient.protocol(protocols(security));
 		}
