@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <p>
  * The table is built at the first lookup, not kept from the start: a stream looks ids up
  * only once it was resumed, which most streams never are, and keeping the table cost
- * every event an id's hash, a lookup and a removal (a tenth of what a forwarded event
+ * every event an id's hash, a lookup and a removal (a seventh of what a forwarded event
  * costs the proxy beyond a plain relay).
  */
 final class RememberedIds {
