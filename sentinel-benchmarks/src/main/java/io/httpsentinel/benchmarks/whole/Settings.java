@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param streamRate events per second of each stream of the paced load
  * @param idle idle streams
  * @param idleSeconds how long idle CPU is measured
+ * @param openingRounds rounds of the idle load's opening warm-up, at most: it goes on
+ * until neither the target's JIT compilers nor this process's took 5% of a core while the
+ * streams of a round opened, two rounds in a row ({@code 0}: none, the warm-up before the
+ * tenth round of issue 12)
  * @param rounds rounds of the request/response load
  * @param requestSeconds the length of one request/response round
  * @param warmup seconds of request/response warm-up per JVM endpoint, at least
@@ -37,8 +41,8 @@ import org.jspecify.annotations.Nullable;
  * floors of a WebFlux relay)
  */
 record Settings(List<String> loads, List<String> targets, int seconds, int throughputRounds, int streams,
-		int streamRate, int idle, int idleSeconds, int rounds, int requestSeconds, int warmup, int warmupMax,
-		int connections, int faultStreams, int faultTotal, int faultEvery, int faultRate, boolean pin,
+		int streamRate, int idle, int idleSeconds, int openingRounds, int rounds, int requestSeconds, int warmup,
+		int warmupMax, int connections, int faultStreams, int faultTotal, int faultEvery, int faultRate, boolean pin,
 		String jvmOptions, @Nullable String jfr, boolean histogram, String relayPath) {
 
 	private static final List<String> RELAYS = List.of("/relay", "/relay-open", "/raw-relay", "/raw-open");
@@ -49,10 +53,11 @@ record Settings(List<String> loads, List<String> targets, int seconds, int throu
 				list("targets", "sentinel,gateway,nginx"), integer("seconds", quick ? 2 : 5),
 				integer("throughputRounds", quick ? 3 : 5), integer("streams", quick ? 200 : 1000),
 				integer("streamRate", 10), integer("idle", quick ? 500 : 5000), integer("idleSeconds", quick ? 5 : 20),
-				integer("rounds", quick ? 4 : 10), integer("requestSeconds", quick ? 2 : 5),
-				integer("warmup", quick ? 10 : 60), integer("warmupMax", quick ? 30 : 180), integer("connections", 64),
-				integer("faultStreams", 20), integer("faultTotal", quick ? 1000 : 2000),
-				integer("faultEvery", quick ? 250 : 500), integer("faultRate", quick ? 500 : 200),
+				integer("openingRounds", quick ? 5 : 80), integer("rounds", quick ? 4 : 10),
+				integer("requestSeconds", quick ? 2 : 5), integer("warmup", quick ? 10 : 60),
+				integer("warmupMax", quick ? 30 : 180), integer("connections", 64), integer("faultStreams", 20),
+				integer("faultTotal", quick ? 1000 : 2000), integer("faultEvery", quick ? 250 : 500),
+				integer("faultRate", quick ? 500 : 200),
 				canPin && Boolean.parseBoolean(System.getProperty("pin", "true")),
 				System.getProperty("appJvmOptions", ""), System.getProperty("jfr"), Boolean.getBoolean("histogram"),
 				relayPathProperty());

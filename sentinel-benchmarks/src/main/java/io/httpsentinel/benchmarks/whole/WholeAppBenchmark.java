@@ -78,6 +78,7 @@ import io.httpsentinel.benchmarks.sse.BenchUpstream;
  * {@code -Dloads=throughput,streams,idle,requests,faults},
  * {@code -Dtargets=sentinel,gateway,nginx} ({@code sentinel} includes the in-app
  * baselines), {@code -Dstreams=1000}, {@code -Didle=5000}, {@code -DidleSeconds=20},
+ * {@code -DopeningRounds=80} (the idle load's opening warm-up, at most),
  * {@code -Dseconds=5} (a throughput round, half a streams phase),
  * {@code -DthroughputRounds=5}, {@code -Drounds=10} and {@code -DrequestSeconds=5}
  * (request/response rounds), {@code -Dwarmup=60} and {@code -DwarmupMax=180},
