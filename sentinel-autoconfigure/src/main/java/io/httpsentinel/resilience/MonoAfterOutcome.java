@@ -214,6 +214,16 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 				return;
 			}
 			if (value != null) {
+				if (this.cancelled) {
+					// Cancelled from another thread while the outcome was decided on (the
+					// caller's connection closed while the response arrived on the
+					// upstream's): the caller would subscribe to a body the cancel
+					// released
+					// already, and that error could only be dropped, logged as one.
+					Operators.onDiscard(value, this.actual.currentContext());
+					end();
+					return;
+				}
 				this.actual.onNext(value);
 			}
 			this.actual.onComplete();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.PublisherProbe;
@@ -149,6 +150,25 @@ class MonoAfterOutcomeTests {
 		StepVerifier.create(whole).expectSubscription().thenCancel().verify(TIMEOUT);
 		source.emit("late");
 		assertThat(signals).containsExactly("ended");
+	}
+
+	@Test
+	void aCancelWhileTheOutcomeIsDecidedOnDiscardsTheConstantContinuation() {
+		List<String> received = new ArrayList<>();
+		List<Object> discarded = new ArrayList<>();
+		BaseSubscriber<String> caller = new BaseSubscriber<>() {
+			@Override
+			protected void hookOnNext(String value) {
+				received.add(value);
+			}
+		};
+		// The cancel from another thread, as it arrives while the function decides.
+		new MonoAfterOutcome<String>(Mono.just("first"), (value, error) -> {
+			caller.cancel();
+			return Mono.just("second");
+		}).doOnDiscard(String.class, discarded::add).subscribe(caller);
+		assertThat(received).isEmpty();
+		assertThat(discarded).containsExactly("second");
 	}
 
 	private Mono<String> after(Mono<String> source, Mono<String> continuation) {
