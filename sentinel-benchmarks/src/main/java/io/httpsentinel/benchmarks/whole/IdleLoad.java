@@ -237,7 +237,7 @@ final class IdleLoad {
 	 * in-app relay), and so was this process's: nginx, measured first in a run, answered
 	 * 5,000 streams in 0.87 s p50 with this process cold, 0.44 s with it warm and 0.18 s
 	 * after the loads before it in a full run. A server that opens streams all day has
-	 * paid both. The Sentinel app took 15-33 rounds of 1,000 to get there, the in-app
+	 * paid both. The Sentinel app took 12-33 rounds of 1,000 to get there, the in-app
 	 * relay 47-52 and the gateway 57 (the tenth round of issue 12).
 	 */
 	private void warmUpOpening(Target target, int count) throws Exception {
