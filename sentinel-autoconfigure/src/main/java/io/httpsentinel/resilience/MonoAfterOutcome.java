@@ -216,10 +216,9 @@ final class MonoAfterOutcome<T> extends MonoOperator<T, T> {
 			if (value != null) {
 				if (this.cancelled) {
 					// Cancelled from another thread while the outcome was decided on (the
-					// caller's connection closed while the response arrived on the
-					// upstream's): the caller would subscribe to a body the cancel
-					// released
-					// already, and that error could only be dropped, logged as one.
+					// caller's connection closed as the response arrived on the
+					// upstream's): the caller would read a body the cancel released, an
+					// error Reactor could only drop and log.
 					Operators.onDiscard(value, this.actual.currentContext());
 					end();
 					return;
