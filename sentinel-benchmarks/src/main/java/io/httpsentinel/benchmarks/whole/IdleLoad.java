@@ -247,18 +247,19 @@ final class IdleLoad {
 			long compilers = target.isJvm() ? target.requireProcess().compilerCpuNanos() : 0;
 			long driverMillis = driver.getTotalCompilationTime();
 			long start = System.nanoTime();
+			double elapsed;
 			double share;
 			double driverShare;
 			try (StreamClient.Streams streams = this.client.streams(count)) {
 				openAll(streams, target, count, OPENING_STREAM);
-				double elapsed = System.nanoTime() - start;
+				elapsed = System.nanoTime() - start;
 				share = target.isJvm() ? (target.requireProcess().compilerCpuNanos() - compilers) / elapsed : 0;
 				driverShare = TimeUnit.MILLISECONDS.toNanos(driver.getTotalCompilationTime() - driverMillis) / elapsed;
 			}
 			System.out.printf(
 					"%-10s opening warm-up round %d: %,d streams opened in %.2f s, JIT compilers took %.0f%% of a core"
 							+ " meanwhile (this process's %.0f%%)%n",
-					target.column(), round, count, (System.nanoTime() - start) / 1e9, share * 100, driverShare * 100);
+					target.column(), round, count, elapsed / 1e9, share * 100, driverShare * 100);
 			quiet = (share < 0.05 && driverShare < 0.05) ? quiet + 1 : 0;
 			if (quiet == 2) {
 				return;
